@@ -1,0 +1,167 @@
+"""Build or update an index version from the corpus folder: incremental by content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from .clean import SearchNormalizer
+from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
+from .embed import Embedder
+from .ingest import IngestError, read_document
+from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
+from .segment import Segmenter
+from .snapshot import Snapshot, load_snapshot, save_snapshot
+from .types import DocumentInfo
+from .store import collect_garbage, current_version, new_version_dir, publish, write_lock
+
+# progress(stage, done, total)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: per-document outcome, one-line errors, and wall time per stage."""
+
+    version: str
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    documents: int = 0
+    chunks: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when every file was indexed."""
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        """True when the build wrote a new version."""
+        return bool(self.added or self.updated or self.removed)
+
+
+def settings() -> dict:
+    """Build settings recorded in the manifest; a change forces a full rebuild."""
+    return {"chunk_chars": CHUNK_CHARS, "chunk_overlap": CHUNK_OVERLAP}
+
+
+def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
+    version = current_version(index_dir)
+    if version is None or full:
+        return None
+    snapshot = load_snapshot(version)
+    if snapshot.model != model or snapshot.manifest.get("settings") != settings():
+        return None  # another model or chunking: nothing can be carried over
+    return snapshot
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    segmenter: Segmenter,
+    normalizer: SearchNormalizer,
+    full: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Bring the index in line with ``corpus_dir``, embedding only new or changed documents.
+
+    Files that cannot be read are reported in ``errors`` (one line each) and skipped; a document the
+    index already had is kept as it was. The new version is published atomically.
+    """
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    timings: dict[str, float] = {}
+    with write_lock(index_dir):
+        collect_garbage(index_dir)  # leftovers of a crashed build
+        previous = _previous(index_dir, embedder.name, full)
+        old = previous.documents if previous else {}
+        sources = load_sources(corpus_dir)
+        files = corpus_files(corpus_dir)
+        docs: list[DocumentData] = []
+        pending: list[DocumentData] = []
+        outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+        errors: list[str] = []
+        warnings: list[str] = []
+        for n, path in enumerate(files, start=1):
+            doc_id = doc_id_for(path, corpus_dir)
+            if progress:
+                progress("read", n, len(files))
+            with timed(timings, "read"):
+                digest = content_hash(path)
+            info = document_info(doc_id, sources, content_hash=digest)
+            prior = old.get(doc_id)
+            if prior is not None and prior.info.content_hash == digest:
+                docs.append(_with_metadata(prior, info))
+                outcome["unchanged"].append(doc_id)
+                continue
+            try:
+                with timed(timings, "read"):
+                    cleaned = read_document(path)
+            except IngestError as err:
+                errors.append(str(err))
+                if prior is not None:
+                    docs.append(prior)  # keep what the index had rather than lose the document
+                continue
+            data = process_document(info, cleaned, segmenter, normalizer, timings=timings)
+            warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
+            docs.append(data)
+            pending.append(data)
+            outcome["updated" if prior is not None else "added"].append(doc_id)
+        present = {d.info.doc_id for d in docs}
+        removed = tuple(sorted(set(old) - present))
+        with timed(timings, "embed"):
+            _embed(pending, embedder, normalizer, progress)
+        report = BuildReport(
+            version=previous.version if previous else "",
+            added=tuple(outcome["added"]),
+            updated=tuple(outcome["updated"]),
+            removed=removed,
+            unchanged=tuple(outcome["unchanged"]),
+            errors=tuple(errors),
+            warnings=tuple(warnings),
+            documents=len(docs),
+            chunks=sum(len(d.chunk_ranges) for d in docs),
+            timings=timings,
+        )
+        metadata_changed = previous is not None and any(
+            d.info != previous.documents[d.info.doc_id].info for d in docs if d.info.doc_id in old
+        )
+        if previous is not None and not report.changed and not metadata_changed:
+            return report
+        if not docs and previous is None and errors:
+            return report  # nothing readable: leave the index directory as it was
+        with timed(timings, "index"):
+            version = new_version_dir(index_dir)
+            save_snapshot(version, docs, embedder.name, embedder.dim, settings())
+            publish(version)
+        return replace(report, version=version.name)
+
+
+def _with_metadata(prior: DocumentData, info: DocumentInfo) -> DocumentData:
+    """An unchanged document keeps its data but takes the current sources.toml metadata."""
+    info = replace(info, **_counts(prior))
+    return prior if prior.info == info else replace(prior, info=info)
+
+
+def _counts(doc: DocumentData) -> dict:
+    return {"chars": doc.info.chars, "pages": doc.info.pages, "chunks": doc.info.chunks, "facts": doc.info.facts}
+
+
+def _embed(
+    docs: list[DocumentData], embedder: Embedder, normalizer: SearchNormalizer, progress: Progress | None
+) -> None:
+    texts = [t for d in docs for t in d.passage_texts(normalizer)]
+    total = len(texts)
+    vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, total))
+    offset = 0
+    for d in docs:
+        d.vectors = np.asarray(vectors[offset : offset + len(d.chunk_ranges)], dtype=np.float32)
+        offset += len(d.chunk_ranges)

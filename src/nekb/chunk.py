@@ -1,0 +1,70 @@
+"""Sentence splitting and sentence-aware chunking over offsets of a cleaned text."""
+
+from __future__ import annotations
+
+import re
+
+# A sentence ends at one of these (plus any closing quotes/brackets that follow) or at a line end.
+_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*|\n+")
+_CLOSERS = "”’」』）)]"
+
+
+def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the sentences of ``text``, whitespace trimmed.
+
+    Sentences end at 。！？；!?; (keeping trailing closing quotes) or a line end. A sentence longer
+    than ``max_chars`` is cut at the last comma before the limit (or hard at the limit).
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end() if match.group(0)[0] != "\n" else match.start()
+        _add_trimmed(text, pos, end, spans, max_chars)
+        pos = match.end()
+    _add_trimmed(text, pos, len(text), spans, max_chars)
+    return spans
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]], max_chars: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > max_chars:
+        cut = _soft_cut(text, start, start + max_chars)
+        spans.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _soft_cut(text: str, start: int, limit: int) -> int:
+    """Cut after the last comma-like mark in the second half of the window, else at ``limit``."""
+    for i in range(limit - 1, start + (limit - start) // 2, -1):
+        if text[i] in "，,、：:":
+            return i + 1
+    return limit
+
+
+def make_chunks(
+    sentences: list[tuple[int, int]], max_chars: int = 250, overlap: int = 1
+) -> list[tuple[int, int]]:
+    """Group consecutive sentences into chunks of about ``max_chars`` characters.
+
+    Returns ``(first, last)`` sentence index ranges (``last`` exclusive). Consecutive chunks share
+    ``overlap`` sentences, so a fact stated at a chunk border is whole in at least one chunk.
+    """
+    chunks: list[tuple[int, int]] = []
+    n = len(sentences)
+    first = 0
+    while first < n:
+        last = first + 1
+        while last < n and sentences[last][1] - sentences[first][0] <= max_chars:
+            last += 1
+        chunks.append((first, last))
+        if last >= n:
+            break
+        first = max(last - overlap, first + 1)
+    return chunks

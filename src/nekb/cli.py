@@ -1,0 +1,154 @@
+"""The ``nekb`` command: a thin click layer that parses arguments and calls KnowledgeBase."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import KnowledgeBase
+from .embed import DEFAULT_MODEL
+from .ingest import IngestError
+from .snapshot import ModelMismatchError
+from .store import IndexMissingError, LockedError
+
+corpus_option = click.option(
+    "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(path_type=Path),
+    help="Folder of source documents.",
+)
+index_option = click.option(
+    "--index", "index_dir", default="index", show_default=True, type=click.Path(path_type=Path),
+    help="Index directory.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+# Errors a user can act on: printed as one line, exit code 1, no traceback.
+USER_ERRORS = (IndexMissingError, ModelMismatchError, LockedError, IngestError, FileNotFoundError, ValueError)
+
+
+class ProgressBars:
+    """One click progress bar per build stage, fed by ``progress(stage, done, total)`` calls."""
+
+    LABELS = {"read": "reading", "embed": "embedding", "add": "copying"}
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar = None
+        self.done = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.done = stage, 0
+            label = self.LABELS.get(stage, stage).ljust(9)
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        """Finish the open bar, if any."""
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def open_kb(index_dir: Path, corpus_dir: Path = Path("corpus")) -> KnowledgeBase:
+    """Open the index, turning a missing one into a message that says what to run."""
+    return KnowledgeBase.open(index_dir, corpus_dir)
+
+
+def print_report(report) -> None:
+    """The per-file errors, what changed, and the per-stage timing summary of a build."""
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in report.errors:
+        click.echo(f"error: {line}", err=True)
+    click.echo(
+        f"{report.documents} documents, {report.chunks} chunks; added {len(report.added)}, "
+        f"updated {len(report.updated)}, removed {len(report.removed)}, unchanged {len(report.unchanged)}"
+        + (f"; version {report.version}" if report.version else "")
+    )
+    if report.timings:
+        stages = "  ".join(f"{k} {v:.2f}s" for k, v in report.timings.items())
+        click.echo(f"time: {stages}  total {sum(report.timings.values()):.2f}s")
+    if report.errors:
+        click.echo(f"{len(report.errors)} file(s) failed; the index kept every document it could.", err=True)
+
+
+class NekbGroup(click.Group):
+    """Turns the errors a user can act on into one-line messages with exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as err:
+            raise click.ClickException(str(err)) from err
+
+
+@click.group(cls=NekbGroup)
+@click.version_option(package_name="nekb")
+def cli() -> None:
+    """nekb: cited answers from Chinese documents about Northeast China."""
+
+
+@cli.command()
+@corpus_option
+@index_option
+@click.option("--model", default=DEFAULT_MODEL, show_default=True, help="e5 or st:<name-or-path>.")
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
+def build(corpus_dir: Path, index_dir: Path, model: str, full: bool) -> None:
+    """Index the corpus folder (incrementally unless --full)."""
+    if not corpus_dir.is_dir():
+        raise click.ClickException(f"corpus folder {corpus_dir} does not exist")
+    bars = ProgressBars()
+    try:
+        kb = KnowledgeBase.build(corpus_dir, index_dir, model=model, full=full, progress=bars)
+    finally:
+        bars.close()
+    print_report(kb.last_build)
+    if kb.last_build.documents == 0:
+        raise click.ClickException(f"no documents indexed from {corpus_dir}: add .txt, .md or .pdf files")
+    if not kb.last_build.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages to return.")
+@index_option
+@json_option
+def search(query: str, k: int, index_dir: Path, as_json: bool) -> None:
+    """Print the passages that best match QUERY."""
+    hits = open_kb(index_dir).search(query, k=k)
+    if as_json:
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No relevant passage found.")
+    for n, hit in enumerate(hits, start=1):
+        page = f" p.{hit.page}" if hit.page else ""
+        click.echo(f"[{n}] {hit.title}{page}  ({hit.doc_id} {hit.start}-{hit.end}, score {hit.score:.4f})")
+        click.echo(f"    {hit.text}\n")
+
+
+@cli.command()
+@index_option
+@json_option
+def info(index_dir: Path, as_json: bool) -> None:
+    """Describe the index: version, model and documents."""
+    kb = open_kb(index_dir)
+    docs = kb.documents()
+    if as_json:
+        payload = {"version": kb.version, "model": kb.model, "documents": [d.to_dict() for d in docs]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"index {index_dir} version {kb.version}, model {kb.model}, {len(docs)} documents")
+    for d in docs:
+        pages = f", {d.pages} pages" if d.pages else ""
+        click.echo(f"- {d.doc_id}: {d.title} ({d.chars} chars{pages}, {d.chunks} chunks, {d.facts} facts)")
+
+
+main = cli

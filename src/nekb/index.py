@@ -1,0 +1,110 @@
+"""Dense (FAISS inner product) and sparse (bm25s over jieba tokens) indexes, persisted without pickle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+# Exact search is cheap below this many vectors on 2 cores (see benchmarks/RESULTS.md); above it HNSW
+# keeps p50 latency flat at a small recall cost.
+HNSW_THRESHOLD = 200_000
+
+
+def choose_index_type(n_vectors: int) -> str:
+    """Return ``"flat"`` (exact) for collections up to HNSW_THRESHOLD vectors, else ``"hnsw"``."""
+    return "flat" if n_vectors <= HNSW_THRESHOLD else "hnsw"
+
+
+class DenseIndex:
+    """Inner-product search over L2-normalized vectors (so scores are cosine similarities)."""
+
+    def __init__(self, index: faiss.Index, kind: str) -> None:
+        self.index = index
+        self.kind = kind
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, kind: str | None = None) -> DenseIndex:
+        """Index ``vectors`` (``(n, dim)`` float32, normalized) with a flat or HNSW index."""
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        kind = kind or choose_index_type(len(vectors))
+        dim = vectors.shape[1]
+        if kind == "flat":
+            index = faiss.IndexFlatIP(dim)
+        elif kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 96
+        else:
+            raise ValueError(f"unknown dense index type {kind!r}: use 'flat' or 'hnsw'")
+        if len(vectors):
+            index.add(vectors)
+        return cls(index, kind)
+
+    @property
+    def size(self) -> int:
+        """Number of indexed vectors."""
+        return int(self.index.ntotal)
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(scores, ids)`` of the ``k`` nearest vectors to one query vector, best first."""
+        k = min(k, self.size)
+        if k <= 0:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+    def save(self, path: Path) -> None:
+        """Write the index in FAISS's own binary format."""
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, kind: str) -> DenseIndex:
+        """Read an index written by :meth:`save`."""
+        return cls(faiss.read_index(str(path)), kind)
+
+
+class SparseIndex:
+    """BM25 over pre-tokenized chunks, built once and persisted (never rebuilt per query)."""
+
+    def __init__(self, bm25: bm25s.BM25, size: int) -> None:
+        self.bm25 = bm25
+        self.size = size
+
+    @classmethod
+    def build(cls, token_lists: list[list[str]]) -> SparseIndex:
+        """Index one token list per chunk."""
+        bm25 = bm25s.BM25()
+        # bm25s needs at least one token per document; an empty chunk gets a placeholder.
+        bm25.index([tokens or ["\u2205"] for tokens in token_lists], show_progress=False)
+        return cls(bm25, len(token_lists))
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk for the query ``tokens`` (zeros when none is in the vocabulary)."""
+        ids = self.bm25.get_tokens_ids(tokens)
+        if not ids or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
+
+    def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(scores, ids)`` of the top ``k`` chunks with a positive score, best first."""
+        scores = self.scores(tokens)
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")][:k]
+        return scores[order], order
+
+    def save(self, directory: Path) -> None:
+        """Write bm25s's JSON vocabulary and .npy arrays (no pickle)."""
+        self.bm25.save(str(directory), allow_pickle=False)
+        (directory / "nekb_sparse.json").write_text(json.dumps({"size": self.size}))
+
+    @classmethod
+    def load(cls, directory: Path) -> SparseIndex:
+        """Read an index written by :meth:`save`."""
+        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False)
+        size = json.loads((directory / "nekb_sparse.json").read_text())["size"]
+        return cls(bm25, size)

@@ -1,0 +1,95 @@
+"""Turn one cleaned document into what the indexes need: sentences, chunks, tokens and facts."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .chunk import make_chunks, split_sentences
+from .clean import SearchNormalizer
+from .facts import extract_facts
+from .segment import Segmenter
+from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
+
+CHUNK_CHARS = 250
+CHUNK_OVERLAP = 1
+
+
+@dataclass
+class DocumentData:
+    """Everything the index stores about one document; ``vectors`` holds one row per chunk."""
+
+    info: DocumentInfo
+    text: str
+    page_starts: tuple[int, ...]
+    sentences: list[tuple[int, int]]
+    chunk_ranges: list[tuple[int, int]]  # sentence index ranges, last exclusive
+    chunk_tokens: list[list[str]]
+    facts: list[Fact]
+    vectors: np.ndarray | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    def chunk_span(self, i: int) -> tuple[int, int]:
+        """Character offsets of chunk ``i``."""
+        first, last = self.chunk_ranges[i]
+        return self.sentences[first][0], self.sentences[last - 1][1]
+
+    def chunks(self, first_id: int = 0) -> list[Chunk]:
+        """The document's chunks, numbered from ``first_id``."""
+        out = []
+        for i in range(len(self.chunk_ranges)):
+            start, end = self.chunk_span(i)
+            page = page_at(self.page_starts, start)
+            out.append(Chunk(first_id + i, self.info.doc_id, start, end, page, self.text[start:end]))
+        return out
+
+    def passage_texts(self, normalizer: SearchNormalizer) -> list[str]:
+        """The search form of each chunk: what gets embedded."""
+        return [normalizer.search_form(self.text[s:e]) for s, e in map(self.chunk_span, range(len(self.chunk_ranges)))]
+
+
+@contextmanager
+def timed(timings: dict[str, float] | None, stage: str):
+    """Add the wall time of the block to ``timings[stage]`` (when a dict is given)."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def process_document(
+    info: DocumentInfo,
+    document: CleanDocument,
+    segmenter: Segmenter,
+    normalizer: SearchNormalizer,
+    chunk_chars: int = CHUNK_CHARS,
+    overlap: int = CHUNK_OVERLAP,
+    timings: dict[str, float] | None = None,
+) -> DocumentData:
+    """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet)."""
+    text = document.text
+    with timed(timings, "chunk"):
+        sentences = split_sentences(text)
+        chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
+    with timed(timings, "facts"):
+        facts = extract_facts(info.doc_id, text, sentences, tuple(document.page_starts))
+    data = DocumentData(
+        info=replace(
+            info, chars=len(text), pages=len(document.page_starts), chunks=len(chunk_ranges), facts=len(facts)
+        ),
+        text=text,
+        page_starts=tuple(document.page_starts),
+        sentences=sentences,
+        chunk_ranges=chunk_ranges,
+        chunk_tokens=[],
+        facts=facts,
+        warnings=tuple(document.warnings),
+    )
+    with timed(timings, "segment"):
+        data.chunk_tokens = [segmenter.tokens(t) for t in data.passage_texts(normalizer)]
+    return data

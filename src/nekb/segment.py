@@ -1,0 +1,45 @@
+"""jieba word segmentation through an owned Tokenizer loaded with the package's user dictionary."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+_DATA = resources.files("nekb") / "data"
+# A BM25 token must carry a letter, digit or CJK character; punctuation and spaces never do.
+_WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+
+
+def _read_words(name: str) -> list[str]:
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+class Segmenter:
+    """Segments Simplified text into BM25 tokens; owns its jieba.Tokenizer (no global state)."""
+
+    def __init__(self, user_dict: Path | None = None) -> None:
+        # jieba logs its dictionary load at DEBUG to stderr; keep CLI and app output clean.
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self.tokenizer = jieba.Tokenizer()
+        self.tokenizer.initialize()
+        dict_path = user_dict or Path(str(_DATA / "userdict.txt"))
+        self.tokenizer.load_userdict(str(dict_path))
+        self.stopwords = frozenset(_read_words("stopwords.txt"))
+
+    def words(self, text: str) -> list[str]:
+        """Return jieba's words of ``text`` in order (precise mode, no filtering)."""
+        return list(self.tokenizer.cut(text))
+
+    def tokens(self, text: str) -> list[str]:
+        """Return BM25 tokens: search-mode words, lower-cased, without punctuation and stopwords."""
+        out = []
+        for word in self.tokenizer.cut_for_search(text):
+            word = word.strip().lower()
+            if word and _WORDLIKE.search(word) and word not in self.stopwords:
+                out.append(word)
+        return out

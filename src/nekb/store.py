@@ -1,0 +1,193 @@
+"""Versioned, crash-safe index directory: each build writes a new version and flips a pointer atomically.
+
+Layout::
+
+    index/CURRENT           name of the live version (replaced with write + fsync + rename)
+    index/v-<time>-<pid>/   one complete version: manifest.json written last
+    index/.lock             pid of the writer holding the lock
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+POINTER = "CURRENT"
+LOCK = ".lock"
+VERSION_PREFIX = "v-"
+
+
+class IndexMissingError(FileNotFoundError):
+    """No complete index version exists in the index directory."""
+
+
+class LockedError(RuntimeError):
+    """Another live process holds the index's write lock."""
+
+
+def fsync_dir(path: Path) -> None:
+    """Flush a directory entry so a rename inside it survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_atomic(path: Path, data: str) -> None:
+    """Write ``data`` to ``path`` via a temporary file, fsync and rename (readers see old or new)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """Return the live version directory, or None when the index has never been built."""
+    pointer = Path(index_dir) / POINTER
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    version = Path(index_dir) / name
+    return version if (version / "manifest.json").exists() else None
+
+
+def require_version(index_dir: Path) -> Path:
+    """Return the live version directory or raise IndexMissingError saying what to run."""
+    version = current_version(index_dir)
+    if version is None:
+        raise IndexMissingError(f"no index in {index_dir}: run `nekb build --index {index_dir}` (or `make run`)")
+    return version
+
+
+def new_version_dir(index_dir: Path) -> Path:
+    """Create an empty directory for a version being written."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    name = f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
+    path = Path(index_dir) / name
+    path.mkdir()
+    return path
+
+
+def publish(version: Path, keep: int = 2) -> None:
+    """Make ``version`` live: fsync its files, flip the pointer, then drop versions beyond ``keep``."""
+    for file in version.rglob("*"):
+        if file.is_file():
+            with open(file, "rb") as handle:
+                os.fsync(handle.fileno())
+    fsync_dir(version)
+    write_atomic(version.parent / POINTER, version.name)
+    collect_garbage(version.parent, keep=keep)
+
+
+def collect_garbage(index_dir: Path, keep: int = 2) -> None:
+    """Delete partial versions and all complete ones but the live one and its ``keep - 1`` predecessors."""
+    live = current_version(index_dir)
+    versions = sorted(p for p in Path(index_dir).glob(f"{VERSION_PREFIX}*") if p.is_dir())
+    complete = [p for p in versions if (p / "manifest.json").exists() and p != live]
+    kept = set(complete[-(keep - 1) :]) if keep > 1 else set()
+    for path in versions:
+        if path != live and path not in kept and not _being_written(path):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _being_written(path: Path) -> bool:
+    """A partial version whose writer is still alive must not be deleted under it."""
+    if (path / "manifest.json").exists():
+        return False
+    pid = path.name.rsplit("-", 1)[-1]
+    return pid.isdigit() and int(pid) != os.getpid() and pid_alive(int(pid))
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with ``pid`` exists."""
+    try:
+        os.kill(pid, 0)
+    except OSError as err:
+        return err.errno == errno.EPERM
+    return True
+
+
+@contextlib.contextmanager
+def write_lock(index_dir: Path, wait_seconds: float = 5.0) -> Iterator[None]:
+    """Hold the index's writer lock; wait briefly for a live owner, take over from a dead one."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    lock = Path(index_dir) / LOCK
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            owner = _lock_owner(lock)
+            if owner is None and _age(lock) < 2.0:
+                owner = -1  # just created; its owner is writing its pid right now
+            if owner is None or (owner > 0 and not pid_alive(owner)):
+                # Stale lock from a crashed writer: remove it and race again for it fairly.
+                with contextlib.suppress(FileNotFoundError):
+                    lock.unlink()
+                continue
+            if time.monotonic() >= deadline:
+                who = f"process {owner}" if owner > 0 else "another process"
+                raise LockedError(
+                    f"index {index_dir} is being written by {who}; try again when it finishes"
+                ) from None
+            time.sleep(0.1)
+            continue
+        with os.fdopen(fd, "w") as handle:
+            handle.write(str(os.getpid()))
+        break
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            if _lock_owner(lock) == os.getpid():
+                lock.unlink()
+
+
+def _age(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
+
+
+def _lock_owner(lock: Path) -> int | None:
+    try:
+        text = lock.read_text().strip()
+    except FileNotFoundError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def write_json(path: Path, data: object) -> None:
+    """Write UTF-8 JSON (human-readable, no pickle)."""
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def read_json(path: Path) -> object:
+    """Read JSON written by :func:`write_json`."""
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> None:
+    """Write one JSON object per line."""
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False))
+            handle.write("\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """Read rows written by :func:`write_jsonl`."""
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]

@@ -1,0 +1,42 @@
+from nekb.chunk import make_chunks, split_sentences
+
+
+def test_sentences_end_at_terminators_and_keep_closing_quotes():
+    text = "他说：“东北要振兴。”随后离开！第二句？\n标题行\n  最后一句"
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == ["他说：“东北要振兴。”", "随后离开！", "第二句？", "标题行", "最后一句"]
+
+
+def test_sentences_cover_text_without_whitespace_edges():
+    text = "甲。 乙；丙!\n\n丁?"
+    for s, e in split_sentences(text):
+        assert text[s:e] == text[s:e].strip()
+    assert "".join(text[s:e] for s, e in split_sentences(text)) == "甲。乙；丙!丁?"
+
+
+def test_long_sentence_is_cut_at_a_comma_before_the_limit():
+    text = "，".join(["东北振兴" * 5] * 10) + "。"
+    spans = split_sentences(text, max_chars=60)
+    assert all(e - s <= 60 for s, e in spans)
+    assert text[spans[0][0] : spans[0][1]].endswith("，")
+    assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_chunks_respect_size_and_overlap_one_sentence():
+    sentences = [(i * 50, i * 50 + 49) for i in range(10)]
+    chunks = make_chunks(sentences, max_chars=120, overlap=1)
+    for first, last in chunks:
+        assert last - first == 1 or sentences[last - 1][1] - sentences[first][0] <= 120
+    for (_, prev_last), (first, _) in zip(chunks, chunks[1:], strict=False):
+        assert first == prev_last - 1
+    assert chunks[-1][1] == len(sentences)
+
+
+def test_a_sentence_longer_than_the_chunk_is_its_own_chunk():
+    sentences = [(0, 10), (10, 500), (500, 510)]
+    assert make_chunks(sentences, max_chars=100, overlap=1) == [(0, 1), (1, 2), (2, 3)]
+
+
+def test_empty_text_has_no_chunks():
+    assert split_sentences("  \n ") == []
+    assert make_chunks([], 100, 1) == []
