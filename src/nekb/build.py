@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from importlib import resources
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -48,9 +50,22 @@ class BuildReport:
         return bool(self.added or self.updated or self.removed)
 
 
+# Modules and data whose change alters what a document turns into; their hash is part of the settings.
+PIPELINE_FILES = (
+    "ingest.py", "clean.py", "chunk.py", "segment.py", "facts.py", "gazetteer.py", "pipeline.py",
+    "data/userdict.txt", "data/stopwords.txt",
+)
+
+
 def settings() -> dict:
     """Build settings recorded in the manifest; a change forces a full rebuild."""
-    return {"chunk_chars": CHUNK_CHARS, "chunk_overlap": CHUNK_OVERLAP}
+    digest = hashlib.sha256()
+    package = resources.files("nekb")
+    for name in PIPELINE_FILES:
+        path = package.joinpath(*name.split("/"))
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return {"chunk_chars": CHUNK_CHARS, "chunk_overlap": CHUNK_OVERLAP, "pipeline": digest.hexdigest()[:16]}
 
 
 def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
@@ -158,10 +173,16 @@ def _counts(doc: DocumentData) -> dict:
 def _embed(
     docs: list[DocumentData], embedder: Embedder, normalizer: SearchNormalizer, progress: Progress | None
 ) -> None:
-    texts = [t for d in docs for t in d.passage_texts(normalizer)]
-    total = len(texts)
-    vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, total))
-    offset = 0
+    """Embed every chunk and every sentence of ``docs`` in one pass with one progress count."""
+    chunk_texts = [t for d in docs for t in d.passage_texts(normalizer)]
+    sentence_texts = [t for d in docs for t in d.sentence_texts(normalizer)]
+    total = len(chunk_texts) + len(sentence_texts)
+    vectors = embedder.embed_passages(
+        chunk_texts + sentence_texts, progress=lambda n: progress and progress("embed", n, total)
+    )
+    chunk_offset, sentence_offset = 0, len(chunk_texts)
     for d in docs:
-        d.vectors = np.asarray(vectors[offset : offset + len(d.chunk_ranges)], dtype=np.float32)
-        offset += len(d.chunk_ranges)
+        d.vectors = vectors[chunk_offset : chunk_offset + len(d.chunk_ranges)]
+        d.sentence_vectors = vectors[sentence_offset : sentence_offset + len(d.sentences)]
+        chunk_offset += len(d.chunk_ranges)
+        sentence_offset += len(d.sentences)

@@ -151,4 +151,91 @@ def info(index_dir: Path, as_json: bool) -> None:
         click.echo(f"- {d.doc_id}: {d.title} ({d.chars} chars{pages}, {d.chunks} chunks, {d.facts} facts)")
 
 
+# -- batch answers and evaluation (issue 6) ------------------------------------------------------
+# Imports sit inside the commands: this block is appended to the module, and they keep startup light.
+eval_file_argument = click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+
+
+@cli.command("batch")
+@eval_file_argument
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Answers file: .jsonl (nested) or .csv (one flat row per question).",
+)
+@index_option
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages per answer.")
+def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
+    """Answer the questions of FILE into OUT, in order.
+
+    FILE is .txt (one question per line), .jsonl ({"q": ...} or {"question": ...}) or .csv (a
+    question column); other fields and columns are carried to OUT (.jsonl or .csv). Empty or
+    malformed rows are skipped with a warning naming their line.
+    """
+    import time
+
+    from . import batch as batch_io
+
+    started = time.perf_counter()
+    batch_io.check_output(out_path)  # fail on a wrong --out before answering anything
+    batch_input = batch_io.read_batch(file)
+    for message in batch_input.skipped:
+        click.echo(f"warning: skipped {message}", err=True)
+    if not batch_input.rows:
+        raise click.ClickException(f"no questions in {file}")
+    kb = open_kb(index_dir)
+    answers = kb.ask_many(batch_input.questions, k=k, progress=sys.stderr.isatty())
+    batch_io.write_answers(out_path, batch_input.rows, answers)
+    answered = sum(bool(a.claims) for a in answers)
+    click.echo(
+        f"{len(answers)} questions: {answered} answered, {len(answers) - answered} without an answer; "
+        f"{len(batch_input.skipped)} rows skipped; wrote {out_path} in {time.perf_counter() - started:.1f}s"
+    )
+
+
+@cli.command("eval")
+@eval_file_argument
+@index_option
+@click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="Passages searched.")
+@json_option
+def eval_command(file: Path, index_dir: Path, k: int, as_json: bool) -> None:
+    """Score search and answers on a question set.
+
+    FILE holds one {"id", "q", "any": [answer substrings]} per line. Prints hit@1/3/5/10, MRR@k,
+    answer@1 (the first claim holds an answer), answer@any, latency p50/p95 and the misses.
+    """
+    from .evaluate import evaluate, format_report, load_questions
+
+    questions = load_questions(file)
+    kb = open_kb(index_dir)
+    report = evaluate(questions, kb.search, kb.ask, kb.normalizer, k=k)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report))
+
+
+@cli.command("eval-facts")
+@eval_file_argument
+@index_option
+@json_option
+def eval_facts_command(file: Path, index_dir: Path, as_json: bool) -> None:
+    """Score fact extraction: recall of the facts listed in FILE.
+
+    FILE holds one {"id", "entity", "period", "value", "unit", "keyword"} per line; prints the
+    recall and the facts the fact table is missing.
+    """
+    from .evaluate import evaluate_facts, facts_from_table, format_fact_report, load_expected_facts
+
+    expected = load_expected_facts(file)
+    kb = open_kb(index_dir)
+    report = evaluate_facts(facts_from_table(kb.facts()), expected, kb.normalizer)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_fact_report(report))
+
+
 main = cli

@@ -1,16 +1,20 @@
-"""Retrieval and answer evaluation on question sets of the form {"id", "q", "any": [substrings]}."""
+"""Evaluation: retrieval and answers on question sets ``{"id", "q", "any": [substrings]}``, and fact
+extraction on fact sets ``{"id", "entity", "period", "value", "unit", "keyword"}``."""
 
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .clean import SearchNormalizer
+from .types import Fact
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,9 @@ def answers_in(text: str, answers: Sequence[str], normalizer: SearchNormalizer) 
     return any(normalizer.match_form(a) in form for a in answers)
 
 
-def first_answer_rank(texts: Sequence[str], answers: Sequence[str], normalizer: SearchNormalizer) -> int | None:
+def first_answer_rank(
+    texts: Sequence[str], answers: Sequence[str], normalizer: SearchNormalizer
+) -> int | None:
     """1-based rank of the first text holding an answer, or None."""
     for rank, text in enumerate(texts, start=1):
         if answers_in(text, answers, normalizer):
@@ -73,8 +79,18 @@ def evaluate(
     ask: Callable[[str], object] | None,
     normalizer: SearchNormalizer,
     k: int = 10,
+    warmup: bool = True,
 ) -> EvalReport:
-    """hit@1/3/5/10, MRR@k, answer@1 and answer@any (when ``ask`` is given), and latency p50/p95."""
+    """hit@1/3/5/10, MRR@k, answer@1 and answer@any (when ``ask`` is given), and latency p50/p95.
+
+    ``answer@1`` counts questions whose first claim holds an answer, ``answer@any`` those where
+    some claim does. With ``warmup`` the first question is run once untimed first, so one-off
+    costs (lazy loading, first-call allocation) do not land in the latency percentiles.
+    """
+    if warmup and questions:
+        search(questions[0].text, k)
+        if ask is not None:
+            ask(questions[0].text)
     ranks: list[int | None] = []
     first_claim: list[bool] = []
     any_claim: list[bool] = []
@@ -87,7 +103,7 @@ def evaluate(
         search_times.append(time.perf_counter() - started)
         rank = first_answer_rank([h.text for h in hits], q.answers, normalizer)
         ranks.append(rank)
-        miss = {"id": q.qid, "q": q.text, "rank": rank}
+        miss = {"id": q.qid, "q": q.text, "rank": rank, "expected": list(q.answers), "top": _snippet(hits)}
         if ask is not None:
             started = time.perf_counter()
             answer = ask(q.text)
@@ -97,6 +113,7 @@ def evaluate(
             first_claim.append(claim_rank == 1)
             any_claim.append(claim_rank is not None)
             miss["claim_rank"] = claim_rank
+            miss["first_claim"] = claim_texts[0] if claim_texts else ""
         if rank != 1 or (ask is not None and miss["claim_rank"] != 1):
             misses.append(miss)
     n = max(len(questions), 1)
@@ -112,3 +129,163 @@ def evaluate(
         metrics["ask_p95_ms"] = percentile_ms(ask_times, 95)
     metrics["questions"] = len(questions)
     return EvalReport(metrics, misses)
+
+
+def _snippet(hits: Sequence, chars: int = 60) -> str:
+    """The start of the top hit's text, to show what was found instead of the answer."""
+    if not hits:
+        return ""
+    text = " ".join(hits[0].text.split())
+    return text if len(text) <= chars else text[:chars] + "…"
+
+
+def _rank(rank: int | None) -> str:
+    return "-" if rank is None else str(rank)
+
+
+def format_report(report: EvalReport) -> str:
+    """A human-readable summary: metrics, latency, and one line per missed question.
+
+    A question is a miss when its answer is not in the first passage (``rank`` != 1) or, when
+    answers were evaluated, not in the first claim (``claim`` != 1); ``-`` means not found at all.
+    """
+    m = report.metrics
+    k = next((key.split("@")[1] for key in m if key.startswith("mrr@")), "10")
+    hits = "  ".join(f"{key} {m[key]:.3f}" for key in ("hit@1", "hit@3", "hit@5", "hit@10") if key in m)
+    lines = [f"{m.get('questions', 0)} questions", f"retrieval  {hits}  MRR@{k} {m.get(f'mrr@{k}', 0):.3f}"]
+    if "answer@1" in m:
+        lines.append(f"answers    answer@1 {m['answer@1']:.3f}  answer@any {m['answer@any']:.3f}")
+    latency = f"latency    search p50 {m['search_p50_ms']:.1f} ms, p95 {m['search_p95_ms']:.1f} ms"
+    if "ask_p50_ms" in m:
+        latency += f"; ask p50 {m['ask_p50_ms']:.1f} ms, p95 {m['ask_p95_ms']:.1f} ms"
+    lines.append(latency)
+    if not report.misses:
+        lines.append("no misses")
+        return "\n".join(lines)
+    with_claims = any("claim_rank" in miss for miss in report.misses)
+    lines.append(
+        f"misses ({len(report.misses)}): rank of the first passage"
+        + (" / claim" if with_claims else "")
+        + " holding an answer"
+    )
+    for miss in report.misses:
+        ranks = _rank(miss["rank"]) + (f" / {_rank(miss.get('claim_rank'))}" if with_claims else "")
+        lines.append(f"  {miss['id']:<6} {ranks:<8} {miss['q']}")
+        lines.append(f"         expected: {' | '.join(miss.get('expected', []))}")
+        if miss.get("top"):
+            lines.append(f"         top hit:  {miss['top']}")
+    return "\n".join(lines)
+
+
+# -- facts ------------------------------------------------------------------------------------
+
+# Numbers in the fact table are parsed floats; anything closer than this is the same value.
+VALUE_TOLERANCE = 1e-9
+FACT_KEYS = ("entity", "value")
+
+
+@dataclass(frozen=True)
+class FactEvalReport:
+    """Recall of expected facts in a fact table: which were found (with a matching fact id) and which not."""
+
+    recall: float
+    found: list[dict] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        """Plain-dict form for JSON output."""
+        return {"recall": self.recall, "found": self.found, "missing": self.missing}
+
+
+def load_expected_facts(path: Path) -> list[dict]:
+    """Read a facts JSONL file; a line without ``entity`` and a numeric ``value`` raises ValueError."""
+    expected = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{n}: not valid JSON ({err.msg})") from err
+        if not isinstance(row, dict) or not all(key in row for key in FACT_KEYS):
+            raise ValueError(f"{path}:{n}: a fact row needs {' and '.join(FACT_KEYS)}")
+        if isinstance(row["value"], bool) or not isinstance(row["value"], int | float):
+            raise ValueError(f"{path}:{n}: value {row['value']!r} is not a number")
+        expected.append({"id": str(row.get("id", n)), **row})
+    return expected
+
+
+def units_match(row_unit: str, expected_unit: str) -> bool:
+    """Equal units, or one a prefix of the other (``万`` / ``万人``); an empty unit only matches empty."""
+    if row_unit == expected_unit:
+        return True
+    return bool(row_unit and expected_unit) and (
+        row_unit.startswith(expected_unit) or expected_unit.startswith(row_unit)
+    )
+
+
+def fact_matches(row: Fact, expected: dict, normalizer: SearchNormalizer) -> bool:
+    """Whether the extracted ``row`` is the ``expected`` fact.
+
+    Entity equal to or containing ``entity``; value equal within 1e-9; units equal or one a prefix
+    of the other; ``period`` (when given) contained in the row's period; ``keyword`` (when given)
+    in the indicator or the sentence. Text is compared in search form (Traditional→Simplified).
+    """
+    form = normalizer.search_form
+    if not math.isclose(
+        float(row.value), float(expected["value"]), rel_tol=VALUE_TOLERANCE, abs_tol=VALUE_TOLERANCE
+    ):
+        return False
+    if form(expected["entity"]) not in form(row.entity):
+        return False
+    if not units_match(form(row.unit), form(expected.get("unit", "") or "")):
+        return False
+    period = form(str(expected.get("period", "") or ""))
+    if period and period not in form(row.period):
+        return False
+    keyword = form(expected.get("keyword", "") or "")
+    return not keyword or keyword in form(row.indicator) or keyword in form(row.sentence)
+
+
+def evaluate_facts(
+    facts: Sequence[Fact], expected: Sequence[dict], normalizer: SearchNormalizer
+) -> FactEvalReport:
+    """Recall of ``expected`` facts in ``facts``; each found one lists the ids of the rows matching it."""
+    found, missing = [], []
+    for wanted in expected:
+        ids = [f.fact_id for f in facts if fact_matches(f, wanted, normalizer)]
+        (found if ids else missing).append({**wanted, **({"fact_ids": ids} if ids else {})})
+    recall = round(len(found) / len(expected), 4) if expected else 1.0
+    return FactEvalReport(recall, found, missing)
+
+
+def facts_from_table(table: pd.DataFrame) -> list[Fact]:
+    """The :class:`Fact` rows of a fact table (``kb.facts()``); a missing page becomes None."""
+    names = list(Fact.__dataclass_fields__)
+    facts = []
+    for record in table.to_dict("records"):
+        values = {name: record.get(name) for name in names}
+        page = values.get("page")
+        values["page"] = None if page is None or (isinstance(page, float) and math.isnan(page)) else int(page)
+        facts.append(Fact(**values))
+    return facts
+
+
+def _describe_fact(fact: dict) -> str:
+    period = f" {fact['period']}" if fact.get("period") else ""
+    keyword = f" ({fact['keyword']})" if fact.get("keyword") else ""
+    value = fact["value"]
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
+    return f"{fact['entity']}{period} {value}{fact.get('unit', '')}{keyword}"
+
+
+def format_fact_report(report: FactEvalReport) -> str:
+    """A human-readable summary: recall, then each missing fact (and what matched each found one)."""
+    total = len(report.found) + len(report.missing)
+    lines = [f"fact recall {report.recall:.3f} ({len(report.found)}/{total})"]
+    if report.missing:
+        lines.append(f"missing ({len(report.missing)}):")
+        lines.extend(f"  {f['id']:<6} {_describe_fact(f)}" for f in report.missing)
+    else:
+        lines.append("no missing facts")
+    return "\n".join(lines)

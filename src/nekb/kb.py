@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .build import BuildReport, Progress, build_index
 from .clean import SearchNormalizer
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
+from .query import ParsedQuery, QueryAnalyzer
 from .search import rrf_fuse
 from .segment import Segmenter
 from .snapshot import ModelMismatchError, Snapshot, load_snapshot
 from .store import current_version, require_version
-from .types import DocumentInfo, Hit
+from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
 
-# How many candidates each retriever contributes to fusion, and their weights (tuned on the dev set).
+# How many chunks (and sentences) each of the four rankings contributes to fusion.
 CANDIDATES = 50
-DENSE_WEIGHT = 1.0
-SPARSE_WEIGHT = 1.0
+SENTENCE_CANDIDATES = 150
 
 
 class KnowledgeBase:
@@ -37,6 +39,7 @@ class KnowledgeBase:
         self.embedder = embedder
         self.segmenter = segmenter or Segmenter()
         self.normalizer = normalizer or SearchNormalizer()
+        self.analyzer = QueryAnalyzer(self.segmenter, self.normalizer)
         self._snapshot: Snapshot | None = None
 
     # -- construction -------------------------------------------------------------------------
@@ -124,32 +127,117 @@ class KnowledgeBase:
 
     # -- search -------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5) -> list[Hit]:
-        """The ``k`` best passages for ``query``: dense and BM25 rankings fused with RRF."""
-        query_vector = self.embedder.embed_queries([self.normalizer.search_form(query)])[0]
-        return self._search_with_vector(query, query_vector, k)
+        """The ``k`` best passages for ``query``: dense and BM25 rankings fused with RRF.
 
-    def _search_with_vector(self, query: str, query_vector: np.ndarray, k: int) -> list[Hit]:
+        A 《title》 in the query that names an indexed document limits the search to it.
+        """
+        parsed = self.parse_query(query)
+        query_vector = self.embedder.embed_queries([parsed.dense_text])[0]
+        return self.search_parsed(parsed, query_vector, k)
+
+    def parse_query(self, query: str) -> ParsedQuery:
+        """Analyze a question: dense text, BM25 tokens (with synonyms) and document scope."""
+        titles = {doc_id: d.info.title for doc_id, d in self.snapshot.documents.items()}
+        return self.analyzer.parse(query, titles)
+
+    def search_parsed(self, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
+        """Search with an analyzed query and its embedding (lets batches embed many queries at once).
+
+        Four rankings are fused: chunks and sentences, each by embedding and by BM25; a sentence
+        ranks the chunks that hold it, so a passage with one sharply matching sentence rises.
+        """
         snap = self.snapshot
-        if not query.strip() or not snap.chunks:
+        if not parsed.dense_text.strip() or not snap.chunks:
             return []
-        _, dense_ids = snap.dense.search(query_vector, CANDIDATES)
-        tokens = self.segmenter.tokens(self.normalizer.search_form(query))
-        _, sparse_ids = snap.sparse.search(tokens, CANDIDATES)
-        fused = rrf_fuse([dense_ids.tolist(), sparse_ids.tolist()], [DENSE_WEIGHT, SPARSE_WEIGHT])
-        hits = []
-        for chunk_id, score in fused[:k]:
-            chunk = snap.chunks[chunk_id]
-            doc = snap.documents[chunk.doc_id]
-            hits.append(
-                Hit(
-                    doc_id=chunk.doc_id,
-                    title=doc.info.title,
-                    text=chunk.text,
-                    score=round(float(score), 6),
-                    start=chunk.start,
-                    end=chunk.end,
-                    page=chunk.page,
-                    chunk_id=chunk.chunk_id,
-                )
-            )
-        return hits
+        tokens = list(parsed.tokens)
+        sentence_dense = self._dense_ranking(parsed, query_vector, sentences=True)
+        _, sentence_sparse = snap.sentence_sparse.search(tokens, SENTENCE_CANDIDATES)
+        rankings = [
+            self._dense_ranking(parsed, query_vector, sentences=False),
+            self._in_scope(snap.sparse.search(tokens, CANDIDATES)[1].tolist(), parsed),
+            self._in_scope(self._chunks_of(sentence_dense), parsed),
+            self._in_scope(self._chunks_of(sentence_sparse.tolist()), parsed),
+        ]
+        fused = rrf_fuse(rankings)
+        return [self._hit(chunk_id, score) for chunk_id, score in fused[:k]]
+
+    def _chunks_of(self, sentence_ids: list[int]) -> list[int]:
+        """Chunk ranking implied by a sentence ranking (each chunk at its best sentence's place)."""
+        seen: dict[int, None] = {}
+        for sentence_id in sentence_ids:
+            for chunk_id in self.snapshot.sentence_chunks[sentence_id]:
+                seen.setdefault(chunk_id, None)
+        return list(seen)[:CANDIDATES]
+
+    def _in_scope(self, chunk_ids: list[int], parsed: ParsedQuery) -> list[int]:
+        if parsed.scope is None:
+            return chunk_ids
+        return [i for i in chunk_ids if self.snapshot.chunks[i].doc_id in parsed.scope]
+
+    def _dense_ranking(self, parsed: ParsedQuery, query_vector: np.ndarray, sentences: bool) -> list[int]:
+        """Best chunk (or sentence) ids by cosine similarity, limited to the query's scope if any."""
+        snap = self.snapshot
+        index = snap.sentence_dense if sentences else snap.dense
+        limit = SENTENCE_CANDIDATES if sentences else CANDIDATES
+        if parsed.scope is None:
+            return index.search(query_vector, limit)[1].tolist()
+        # Scoped: score the documents' own vectors exactly instead of filtering a global top list.
+        ids, scores = [], []
+        first = 0
+        for doc_id, doc in snap.documents.items():
+            vectors = doc.sentence_vectors if sentences else doc.vectors
+            if doc_id in parsed.scope:
+                ids.extend(range(first, first + len(vectors)))
+                scores.extend((vectors @ query_vector).tolist())
+            first += len(vectors)
+        order = np.argsort(-np.asarray(scores), kind="stable")[:limit]
+        return [ids[i] for i in order]
+
+    def _hit(self, chunk_id: int, score: float) -> Hit:
+        chunk = self.snapshot.chunks[chunk_id]
+        return Hit(
+            doc_id=chunk.doc_id,
+            title=self.snapshot.documents[chunk.doc_id].info.title,
+            text=chunk.text,
+            score=round(float(score), 6),
+            start=chunk.start,
+            end=chunk.end,
+            page=chunk.page,
+            chunk_id=chunk.chunk_id,
+        )
+
+    # -- answers and facts (being implemented) -------------------------------------------------
+    def ask(self, question: str, k: int = 5) -> Answer:
+        """An extractive answer: 1-4 claims quoted from the top ``k`` passages, cited and fact-linked."""
+        raise NotImplementedError
+
+    def ask_many(self, questions: Sequence[str], k: int = 5, progress: bool = True) -> list[Answer]:
+        """Answers to many questions, embedding the questions in batches, with one progress bar."""
+        raise NotImplementedError
+
+    def facts(
+        self,
+        entity: str | None = None,
+        indicator: str | None = None,
+        period: str | None = None,
+        doc_id: str | None = None,
+    ) -> pd.DataFrame:
+        """The fact table (columns of :class:`Fact`), filtered by substring on each given column."""
+        raise NotImplementedError
+
+    def fact(self, fact_id: str) -> Fact:
+        """One fact by id."""
+        raise NotImplementedError
+
+    def related_facts(self, fact_id: str) -> list[RelatedFact]:
+        """Comparable facts from other documents (same entity, comparable indicator and period)."""
+        raise NotImplementedError
+
+    # -- lifecycle (being implemented) --------------------------------------------------------
+    def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> BuildReport:
+        """Copy files (or folders' files) into the corpus under sanitized names and index them."""
+        raise NotImplementedError
+
+    def remove(self, doc_ids: Sequence[str]) -> BuildReport:
+        """Delete documents from the corpus folder and the index."""
+        raise NotImplementedError

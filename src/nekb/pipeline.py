@@ -28,8 +28,10 @@ class DocumentData:
     sentences: list[tuple[int, int]]
     chunk_ranges: list[tuple[int, int]]  # sentence index ranges, last exclusive
     chunk_tokens: list[list[str]]
+    sentence_tokens: list[list[str]]
     facts: list[Fact]
-    vectors: np.ndarray | None = None
+    vectors: np.ndarray | None = None  # one row per chunk
+    sentence_vectors: np.ndarray | None = None  # one row per sentence
     warnings: tuple[str, ...] = field(default=())
 
     def chunk_span(self, i: int) -> tuple[int, int]:
@@ -48,7 +50,12 @@ class DocumentData:
 
     def passage_texts(self, normalizer: SearchNormalizer) -> list[str]:
         """The search form of each chunk: what gets embedded."""
-        return [normalizer.search_form(self.text[s:e]) for s, e in map(self.chunk_span, range(len(self.chunk_ranges)))]
+        spans = map(self.chunk_span, range(len(self.chunk_ranges)))
+        return [normalizer.search_form(self.text[s:e]) for s, e in spans]
+
+    def sentence_texts(self, normalizer: SearchNormalizer) -> list[str]:
+        """The search form of each sentence."""
+        return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
 
 
 @contextmanager
@@ -87,9 +94,11 @@ def process_document(
         sentences=sentences,
         chunk_ranges=chunk_ranges,
         chunk_tokens=[],
+        sentence_tokens=[],
         facts=facts,
         warnings=tuple(document.warnings),
     )
     with timed(timings, "segment"):
         data.chunk_tokens = [segmenter.tokens(t) for t in data.passage_texts(normalizer)]
+        data.sentence_tokens = [segmenter.tokens(t) for t in data.sentence_texts(normalizer)]
     return data

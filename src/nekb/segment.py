@@ -7,11 +7,26 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import cn2an
 import jieba
 
 _DATA = resources.files("nekb") / "data"
 # A BM25 token must carry a letter, digit or CJK character; punctuation and spaces never do.
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
+# Chinese numerals counting something (十年, 三倍, 第七次) are indexed as digits so 十年间 meets 10年间.
+_COUNTED_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千]+(?=[年岁倍个名家项次])")
+
+
+def arabic_numerals(text: str) -> str:
+    """Rewrite Chinese numerals that precede a counter (年, 岁, 倍, 次 …) as Arabic digits."""
+
+    def convert(match: re.Match[str]) -> str:
+        try:
+            return str(cn2an.cn2an(match.group(0), "smart"))
+        except ValueError:
+            return match.group(0)
+
+    return _COUNTED_NUMERAL.sub(convert, text)
 
 
 def _read_words(name: str) -> list[str]:
@@ -38,7 +53,7 @@ class Segmenter:
     def tokens(self, text: str) -> list[str]:
         """Return BM25 tokens: search-mode words, lower-cased, without punctuation and stopwords."""
         out = []
-        for word in self.tokenizer.cut_for_search(text):
+        for word in self.tokenizer.cut_for_search(arabic_numerals(text)):
             word = word.strip().lower()
             if word and _WORDLIKE.search(word) and word not in self.stopwords:
                 out.append(word)

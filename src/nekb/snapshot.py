@@ -30,6 +30,9 @@ class Snapshot:
     chunks: list[Chunk]
     dense: DenseIndex
     sparse: SparseIndex
+    sentence_dense: DenseIndex
+    sentence_sparse: SparseIndex
+    sentence_chunks: list[tuple[int, ...]]  # global sentence id -> ids of the chunks holding it
     facts: list[Fact]
 
     @property
@@ -38,25 +41,26 @@ class Snapshot:
         return self.manifest["model"]
 
 
-def assemble(docs: list[DocumentData], model: str, dim: int, settings: dict) -> tuple[dict, np.ndarray]:
-    """Manifest and stacked chunk vectors for documents in index order."""
-    vectors = np.concatenate([d.vectors for d in docs]) if docs else np.zeros((0, dim), dtype=np.float32)
-    manifest = {
-        "format": FORMAT,
-        "model": model,
-        "dim": dim,
-        "index_type": choose_index_type(len(vectors)),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "settings": settings,
-        "documents": [d.info.to_dict() for d in docs],
-        "chunks": int(len(vectors)),
-    }
-    return manifest, vectors.astype(np.float32)
+def _stack(arrays: list[np.ndarray | None], dim: int) -> np.ndarray:
+    parts = [np.asarray(a, dtype=np.float32) for a in arrays if a is not None and len(a)]
+    return np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
 
 
 def save_snapshot(version: Path, docs: list[DocumentData], model: str, dim: int, settings: dict) -> None:
     """Write every file of a version; ``manifest.json`` goes last so its presence means complete."""
-    manifest, vectors = assemble(docs, model, dim, settings)
+    vectors = _stack([d.vectors for d in docs], dim)
+    sentence_vectors = _stack([d.sentence_vectors for d in docs], dim)
+    manifest = {
+        "format": FORMAT,
+        "model": model,
+        "dim": dim,
+        "index_type": choose_index_type(len(sentence_vectors)),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "settings": settings,
+        "documents": [d.info.to_dict() for d in docs],
+        "chunks": len(vectors),
+        "sentences": len(sentence_vectors),
+    }
     write_jsonl(
         version / "documents.jsonl",
         [
@@ -67,6 +71,7 @@ def save_snapshot(version: Path, docs: list[DocumentData], model: str, dim: int,
                 "sentences": d.sentences,
                 "chunk_ranges": d.chunk_ranges,
                 "chunk_tokens": d.chunk_tokens,
+                "sentence_tokens": d.sentence_tokens,
                 "warnings": list(d.warnings),
             }
             for d in docs
@@ -74,9 +79,15 @@ def save_snapshot(version: Path, docs: list[DocumentData], model: str, dim: int,
     )
     write_jsonl(version / "facts.jsonl", [f.to_dict() for d in docs for f in d.facts])
     np.save(version / "vectors.npy", vectors, allow_pickle=False)
+    np.save(version / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
     DenseIndex.build(vectors, manifest["index_type"]).save(version / "dense.faiss")
-    (version / "bm25").mkdir()
-    SparseIndex.build([t for d in docs for t in d.chunk_tokens]).save(version / "bm25")
+    DenseIndex.build(sentence_vectors, manifest["index_type"]).save(version / "sentences.faiss")
+    for folder, tokens in (
+        ("bm25", [t for d in docs for t in d.chunk_tokens]),
+        ("bm25_sentences", [t for d in docs for t in d.sentence_tokens]),
+    ):
+        (version / folder).mkdir()
+        SparseIndex.build(tokens).save(version / folder)
     write_json(version / "manifest.json", manifest)
 
 
@@ -91,11 +102,13 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
             f"rebuild it with `nekb build --full --model {expected_model}`"
         )
     vectors = np.load(version / "vectors.npy", allow_pickle=False)
+    sentence_vectors = np.load(version / "sentence_vectors.npy", allow_pickle=False)
     facts_by_doc: dict[str, list[Fact]] = {}
     for row in read_jsonl(version / "facts.jsonl"):
         facts_by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
     documents: dict[str, DocumentData] = {}
     chunks: list[Chunk] = []
+    sentence_chunks: list[tuple[int, ...]] = []
     infos = {i["doc_id"]: DocumentInfo(**i) for i in manifest["documents"]}
     for row in read_jsonl(version / "documents.jsonl"):
         doc = DocumentData(
@@ -105,10 +118,14 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
             sentences=[tuple(s) for s in row["sentences"]],
             chunk_ranges=[tuple(c) for c in row["chunk_ranges"]],
             chunk_tokens=row["chunk_tokens"],
+            sentence_tokens=row["sentence_tokens"],
             facts=facts_by_doc.get(row["doc_id"], []),
             warnings=tuple(row["warnings"]),
         )
         doc.vectors = vectors[len(chunks) : len(chunks) + len(doc.chunk_ranges)]
+        first_sentence = len(sentence_chunks)
+        doc.sentence_vectors = sentence_vectors[first_sentence : first_sentence + len(doc.sentences)]
+        sentence_chunks.extend(_chunks_of_sentences(doc, first_chunk=len(chunks)))
         chunks.extend(doc.chunks(first_id=len(chunks)))
         documents[doc.info.doc_id] = doc
     return Snapshot(
@@ -118,5 +135,17 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         chunks=chunks,
         dense=DenseIndex.load(version / "dense.faiss", manifest["index_type"]),
         sparse=SparseIndex.load(version / "bm25"),
+        sentence_dense=DenseIndex.load(version / "sentences.faiss", manifest["index_type"]),
+        sentence_sparse=SparseIndex.load(version / "bm25_sentences"),
+        sentence_chunks=sentence_chunks,
         facts=[f for d in documents.values() for f in d.facts],
     )
+
+
+def _chunks_of_sentences(doc: DocumentData, first_chunk: int) -> list[tuple[int, ...]]:
+    """For each sentence of ``doc``, the global ids of the chunks that contain it (overlap gives two)."""
+    holders: list[list[int]] = [[] for _ in doc.sentences]
+    for i, (first, last) in enumerate(doc.chunk_ranges):
+        for s in range(first, last):
+            holders[s].append(first_chunk + i)
+    return [tuple(h) for h in holders]

@@ -1,0 +1,277 @@
+"""Evaluation: metrics on a toy search function, the fact matcher, and `nekb eval` / `nekb eval-facts`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from nekb.clean import SearchNormalizer
+from nekb.cli import cli
+from nekb.evaluate import (
+    Question,
+    evaluate,
+    evaluate_facts,
+    fact_matches,
+    facts_from_table,
+    format_fact_report,
+    format_report,
+    load_expected_facts,
+    load_questions,
+    units_match,
+)
+from nekb.types import Answer, Claim, Fact, Hit
+
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+
+
+@pytest.fixture(scope="module")
+def normalizer() -> SearchNormalizer:
+    return SearchNormalizer()
+
+
+# -- retrieval and answer metrics on a toy search function ----------------------------------------
+
+
+def _hit(text: str) -> Hit:
+    return Hit("doc", "标题", text, 0.0, 0, len(text))
+
+
+# The answer of q1 is at rank 1, q2 at rank 3, q3 at rank 7 (in Traditional script), q4 nowhere.
+RANKINGS = {
+    "问一": ["甲答案", "乙", "丙"],
+    "问二": ["乙", "丙", "含有 乙答案 的段落", "丁"],
+    "问三": ["x1", "x2", "x3", "x4", "x5", "x6", "東北地區", "x8"],
+    "问四": ["无关", "无关"],
+}
+QUESTIONS = [
+    Question("q1", "问一", ("甲答案",)),
+    Question("q2", "问二", ("乙答案", "不存在")),
+    Question("q3", "问三", ("东北地区",)),
+    Question("q4", "问四", ("找不到",)),
+]
+
+
+def toy_search(query: str, k: int) -> list[Hit]:
+    return [_hit(t) for t in RANKINGS[query][:k]]
+
+
+def toy_ask(query: str) -> Answer:
+    # q1: first claim answers; q2: second claim answers; q3 and q4: no claim answers.
+    claims = {
+        "问一": ["甲答案。"],
+        "问二": ["无关。", "乙答案。"],
+        "问三": ["无关。"],
+        "问四": [],
+    }[query]
+    return Answer(query, tuple(Claim(c, "doc", 0, len(c), None, (0,)) for c in claims), ())
+
+
+def test_metrics_match_hand_computed_values(normalizer):
+    report = evaluate(QUESTIONS, toy_search, toy_ask, normalizer, k=10)
+    m = report.metrics
+    assert (m["hit@1"], m["hit@3"], m["hit@5"], m["hit@10"]) == (0.25, 0.5, 0.5, 0.75)
+    assert m["mrr@10"] == round((1 + 1 / 3 + 1 / 7) / 4, 4)
+    assert m["answer@1"] == 0.25
+    assert m["answer@any"] == 0.5
+    assert m["questions"] == 4
+    assert {"search_p50_ms", "search_p95_ms", "ask_p50_ms", "ask_p95_ms"} <= set(m)
+    assert [miss["id"] for miss in report.misses] == ["q2", "q3", "q4"]
+    by_id = {miss["id"]: miss for miss in report.misses}
+    assert (by_id["q2"]["rank"], by_id["q2"]["claim_rank"]) == (3, 2)
+    assert (by_id["q4"]["rank"], by_id["q4"]["claim_rank"]) == (None, None)
+    assert by_id["q4"]["expected"] == ["找不到"] and by_id["q4"]["top"] == "无关"
+
+
+def test_mrr_and_hits_respect_k(normalizer):
+    report = evaluate(QUESTIONS, toy_search, None, normalizer, k=5)
+    m = report.metrics
+    assert m["hit@10"] == 0.5  # only 5 passages were retrieved, so q3's rank 7 is never seen
+    assert m["mrr@5"] == round((1 + 1 / 3) / 4, 4)
+    assert "answer@1" not in m and "ask_p50_ms" not in m
+
+
+def test_warmup_runs_the_first_question_untimed_once(normalizer):
+    calls: list[str] = []
+
+    def counting_search(query: str, k: int) -> list[Hit]:
+        calls.append(query)
+        return toy_search(query, k)
+
+    evaluate(QUESTIONS, counting_search, None, normalizer, warmup=True)
+    assert calls == ["问一", "问一", "问二", "问三", "问四"]
+    calls.clear()
+    evaluate(QUESTIONS, counting_search, None, normalizer, warmup=False)
+    assert calls == ["问一", "问二", "问三", "问四"]
+
+
+def test_format_report_lists_metrics_and_misses(normalizer):
+    text = format_report(evaluate(QUESTIONS, toy_search, toy_ask, normalizer, k=10))
+    assert "hit@1 0.250" in text and "hit@10 0.750" in text and "MRR@10 0.369" in text
+    assert "answer@1 0.250  answer@any 0.500" in text
+    assert "search p50" in text and "ask p50" in text
+    assert "misses (3)" in text
+    assert "q2     3 / 2" in text
+    assert "q4     - / -" in text
+
+
+def test_format_report_without_misses(normalizer):
+    text = format_report(evaluate(QUESTIONS[:1], toy_search, toy_ask, normalizer))
+    assert "no misses" in text and "hit@1 1.000" in text
+
+
+def test_load_questions_names_the_bad_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "q": "问", "any": ["答"]}\n\n{"id": "b", "q": "问"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q\.jsonl:3: not a question row"):
+        load_questions(path)
+
+
+def test_shipped_question_set_loads():
+    questions = load_questions(EVAL / "questions.jsonl")
+    assert len(questions) >= 20 and all(q.answers for q in questions)
+
+
+# -- the fact matcher ----------------------------------------------------------------------------
+
+
+def fact(**changes) -> Fact:
+    base = {
+        "fact_id": "d:1",
+        "entity": "黑龙江省",
+        "indicator": "常住人口减少",
+        "period": "2024年",
+        "value": 33.0,
+        "unit": "万人",
+        "qualifier": "",
+        "doc_id": "d",
+        "sentence": "黑龙江省2024年常住人口减少33万人。",
+        "start": 0,
+        "end": 19,
+    }
+    return Fact(**{**base, **changes})
+
+
+EXPECTED = {"id": "f01", "entity": "黑龙江", "period": "2024", "value": 33, "unit": "万人", "keyword": "减少"}
+
+
+def test_fact_matches_the_documented_rule(normalizer):
+    assert fact_matches(fact(), EXPECTED, normalizer)
+
+
+@pytest.mark.parametrize(
+    ("changes", "matches"),
+    [
+        ({"entity": "黑龙江"}, True),  # equal entity
+        ({"entity": "黑龙"}, False),  # the row's entity must contain the expected one, not vice versa
+        ({"entity": "吉林"}, False),
+        ({"entity": "黑龍江省"}, True),  # Traditional script is compared in Simplified form
+        ({"value": 33.0000000001}, True),  # within 1e-9
+        ({"value": 33.01}, False),
+        ({"value": 330.0}, False),
+        ({"unit": "万"}, True),  # 万 is a prefix of 万人
+        ({"unit": "万人次"}, True),  # and 万人 of 万人次
+        ({"unit": "人"}, False),
+        ({"unit": "%"}, False),
+        ({"unit": ""}, False),  # an empty unit is not a prefix match for a real one
+        ({"period": "2023年"}, False),
+        ({"period": "2024年末"}, True),  # the expected period is contained in the row's
+        ({"period": ""}, False),
+        ({"indicator": "常住人口", "sentence": "黑龙江省2024年常住人口减少33万人。"}, True),  # keyword in sentence
+        ({"indicator": "常住人口", "sentence": "常住人口为33万人。"}, False),  # keyword nowhere
+        ({"indicator": "人口減少", "sentence": ""}, True),  # Traditional keyword place
+    ],
+)
+def test_fact_matcher_edge_cases(normalizer, changes, matches):
+    assert fact_matches(fact(**changes), EXPECTED, normalizer) is matches
+
+
+def test_optional_fields_of_the_expected_fact(normalizer):
+    loose = {"entity": "黑龙江", "value": 33}
+    assert fact_matches(fact(period="", unit="万人"), {**loose, "unit": "万人"}, normalizer)
+    assert fact_matches(fact(period=""), {**loose, "unit": "万人", "period": "", "keyword": ""}, normalizer)
+    assert fact_matches(fact(unit=""), {**loose, "unit": ""}, normalizer)
+    assert units_match("万", "万人") and units_match("万人", "万") and not units_match("", "万")
+
+
+def test_evaluate_facts_recall_found_and_missing(normalizer):
+    rows = [
+        fact(),
+        fact(fact_id="d:2", entity="七台河市", indicator="人口", period="2020", value=69.0, unit="万"),
+        fact(fact_id="d:3", entity="黑龙江", value=33.0),  # a second row matching f01
+    ]
+    expected = [
+        EXPECTED,
+        {"id": "f12", "entity": "七台河", "period": "", "value": 69, "unit": "万", "keyword": "人口"},
+        {"id": "f29", "entity": "景德镇", "period": "", "value": 2000, "unit": "家", "keyword": "陶瓷"},
+    ]
+    report = evaluate_facts(rows, expected, normalizer)
+    assert report.recall == round(2 / 3, 4)
+    assert [f["id"] for f in report.found] == ["f01", "f12"]
+    assert report.found[0]["fact_ids"] == ["d:1", "d:3"]
+    assert [f["id"] for f in report.missing] == ["f29"]
+    text = format_fact_report(report)
+    assert "fact recall 0.667 (2/3)" in text and "f29    景德镇 2000家 (陶瓷)" in text
+    assert evaluate_facts([], [], normalizer).recall == 1.0
+
+
+def test_facts_from_table_turns_missing_pages_into_none():
+    rows = [fact(), fact(fact_id="d:2", page=4)]
+    table = pd.DataFrame([f.to_dict() for f in rows])
+    assert facts_from_table(table) == rows
+
+
+def test_load_expected_facts(tmp_path):
+    assert [f["id"] for f in load_expected_facts(EVAL / "facts.jsonl")][:2] == ["f01", "f05"]
+    path = tmp_path / "facts.jsonl"
+    path.write_text('{"id": "a", "entity": "黑龙江", "value": "多"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"facts\.jsonl:1: value '多' is not a number"):
+        load_expected_facts(path)
+    path.write_text('{"id": "a", "value": 1}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"facts\.jsonl:1: a fact row needs entity and value"):
+        load_expected_facts(path)
+
+
+# -- the commands over the real index ------------------------------------------------------------
+
+
+def test_cli_eval_text_and_json(real_index: Path):
+    runner = CliRunner()
+    args = ["eval", str(EVAL / "questions.jsonl"), "--index", str(real_index)]
+    text = runner.invoke(cli, args)
+    assert text.exit_code == 0, text.output
+    for label in ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "answer@1", "answer@any", "search p50"):
+        assert label in text.stdout
+    result = runner.invoke(cli, [*args, "--json", "-k", "5"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    metrics = payload["metrics"]
+    assert metrics["questions"] == len(load_questions(EVAL / "questions.jsonl"))
+    assert "mrr@5" in metrics and 0 <= metrics["hit@1"] <= metrics["hit@5"] <= 1
+    assert {"search_p95_ms", "ask_p50_ms", "answer@any"} <= set(metrics)
+    assert isinstance(payload["misses"], list)
+
+
+def test_cli_eval_facts_text_and_json(real_index: Path):
+    runner = CliRunner()
+    args = ["eval-facts", str(EVAL / "facts.jsonl"), "--index", str(real_index)]
+    text = runner.invoke(cli, args)
+    assert text.exit_code == 0, text.output
+    assert text.stdout.startswith("fact recall ")
+    result = runner.invoke(cli, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    expected = load_expected_facts(EVAL / "facts.jsonl")
+    assert len(payload["found"]) + len(payload["missing"]) == len(expected)
+    assert 0.0 <= payload["recall"] <= 1.0
+
+
+def test_cli_eval_bad_file_is_one_line(real_index: Path, tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text("{oops\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(path), "--index", str(real_index)])
+    assert result.exit_code == 1
+    assert "q.jsonl:1: not a question row" in result.output and "Traceback" not in result.output
