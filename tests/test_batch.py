@@ -68,7 +68,8 @@ def test_jsonl_malformed_rows_are_reported_by_line_and_skipped_in_order():
     batch = parse_jsonl("\n".join(lines) + "\n", "questions.jsonl")
     assert batch.questions == ["第一", "第八"]
     assert [r.line for r in batch.rows] == [1, 8]
-    assert [m.split(": ", 1)[0] for m in batch.skipped] == [f"questions.jsonl:{n}" for n in (2, 3, 4, 5, 6, 7)]
+    where = [m.split(": ", 1)[0] for m in batch.skipped]
+    assert where == [f"questions.jsonl:{n}" for n in (2, 3, 4, 5, 6, 7)]
     assert batch.skipped[0].startswith("questions.jsonl:2: not valid JSON (")
     assert batch.skipped[1] == "questions.jsonl:3: empty line"
     assert batch.skipped[2] == "questions.jsonl:4: not a JSON object"

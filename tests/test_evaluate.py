@@ -180,9 +180,9 @@ def test_fact_matches_the_documented_rule(normalizer):
         ({"period": "2023年"}, False),
         ({"period": "2024年末"}, True),  # the expected period is contained in the row's
         ({"period": ""}, False),
-        ({"indicator": "常住人口", "sentence": "黑龙江省2024年常住人口减少33万人。"}, True),  # keyword in sentence
-        ({"indicator": "常住人口", "sentence": "常住人口为33万人。"}, False),  # keyword nowhere
-        ({"indicator": "人口減少", "sentence": ""}, True),  # Traditional keyword place
+        ({"indicator": "常住人口"}, True),  # the keyword is in the sentence
+        ({"indicator": "常住人口", "sentence": "常住人口为33万人。"}, False),  # the keyword is nowhere
+        ({"indicator": "人口減少", "sentence": ""}, True),  # in the indicator, in Traditional script
     ],
 )
 def test_fact_matcher_edge_cases(normalizer, changes, matches):

@@ -20,7 +20,7 @@ from nekb.evaluate import (
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 
-# The dev targets of the project (see the README); lower them only with a reason in the commit.
+# The project's dev targets; lower one only with a reason in the commit message.
 TARGETS = {"hit@1": 0.90, "hit@5": 1.0, "answer@1": 0.85, "answer@any": 0.95}
 FACT_RECALL_TARGET = 1.0
 

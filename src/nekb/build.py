@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from importlib import resources
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
-
-import numpy as np
 
 from .clean import SearchNormalizer
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
@@ -17,8 +15,8 @@ from .ingest import IngestError, read_document
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
 from .segment import Segmenter
 from .snapshot import Snapshot, load_snapshot, save_snapshot
-from .types import DocumentInfo
 from .store import collect_garbage, current_version, new_version_dir, publish, write_lock
+from .types import DocumentInfo
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]

@@ -69,7 +69,42 @@ def clean_plain(text: str) -> str:
     text = "\n".join(line.rstrip(" \t\u3000") for line in text.split("\n"))
     text = _IMAGE_ONLY_LINE.sub("", text)
     text = _EXTRA_BLANK_LINES.sub("\n\n", text)
-    return strip_pinyin(text).strip("\n")
+    return _join_broken_paragraphs(strip_pinyin(text)).strip("\n")
+
+
+_HAN_CHAR = re.compile(f"[{_CJK}]")
+# A paragraph this long that stops on a bare character was cut mid-sentence (a heading is shorter).
+_BROKEN_LINE_MIN_CHARS = 40
+
+
+def _join_broken_paragraphs(text: str) -> str:
+    """Re-join a long line that ends mid-sentence with the CJK text after its (blank) line break."""
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        while (
+            len(line) >= _BROKEN_LINE_MIN_CHARS
+            and _HAN_CHAR.fullmatch(line[-1])
+            and (nxt := _next_text_line(lines, i)) is not None
+            and _HAN_CHAR.match(lines[nxt])
+        ):
+            line += lines[nxt]
+            i = nxt
+        out.append(line)
+        i += 1
+    return "\n".join(out)
+
+
+def _next_text_line(lines: list[str], i: int) -> int | None:
+    """Index of the next line after ``i`` skipping at most one blank line."""
+    for j in (i + 1, i + 2):
+        if j < len(lines) and lines[j].strip():
+            return j
+        if j < len(lines) and j == i + 2:
+            return None
+    return None
 
 
 _MD_LINK = re.compile(r"\[([^\]\n]*)\]\([^)\n]*\)")

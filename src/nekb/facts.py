@@ -6,22 +6,17 @@ as the original, so every offset found there is an offset into the original text
 
 Choices worth knowing:
 
-* Ratios such as ``1:1.3`` (also ``1∶1.3``) give one fact with unit ``"比值"`` and value
-  ``b / a`` (1.3 for ``1:1.3``); a ratio needs ``a == 1`` or the word 比 just before it, so clock
-  times like ``13:34`` are not ratios.
-* Ranges (``300万元至1000万元``, ``5000-6000元``) give one fact per end; the lower end borrows the
-  upper end's unit when it has none. Enumerations (``32553亿、28628亿、58847亿元``) share the
-  last unit the same way. A number without any unit is kept only when paired by 分别.
-* Years (``2024年``, ``2010-2020年``) are periods, never facts; a year after 较/比 is a base of
-  comparison, not the period. Durations such as ``10年间`` / ``20年后``, age brackets
-  (``65岁及以上人口``), per-capita bases (``每10万人中``), dates, citation markers and section
-  numbers are not facts either.
-* Chinese numerals count only when they have two or more characters and a fitting unit
-  (``三十三万人``), or are percentages (``百分之十五``), so 一个/十八大/五年规划 stay words.
-* The entity is the nearest gazetteer entity before the number that is its subject (not the
-  全国 of 占全国…); listed entities are paired in order with figures after 分别, a total after
-  合计/累计 goes to the whole list (the three Northeast provinces become 东北三省), and a sentence
-  naming no entity inherits the subject of the latest earlier sentence of its paragraph.
+* Ratios (``1:1.3``, ``1∶1.3``) give one fact with unit ``"比值"`` and value ``b / a``; they need
+  ``a == 1`` or 比 just before, so clock times such as ``13:34`` are not ratios.
+* A range (``300万元至1000万元``, ``5000-6000元``) gives a fact per end, and numbers in a run
+  (``32553亿、28628亿、58847亿元``) share the last unit. A number without unit counts only after 分别.
+* Years are periods, never facts (a year after 较/比 is a comparison base, not the period); durations
+  (``10年间``), age brackets (``65岁及以上``), per-capita bases (``每10万人中``), dates, citations and
+  section numbers are not facts. Chinese numerals count with two or more characters and a fitting
+  unit (``三十三万人``) or as ``百分之十五``, so 一个/十八大/五年规划 stay words.
+* The entity is the nearest gazetteer entity before the number that is its subject (not the 全国
+  of 占全国); entities listed before 分别 pair with the figures in order, a total (合计/累计) goes to
+  the list (the three provinces: 东北三省), and a sentence naming none inherits the paragraph's subject.
 """
 
 from __future__ import annotations
@@ -32,28 +27,7 @@ from dataclasses import dataclass, replace
 import cn2an
 from opencc import OpenCC
 
-from .gazetteer import (
-    BASE_UNIT_PATTERN,
-    CHINESE_NUMERAL_BASES,
-    COUNTER_UNITS,
-    ENTITY_BY_SURFACE,
-    ENTITY_RE,
-    ENTITY_SURFACES,
-    FILLER_PREFIXES,
-    FILLER_SUFFIXES,
-    GIVING_VERBS,
-    LISTING_WORDS,
-    MAGNITUDE_PATTERN,
-    NORTHEAST_GROUP,
-    NORTHEAST_PROVINCES,
-    PROTECTED_ENDS,
-    PROTECTED_STARTS,
-    QUALIFIERS_AFTER,
-    QUALIFIERS_BEFORE,
-    TOTAL_WORDS,
-    TRANSITION_RE,
-    WEAK_CORES,
-)
+from . import gazetteer as gz
 from .types import Fact, page_at
 
 RATIO_UNIT = "比值"
@@ -70,8 +44,8 @@ _PERIOD_RE = re.compile(
 _PERIOD_TAIL_RE = re.compile(r"(?:之间|以来|间|底|末|初|来|度)?的?")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 _UNIT_TAIL = (
-    rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
-    rf"{_SPACE}(?P<base>{BASE_UNIT_PATTERN})?(?P<after>{'|'.join(QUALIFIERS_AFTER)})?"
+    rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{gz.MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
+    rf"{_SPACE}(?P<base>{gz.BASE_UNIT_PATTERN})?(?P<after>{'|'.join(gz.QUALIFIERS_AFTER)})?"
 )
 _ARABIC_RE = re.compile(rf"(?<![\d.])(?P<num>{_NUMBER})(?![A-Za-z\d])" + _UNIT_TAIL)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
@@ -79,29 +53,15 @@ _CHINESE_RE = re.compile(
     rf"百分之(?P<pct>[{_CN_DIGITS}点]+)"
     rf"|(?<![{_CN_DIGITS}第])(?P<num>[{_CN_DIGITS}]{{2,}}(?:点[{_CN_DIGITS}]+)?)" + _UNIT_TAIL
 )
-_RATIO_RE = re.compile(r"(?<![\d.:])(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)(?![\d:])")
-# Spans whose digits are not figures: age brackets, per-capita bases, section and citation numbers.
-_NOT_FIGURE_RE = re.compile(
-    r"\d+(?:\s*[-~—至到]\s*\d+)?\s*岁(?:及以上|以上|以下)?"
-    r"(?=\s*(?:人口|的|群体|育龄|女性|男性|人群|中年|青年|老年|劳动|儿童|父母))"
-    r"|每\s*\d+(?:\.\d+)?\s*万?人(?=中)|^\s*\d+(?:\.\d+)+\s|^\s*\d+[.、](?!\d)|\[\d+\]"
+_CN_NUMERAL_RE = re.compile(
+    r"(?:[一二两三四五六七八九]?千)?(?:[零〇]?[一二两三四五六七八九]?百)?(?:[零〇]?[一二两三四五六七八九]?十)?"
+    r"(?:[零〇]?[一二两三四五六七八九])?(?:点[零〇一二三四五六七八九]+)?"
 )
+_RATIO_RE = re.compile(r"(?<![\d.:])(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)(?![\d:])")
 _QUALIFIER_BEFORE_RE = re.compile(
-    "(?P<q>" + "|".join(sorted(QUALIFIERS_BEFORE, key=len, reverse=True)) + r")(?:为|是|了)?\s*$"
+    "(?P<q>" + "|".join(sorted(gz.QUALIFIERS_BEFORE, key=len, reverse=True)) + r")(?:为|是|了)?\s*$"
 )
 _CLAUSE_END = ",;:!?。"
-_COMPARISON_RE = re.compile(
-    rf"(?:较|比|与|低于|高于)\s*(?:{_YEAR}\s*年|上年|去年|同期|全国平均水平|全国均值|全国平均)"
-    r"|(?:平均)?每\s*\d+(?:\.\d+)?\s*万?人中?有?"
-)
-_GROUP_WORD_RE = re.compile(r"[三两]省|全省|该省|各省|全市|该市|等地|等|分别")
-_QUOTES_RE = re.compile(r"[“”\"‘’「」《》]")
-_NEVER_SUBJECT_LEAD = ("占", "比", "较")  # 占全国 / 比全国: the entity is the yardstick
-_ADJACENT_SUBJECT_LEAD = ("于", "为", "是", "超")  # 低于全国2.08%: the yardstick's own figure
-_DIFFERENCE_UNITS = ("个百分点", "百分点")
-_FOLLOW_STOPS = tuple("的 在 为 是 和 与 及 共 等 并 中 因 提供 因此 认为 受益 高达 达到 达 超过 不足 仅 约 近 vs".split())
-_FOLLOW_END = "、,;:!?。()“”\"[] \t0123456789"
-_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+(?:\.\d+)+\s)")
 
 
 @dataclass(frozen=True)
@@ -121,6 +81,9 @@ class _Mention:
     group: str  # the enumeration it belongs to (黑龙江、辽宁、吉林 -> 东北三省), else its own name
     members: tuple[str, ...]
     lead: str  # the characters just before it, to spot yardsticks such as 占全国
+
+
+_Previous = tuple[_Quantity, str] | None  # the figure before in the sentence, with its indicator
 
 
 @dataclass(frozen=True)
@@ -147,7 +110,7 @@ def extract_facts(
     for start, end in sentence_spans:
         sentence = text[start:end]
         plain = _normalize(converter, sentence)
-        if "\n\n" in text[previous_end:start] or _HEADING_RE.match(plain):
+        if "\n\n" in text[previous_end:start] or gz.HEADING_RE.match(plain):
             carried = ""  # a new paragraph or section: earlier entities no longer apply
         previous_end = end
         drafts, carried = _sentence_facts(plain, carried)
@@ -187,24 +150,26 @@ def _sentence_facts(s: str, carried: str) -> tuple[list[tuple[str, str, str, _Qu
     periods = _find_periods(s)
     mentions = _find_mentions(s)
     blocked = [(m.start, m.end) for m in mentions] + [m.span() for m in _PERIOD_RE.finditer(s)]
-    blocked += [m.span() for m in _NOT_FIGURE_RE.finditer(s)]
+    blocked += [m.span() for m in gz.NOT_FIGURE_RE.finditer(s)]
     quantities = _share_units(s, _find_quantities(s, blocked))
     listed = _enumerated_entities(s, quantities, mentions)
     quantities = [q for q in quantities if q.unit or q.start in listed]
-    clause_starts = [0] + [i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END and not _inside(i, quantities)]
+    clause_starts = [0] + [
+        i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END and not _inside(i, quantities)
+    ]
     drafts: list[tuple[str, str, str, _Quantity]] = []
-    previous: tuple[_Quantity, str] | None = None
+    previous: _Previous = None
     for q in quantities:
         clause = max(c for c in clause_starts if c <= q.start)
-        if previous and previous[0].end > clause and not (_in_parens(s, previous[0].start) and not _in_parens(s, q.start)):
-            left = previous[0].end
-        else:
-            left = clause
+        # Words between two figures of a clause describe the second, unless the first sat in brackets.
+        after_previous = previous and previous[0].end > clause
+        after_previous = after_previous and (_in_parens(s, q.start) or not _in_parens(s, previous[0].start))
+        left = previous[0].end if after_previous else clause
         indicator = _indicator(s, clause, left, q, previous, quantities)
         entity = listed.get(q.start) or _entity_for(s, q, clause, mentions) or carried
         drafts.append((entity, indicator, _period_for(q, periods), q))
         previous = (q, indicator)
-    subjects = [m for m in mentions if not m.lead.endswith(_NEVER_SUBJECT_LEAD + _ADJACENT_SUBJECT_LEAD)]
+    subjects = [m for m in mentions if not m.lead.endswith(gz.NEVER_SUBJECT_LEAD + gz.ADJACENT_SUBJECT_LEAD)]
     subjects = [m for m in subjects if not _in_parens(s, m.start)]
     return drafts, (subjects[0].group if subjects else carried)
 
@@ -230,8 +195,8 @@ def _period_for(q: _Quantity, periods: list[_Period]) -> str:
 def _find_mentions(s: str) -> list[_Mention]:
     """Gazetteer entities in ``s``; runs such as 黑龙江、辽宁和吉林 form one group."""
     runs: list[list[tuple[int, int, str]]] = []
-    for m in ENTITY_RE.finditer(s):
-        item = (m.start(), m.end(), ENTITY_BY_SURFACE[ENTITY_SURFACES[int(m.lastgroup[1:])]])
+    for m in gz.ENTITY_RE.finditer(s):
+        item = (m.start(), m.end(), gz.ENTITY_BY_SURFACE[gz.ENTITY_SURFACES[int(m.lastgroup[1:])]])
         if runs and re.fullmatch(r"\s*[、和及]\s*", s[runs[-1][-1][1] : m.start()]):
             runs[-1].append(item)
         else:
@@ -239,7 +204,7 @@ def _find_mentions(s: str) -> list[_Mention]:
     mentions = []
     for run in runs:
         members = tuple(dict.fromkeys(name for _, _, name in run))
-        group = NORTHEAST_GROUP if set(members) == NORTHEAST_PROVINCES else "、".join(members)
+        group = gz.NORTHEAST_GROUP if set(members) == gz.NORTHEAST_PROVINCES else "、".join(members)
         for start, end, _ in run:
             mentions.append(_Mention(start, end, group, members, s[max(0, start - 3) : start]))
     return mentions
@@ -249,9 +214,11 @@ def _is_subject(s: str, m: _Mention, q: _Quantity) -> bool:
     """False for a yardstick: 占全国10% / 比全国高0.7年 / 低于全国均值3个百分点 / 为广东的2.8%."""
     if len(m.members) > 1:
         return True
-    if m.lead.endswith(_NEVER_SUBJECT_LEAD) or (q.unit in _DIFFERENCE_UNITS and m.lead.endswith(("于", "与"))):
+    if m.lead.endswith(gz.NEVER_SUBJECT_LEAD) or (
+        q.unit in gz.DIFFERENCE_UNITS and m.lead.endswith(("于", "与"))
+    ):
         return False
-    if m.lead.endswith(_ADJACENT_SUBJECT_LEAD):  # 低于全国2.08% / 仅次于山东省的42.8万人
+    if m.lead.endswith(gz.ADJACENT_SUBJECT_LEAD):  # 低于全国2.08% / 仅次于山东省的42.8万人
         return len(s[m.end : q.lead].strip()) <= 1
     return True
 
@@ -263,18 +230,22 @@ def _in_parens(s: str, i: int) -> bool:
 def _entity_for(s: str, q: _Quantity, clause: int, mentions: list[_Mention]) -> str:
     """The nearest subject entity before the number; a total (合计…) goes to the enumerated group."""
     before = [m for m in mentions if m.end <= q.start]
-    if any(w in s[clause : q.start] for w in TOTAL_WORDS):
+    if any(w in s[clause : q.start] for w in gz.TOTAL_WORDS):
         groups = [m for m in before if len(m.members) > 1]
         if groups:
             return groups[-1].group
-    listing = max(s.rfind(w, 0, clause) for w in LISTING_WORDS)
+    listing = max(s.rfind(w, 0, clause) for w in gz.LISTING_WORDS)
     if listing > 0 and any(m.end <= listing for m in before):  # 东北地区包括…: the parts are not subjects
         before = [m for m in before if m.end <= listing or m.start >= clause]
     q_in_parens = _in_parens(s, q.start)
-    for m in reversed(before):
+    for i in range(len(before) - 1, -1, -1):
+        m = before[i]
         if q_in_parens and s[m.end : q.start].lstrip().startswith("("):
             return m.group  # 广东(每年3600元): the figure in brackets belongs to the name before them
         if _is_subject(s, m, q) and (q_in_parens or not _in_parens(s, m.start)):
+            if m.group in gz.NATIONWIDE:  # 长三角高校占比达全国27%: the region, not the nation
+                earlier = [x for x in before[:i] if x.start >= clause and _is_subject(s, x, q)]
+                m = earlier[-1] if earlier else m
             return m.group
     return ""
 
@@ -335,7 +306,7 @@ def _chinese_quantity(s: str, m: re.Match[str]) -> _Quantity | None:
     if m["pct"]:
         value = _cn_value(m["pct"])
         return None if value is None else _with_qualifier(s, m.start(), m.end(), value, "%", "")
-    if not (m["mag"] or m["base"]) or (m["base"] or "") not in CHINESE_NUMERAL_BASES:
+    if not (m["mag"] or m["base"]) or (m["base"] or "") not in gz.CHINESE_NUMERAL_BASES:
         return None  # no unit, or a counter (一个, 两项)
     if re.search(r"[一二两三四五六七八九]{2}", m["num"]):
         return None  # an approximation such as 八九十 or 一两
@@ -344,9 +315,11 @@ def _chinese_quantity(s: str, m: re.Match[str]) -> _Quantity | None:
 
 
 def _cn_value(numeral: str) -> float | None:
+    if not _CN_NUMERAL_RE.fullmatch(numeral):
+        return None  # cn2an raises odd errors on malformed input such as 十十
     try:
         return float(cn2an.cn2an(numeral, "smart"))
-    except ValueError:
+    except (ValueError, KeyError):
         return None
 
 
@@ -354,7 +327,7 @@ def _with_qualifier(s: str, start: int, end: int, value: float, unit: str, after
     """Attach a qualifier written just before the number (约, 超过, 仅为 …), else the one after it."""
     m = _QUALIFIER_BEFORE_RE.search(s, max(0, start - 5), start)
     if m:
-        return _Quantity(start, end, m.start(), value, unit, QUALIFIERS_BEFORE[m["q"]])
+        return _Quantity(start, end, m.start(), value, unit, gz.QUALIFIERS_BEFORE[m["q"]])
     return _Quantity(start, end, start, value, unit, after)
 
 
@@ -373,7 +346,7 @@ def _share_units(s: str, quantities: list[_Quantity]) -> list[_Quantity]:
 
 
 def _indicator(
-    s: str, clause: int, left: int, q: _Quantity, previous: tuple[_Quantity, str] | None, quantities: list[_Quantity]
+    s: str, clause: int, left: int, q: _Quantity, previous: _Previous, figures: list[_Quantity]
 ) -> str:
     """A short phrase for what the number measures, mostly from the words just before it."""
     same_clause = previous is not None and left == previous[0].end
@@ -381,22 +354,25 @@ def _indicator(
         noun = _following_phrase(s, left)
         left = s.find(noun, left) + len(noun) if noun and s.find(noun, left) + len(noun) <= q.lead else left
     core, bare = _clean_core(s[left : q.lead])
-    if previous and bare and TRANSITION_RE.match(bare):
+    if previous and bare and gz.TRANSITION_RE.match(bare):
         return previous[1]  # 从92万减少到69万 / 低于全国2.08%: the same measure as the figure before
-    weak = not core or core in WEAK_CORES
+    weak = len(core) < 2 or core in gz.WEAK_CORES
+    following = _following_phrase(s, q.end)
+    counter = q.unit[-1:] in gz.COUNTER_UNITS
+    # 1460万困难群众 / 23%的育龄家庭 / 1.8万人接受过大专…: the words after say what is counted
+    names_noun = weak and (q.unit in ("万", "亿") or q.unit.endswith("人") or s.startswith("的", q.end))
+    if following and (counter or names_noun or core.endswith(gz.GIVING_VERBS)):
+        return _shorten(following)
     if weak and same_clause:
         return previous[1]  # 33万人、27万人
-    following = _following_phrase(s, q.end)
-    counter = q.unit[-1:] in COUNTER_UNITS
-    names_noun = weak and (q.unit in ("万", "亿") or s.startswith("的", q.end))  # 1460万困难群众, 23%的育龄家庭
-    if following and (counter or names_noun or core.endswith(GIVING_VERBS)):
-        return _shorten(following)
     if weak and clause > 0 and not any(clause - 1 > p.start >= _clause_before(s, clause) for p in quantities):
         earlier, _ = _clean_core(s[_clause_before(s, clause) : clause - 1])
         if earlier:
             return _shorten(earlier)  # 使20-35岁育龄女性中,68%认为…
     if weak and previous:
         return previous[1]
+    if core.endswith("给予") and len(core) > 3:
+        core = core[:-2]  # 对顶尖创新创业团队给予300万元: the recipients say more than the verb
     return _shorten(core)
 
 
@@ -407,13 +383,20 @@ def _clause_before(s: str, clause: int) -> int:
 def _clean_core(raw: str) -> tuple[str, str]:
     """The indicator phrase in ``raw``, and ``raw`` stripped to its bare words (to spot transitions)."""
     text = re.sub(r"\([^()]*\)", "", raw)
-    if "(" in text or ")" in text:  # starts or ends inside brackets: keep the side holding words
-        cut = max(text.rfind("("), text.rfind(")"))
-        text = text[cut + 1 :] if _strip_fillers(text[cut + 1 :]) else text[:cut]
-    text = _COMPARISON_RE.sub("", text)
-    text = _PERIOD_RE.sub("|", text)
+    cut = max(text.rfind("("), text.rfind(")"))
+    if cut < 0:
+        return _phrase(text)
+    # The context starts or ends inside brackets: use the words after the last bracket, or if
+    # they say nothing, those before it (…最高的地区(辽宁53%: 最高的地区).
+    core, bare = _phrase(text[cut + 1 :])
+    return (core, bare) if core else (_clean_core(text[:cut])[0], bare)
+
+
+def _phrase(text: str) -> tuple[str, str]:
+    text = gz.NOISE_RE.sub("", text)
+    text = gz.DURATION_RE.sub("", _PERIOD_RE.sub("|", text))
     text = re.sub(r"\|(?:之间|以来|间|底|末|初|来|度)?的?", "|", text)
-    text = _GROUP_WORD_RE.sub("|", _QUOTES_RE.sub("", ENTITY_RE.sub(_entity_marker, text)))
+    text = gz.GROUP_WORD_RE.sub("|", gz.QUOTES_RE.sub("", gz.ENTITY_RE.sub(_entity_marker, text)))
     segments = [_strip_fillers(seg) for seg in re.split(r"[|、]", text)]
     core = next((seg for seg in reversed(segments) if seg), "")
     return core, re.sub(r"[|、\s的了也并而又再均已却]", "", text)
@@ -430,13 +413,13 @@ def _strip_fillers(text: str) -> str:
     changed = True
     while changed and text:
         changed = False
-        if not text.startswith(PROTECTED_STARTS):
-            for word in FILLER_PREFIXES:
+        if not text.startswith(gz.PROTECTED_STARTS):
+            for word in gz.FILLER_PREFIXES:
                 if text.startswith(word):
                     text, changed = text[len(word) :], True
                     break
-        if not text.endswith(PROTECTED_ENDS):
-            for word in FILLER_SUFFIXES:
+        if not text.endswith(gz.PROTECTED_ENDS):
+            for word in gz.FILLER_SUFFIXES:
                 if text.endswith(word):
                     text, changed = text[: -len(word)], True
                     break
@@ -447,9 +430,11 @@ def _following_phrase(s: str, i: int) -> str:
     """The noun phrase right after a figure (2000余家陶瓷文创企业 -> 陶瓷文创企业)."""
     if s.startswith("的", i):
         i += 1
+    if s.startswith(gz.FOLLOW_STOPS, i):
+        return ""
     j = i
-    while j < len(s) and j - i < MAX_INDICATOR_CHARS + 4 and s[j] not in _FOLLOW_END:
-        if j > i and s.startswith(_FOLLOW_STOPS, j):
+    while j < len(s) and j - i < MAX_INDICATOR_CHARS + 4 and s[j] not in gz.FOLLOW_END:
+        if j > i and s.startswith(gz.FOLLOW_STOPS, j):
             break
         j += 1
     return s[i:j] if j - i >= 2 else ""
@@ -457,6 +442,9 @@ def _following_phrase(s: str, i: int) -> str:
 
 def _shorten(core: str) -> str:
     """Keep the end of a long phrase, preferring a cut after 的/中/之."""
+    if len(core) <= MAX_INDICATOR_CHARS:
+        return core
+    core = re.sub(r"在[^在的]{2,10}的", "", core)  # 风险投资机构在人口净流出地区的投资占比: drop the place
     if len(core) <= MAX_INDICATOR_CHARS:
         return core
     for i, ch in enumerate(core):

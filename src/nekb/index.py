@@ -90,6 +90,15 @@ class SparseIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
+    def idf(self, tokens: list[str]) -> np.ndarray:
+        """BM25 inverse document frequency of each token (unknown tokens get the rarest-word value)."""
+        indptr = np.asarray(self.bm25.scores["indptr"])
+        doc_freq = np.array(
+            [indptr[i + 1] - indptr[i] if (i := self.bm25.vocab_dict.get(t)) is not None else 0 for t in tokens],
+            dtype=np.float64,
+        )
+        return np.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))
+
     def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(scores, ids)`` of the top ``k`` chunks with a positive score, best first."""
         scores = self.scores(tokens)

@@ -2,25 +2,37 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Sequence
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
+from .answer import Candidate, select_claims, to_claim
 from .build import BuildReport, Progress, build_index
 from .clean import SearchNormalizer
+from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
+from .library import copy_into_corpus, delete_from_corpus
 from .query import ParsedQuery, QueryAnalyzer
 from .search import rrf_fuse
 from .segment import Segmenter
 from .snapshot import ModelMismatchError, Snapshot, load_snapshot
 from .store import current_version, require_version
-from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
+from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact, page_at
 
 # How many chunks (and sentences) each of the four rankings contributes to fusion.
 CANDIDATES = 50
 SENTENCE_CANDIDATES = 150
+FACT_COLUMNS = [f.name for f in fields(Fact)]
+# Questions asking for a figure: a sentence that states one (has extracted facts) fits them better.
+QUANTITY_QUESTION = re.compile(
+    r"多少|几[个年岁倍成]|多大|多高|多快|比例|比重|占比|[率额量]|增速|规模|how (much|many)|what (share|percentage)|rate"
+)
 
 
 class KnowledgeBase:
@@ -206,14 +218,80 @@ class KnowledgeBase:
             chunk_id=chunk.chunk_id,
         )
 
-    # -- answers and facts (being implemented) -------------------------------------------------
+    # -- answers and facts -------------------------------------------------------------------
     def ask(self, question: str, k: int = 5) -> Answer:
-        """An extractive answer: 1-4 claims quoted from the top ``k`` passages, cited and fact-linked."""
-        raise NotImplementedError
+        """An extractive answer: 1-4 claims quoted from the top ``k`` passages, cited and fact-linked.
+
+        When nothing retrieved is about the question the answer has no claims and says why.
+        """
+        parsed = self.parse_query(question)
+        query_vector = self.embedder.embed_queries([parsed.dense_text])[0]
+        return self._answer(question, parsed, query_vector, k)
 
     def ask_many(self, questions: Sequence[str], k: int = 5, progress: bool = True) -> list[Answer]:
         """Answers to many questions, embedding the questions in batches, with one progress bar."""
-        raise NotImplementedError
+        parsed = [self.parse_query(q) for q in questions]
+        vectors = self.embedder.embed_queries([p.dense_text for p in parsed])
+        rows = zip(questions, parsed, vectors, strict=True)
+        bar = tqdm(rows, total=len(parsed), desc="answering", disable=not progress, file=sys.stderr)
+        return [self._answer(q, p, v, k) for q, p, v in bar]
+
+    def _answer(self, question: str, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> Answer:
+        passages = self.search_parsed(parsed, query_vector, k)
+        if not passages:
+            return Answer(question, (), (), reason="No relevant passage found: the index returned nothing.")
+        chosen = select_claims(self._candidates(parsed, query_vector, passages))
+        if not chosen:
+            return Answer(
+                question, (), tuple(passages),
+                reason="No relevant passage found: no sentence in the sources is close to the question.",
+            )
+        snap = self.snapshot
+        claims = tuple(to_claim(c, passages, snap.facts_at(c.doc_id, c.start)) for c in chosen)
+        fact_ids = list(dict.fromkeys(fid for c in claims for fid in c.fact_ids))
+        facts = tuple(snap.facts_by_id[fid] for fid in fact_ids)
+        related = {f.fact_id: tuple(related_facts(f, snap.facts)) for f in facts}
+        return Answer(question, claims, tuple(passages), facts, related={k: v for k, v in related.items() if v})
+
+    def _candidates(self, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]) -> list[Candidate]:
+        """Every sentence of the retrieved passages, scored against the question."""
+        snap = self.snapshot
+        words = list(dict.fromkeys(parsed.tokens))
+        idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
+        own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
+        places = [w for w in dict.fromkeys(parsed.words) if w in self.segmenter.place_names]
+        wants_figure = bool(QUANTITY_QUESTION.search(question_form := parsed.dense_text.lower()))
+        del question_form
+        seen: set[tuple[str, int]] = set()
+        out = []
+        for rank, hit in enumerate(passages):
+            doc = snap.documents[hit.doc_id]
+            first, last = doc.chunk_ranges[hit.chunk_id - self._first_chunk(hit.doc_id)]
+            for s in range(first, last):
+                start, end = doc.sentences[s]
+                if (hit.doc_id, start) in seen:
+                    continue
+                seen.add((hit.doc_id, start))
+                words = set(doc.sentence_tokens[s])
+                matched = words & idf.keys()
+                vector = doc.sentence_vectors[s]
+                fit = sum(p in words for p in places) / max(len(places), 1)
+                if wants_figure and snap.facts_at(hit.doc_id, start):
+                    fit += 1.0
+                out.append(
+                    Candidate(
+                        doc_id=hit.doc_id, start=start, end=end, text=doc.text[start:end],
+                        page=page_at(doc.page_starts, start), vector=vector,
+                        cosine=float(vector @ query_vector),
+                        lexical=min(1.0, sum(idf[w] for w in matched) / own_weight),
+                        passage_rank=rank,
+                        fit=fit,
+                    )
+                )
+        return out
+
+    def _first_chunk(self, doc_id: str) -> int:
+        return self.snapshot.first_chunk[doc_id]
 
     def facts(
         self,
@@ -222,22 +300,40 @@ class KnowledgeBase:
         period: str | None = None,
         doc_id: str | None = None,
     ) -> pd.DataFrame:
-        """The fact table (columns of :class:`Fact`), filtered by substring on each given column."""
-        raise NotImplementedError
+        """The fact table (columns of :class:`Fact`), filtered by substring on each given column.
+
+        Filters are compared in Simplified script, so ``黑龍江`` finds ``黑龙江``.
+        """
+        table = pd.DataFrame([f.to_dict() for f in self.snapshot.facts], columns=FACT_COLUMNS)
+        for column, wanted in (("entity", entity), ("indicator", indicator), ("period", period), ("doc_id", doc_id)):
+            if wanted:
+                needle = wanted if column == "doc_id" else self.normalizer.search_form(wanted)
+                table = table[table[column].astype(str).str.contains(needle, regex=False)]
+        return table.reset_index(drop=True)
 
     def fact(self, fact_id: str) -> Fact:
-        """One fact by id."""
-        raise NotImplementedError
+        """One fact by id (KeyError naming it when absent)."""
+        try:
+            return self.snapshot.facts_by_id[fact_id]
+        except KeyError:
+            raise KeyError(f"no fact {fact_id!r} in the index") from None
 
     def related_facts(self, fact_id: str) -> list[RelatedFact]:
         """Comparable facts from other documents (same entity, comparable indicator and period)."""
-        raise NotImplementedError
+        return related_facts(self.fact(fact_id), self.snapshot.facts)
 
-    # -- lifecycle (being implemented) --------------------------------------------------------
+    # -- lifecycle ---------------------------------------------------------------------------
     def add(self, paths: Sequence[str | Path], progress: Progress | None = None) -> BuildReport:
-        """Copy files (or folders' files) into the corpus under sanitized names and index them."""
-        raise NotImplementedError
+        """Copy files (or folders' files) into the corpus under sanitized names and index them.
+
+        Exact duplicates (by content) and unsupported files are refused with a one-line error each.
+        """
+        added, errors = copy_into_corpus(paths, self.corpus_dir)
+        report = self.update(progress=progress)
+        return replace(report, errors=tuple(errors) + report.errors)
 
     def remove(self, doc_ids: Sequence[str]) -> BuildReport:
         """Delete documents from the corpus folder and the index."""
-        raise NotImplementedError
+        _, errors = delete_from_corpus(doc_ids, self.corpus_dir)
+        report = self.update()
+        return replace(report, errors=tuple(errors) + report.errors)

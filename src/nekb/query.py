@@ -17,8 +17,22 @@ class ParsedQuery:
     """What search needs from a question: dense text, BM25 tokens, and an optional document scope."""
 
     dense_text: str
-    tokens: tuple[str, ...]
+    tokens: tuple[str, ...]  # the query's own words, then synonym expansions
     scope: frozenset[str] | None = None
+    own_tokens: int = -1  # how many of ``tokens`` come from the query itself (-1: all)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The query's own tokens, without expansions."""
+        return self.tokens if self.own_tokens < 0 else self.tokens[: self.own_tokens]
+
+
+def load_glossary() -> list[tuple[re.Pattern[str], str]]:
+    """English phrase → Chinese pairs from ``glossary_en.txt``, longest phrase first."""
+    text = (resources.files("nekb") / "data" / "glossary_en.txt").read_text(encoding="utf-8")
+    pairs = [line.split("\t") for line in text.splitlines() if "\t" in line and not line.startswith("#")]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    return [(re.compile(rf"(?<![a-z]){re.escape(en.strip())}(?![a-z])"), zh.strip()) for en, zh in pairs]
 
 
 def load_synonyms() -> dict[str, tuple[str, ...]]:
@@ -41,6 +55,7 @@ class QueryAnalyzer:
         self.segmenter = segmenter
         self.normalizer = normalizer
         self.synonyms = load_synonyms()
+        self.glossary = load_glossary()
 
     def parse(self, query: str, titles: dict[str, str]) -> ParsedQuery:
         """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping."""
@@ -50,9 +65,13 @@ class QueryAnalyzer:
             form_for_words = _TITLE_QUOTE.sub(" ", form)  # the title would match every chunk of the document
         else:
             form_for_words = form
-        tokens = self.segmenter.tokens(form_for_words)
+        english, translated = self._translate(form_for_words.lower())
+        # Glossary hits stand in for the English words they translate, so coverage counts meanings.
+        tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
+        tokens += [t for t in self.segmenter.tokens(" ".join(translated)) if t not in tokens]
+        expansions = self._expansions(form_for_words.lower() + " " + " ".join(translated), tokens)
         return ParsedQuery(
-            dense_text=form, tokens=tuple(tokens + self._expansions(form_for_words.lower(), tokens)), scope=scope
+            dense_text=form, tokens=tuple(tokens + expansions), scope=scope, own_tokens=len(tokens)
         )
 
     def _scope(self, form: str, titles: dict[str, str]) -> frozenset[str] | None:
@@ -69,6 +88,18 @@ class QueryAnalyzer:
 
     def _key(self, title: str) -> str:
         return re.sub(r"\W", "", self.normalizer.search_form(title)).lower()
+
+    def _translate(self, form: str) -> tuple[set[str], list[str]]:
+        """English words covered by glossary phrases, and the phrases' Chinese translations."""
+        english: set[str] = set()
+        translated: list[str] = []
+        for pattern, chinese in self.glossary:
+            if pattern.search(form):
+                for match in pattern.finditer(form):
+                    english.update(self.segmenter.tokens(match.group(0)))
+                form = pattern.sub(" ", form)
+                translated.append(chinese)
+        return english, translated
 
     def _expansions(self, form: str, tokens: list[str]) -> list[str]:
         """Tokens of the synonyms of every group word that occurs in the query text."""

@@ -45,6 +45,10 @@ class Segmenter:
         dict_path = user_dict or Path(str(_DATA / "userdict.txt"))
         self.tokenizer.load_userdict(str(dict_path))
         self.stopwords = frozenset(_read_words("stopwords.txt"))
+        # Place names of the user dictionary (part of speech ``ns``): what questions are usually about.
+        self.place_names = frozenset(
+            line.split()[0] for line in _read_words("userdict.txt") if line.split()[-1:] == ["ns"]
+        )
 
     def words(self, text: str) -> list[str]:
         """Return jieba's words of ``text`` in order (precise mode, no filtering)."""

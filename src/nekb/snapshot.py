@@ -34,6 +34,13 @@ class Snapshot:
     sentence_sparse: SparseIndex
     sentence_chunks: list[tuple[int, ...]]  # global sentence id -> ids of the chunks holding it
     facts: list[Fact]
+    facts_by_id: dict[str, Fact]
+    sentence_facts: dict[tuple[str, int], tuple[str, ...]]  # (doc_id, sentence start) -> fact ids
+    first_chunk: dict[str, int]  # doc_id -> global id of its first chunk
+
+    def facts_at(self, doc_id: str, start: int) -> tuple[str, ...]:
+        """Ids of the facts extracted from the sentence of ``doc_id`` starting at ``start``."""
+        return self.sentence_facts.get((doc_id, start), ())
 
     @property
     def model(self) -> str:
@@ -109,6 +116,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     documents: dict[str, DocumentData] = {}
     chunks: list[Chunk] = []
     sentence_chunks: list[tuple[int, ...]] = []
+    first_chunk: dict[str, int] = {}
     infos = {i["doc_id"]: DocumentInfo(**i) for i in manifest["documents"]}
     for row in read_jsonl(version / "documents.jsonl"):
         doc = DocumentData(
@@ -126,8 +134,10 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         first_sentence = len(sentence_chunks)
         doc.sentence_vectors = sentence_vectors[first_sentence : first_sentence + len(doc.sentences)]
         sentence_chunks.extend(_chunks_of_sentences(doc, first_chunk=len(chunks)))
+        first_chunk[doc.info.doc_id] = len(chunks)
         chunks.extend(doc.chunks(first_id=len(chunks)))
         documents[doc.info.doc_id] = doc
+    facts = [f for d in documents.values() for f in d.facts]
     return Snapshot(
         version=version.name,
         manifest=manifest,
@@ -138,7 +148,10 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         sentence_dense=DenseIndex.load(version / "sentences.faiss", manifest["index_type"]),
         sentence_sparse=SparseIndex.load(version / "bm25_sentences"),
         sentence_chunks=sentence_chunks,
-        facts=[f for d in documents.values() for f in d.facts],
+        facts=facts,
+        facts_by_id={f.fact_id: f for f in facts},
+        sentence_facts=_group_by_sentence(facts),
+        first_chunk=first_chunk,
     )
 
 
@@ -149,3 +162,10 @@ def _chunks_of_sentences(doc: DocumentData, first_chunk: int) -> list[tuple[int,
         for s in range(first, last):
             holders[s].append(first_chunk + i)
     return [tuple(h) for h in holders]
+
+
+def _group_by_sentence(facts: list[Fact]) -> dict[tuple[str, int], tuple[str, ...]]:
+    grouped: dict[tuple[str, int], list[str]] = {}
+    for fact in facts:
+        grouped.setdefault((fact.doc_id, fact.start), []).append(fact.fact_id)
+    return {key: tuple(ids) for key, ids in grouped.items()}

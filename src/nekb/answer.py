@@ -1,0 +1,125 @@
+"""Extractive answers: pick 1-4 sentences of the retrieved passages as cited claims (no generation)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .types import Claim, Hit
+
+MAX_CLAIMS = 4
+# A candidate sentence must reach this share of the best sentence's score to be quoted beside it.
+RELATIVE_FLOOR = 0.75
+# Below this cosine similarity, with no query word in common, nothing retrieved is about the question.
+MIN_COSINE = 0.875
+MIN_LEXICAL = 0.45
+# Sentences closer than this to an already chosen claim say the same thing (MMR duplicate cut).
+DUPLICATE_COSINE = 0.93
+MMR_LAMBDA = 0.8
+MIN_CLAIM_CHARS = 8
+SENTENCE_RRF_K = 5
+SIGNAL_WEIGHTS = (1.0, 1.0, 0.5, 1.0)  # cosine, word coverage, passage rank, fit
+_HEADING = re.compile(r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage with its relevance signals."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    page: int | None
+    vector: np.ndarray
+    cosine: float
+    lexical: float  # share of the query's BM25 weight the sentence matches, 0..1
+    passage_rank: int  # 0 for the top passage
+    fit: float = 0.0  # names the question's places, and states a figure when one is asked for
+    score: float = 0.0  # fused relevance, set by score_candidates
+
+
+def _ranks(values: list[float]) -> np.ndarray:
+    """1-based ranks, best (largest) first; ties share the better rank."""
+    arr = -np.asarray(values, dtype=np.float64)
+    return np.searchsorted(np.sort(arr), arr, side="left") + 1.0
+
+
+def score_candidates(candidates: list[Candidate]) -> list[Candidate]:
+    """Fuse four rankings of the sentences (embedding, word coverage, passage rank, fit) with RRF.
+
+    Rank fusion needs no calibration between cosine similarities and coverage shares.
+    """
+    if not candidates:
+        return []
+    signals = (
+        [c.cosine for c in candidates],
+        [c.lexical for c in candidates],
+        [-c.passage_rank for c in candidates],
+        [c.fit for c in candidates],
+    )
+    fused = sum(weight / (SENTENCE_RRF_K + _ranks(values)) for weight, values in zip(SIGNAL_WEIGHTS, signals))
+    return [replace(c, score=float(f)) for c, f in zip(candidates, fused, strict=True)]
+
+
+def is_claimable(text: str) -> bool:
+    """Whether a sentence can stand as a claim (not a bare heading, number or fragment)."""
+    stripped = text.strip()
+    if len(stripped) < MIN_CLAIM_CHARS:
+        return False
+    return not _HEADING.match(stripped)
+
+
+def is_relevant(closest: Candidate, best_lexical: float) -> bool:
+    """Whether any sentence is about the question at all (else the answer is empty)."""
+    return closest.cosine >= MIN_COSINE or best_lexical >= MIN_LEXICAL
+
+
+def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> list[Candidate]:
+    """Maximal-marginal-relevance pick: best first, then relevant sentences that add something new."""
+    pool = sorted(score_candidates([c for c in candidates if is_claimable(c.text)]), key=lambda c: -c.score)
+    if not pool or not is_relevant(max(pool, key=lambda c: c.cosine), max(c.lexical for c in pool)):
+        return []
+    floor = pool[0].score * RELATIVE_FLOOR
+    chosen = [pool[0]]
+    rest = [c for c in pool[1:] if c.score >= floor]
+    while rest and len(chosen) < max_claims:
+        def marginal(c: Candidate) -> float:
+            overlap = max(float(c.vector @ s.vector) for s in chosen)
+            return MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * overlap
+
+        best = max(rest, key=marginal)
+        rest.remove(best)
+        if max(float(best.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE and not _same_text(best, chosen):
+            chosen.append(best)
+    # The most relevant claim leads; the others follow in reading order so context reads naturally.
+    return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.doc_id, c.start))]
+
+
+def _same_text(candidate: Candidate, chosen: list[Candidate]) -> bool:
+    key = re.sub(r"\W", "", candidate.text)
+    return any(key == re.sub(r"\W", "", c.text) or (c.doc_id, c.start) == (candidate.doc_id, candidate.start)
+               for c in chosen)
+
+
+def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
+    """Indexes of the passages that contain the span ``[start, end)`` of ``doc_id``."""
+    return tuple(
+        i for i, hit in enumerate(passages) if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
+    )
+
+
+def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...]) -> Claim:
+    """The chosen sentence as a :class:`Claim` citing every passage that holds it."""
+    return Claim(
+        text=candidate.text,
+        doc_id=candidate.doc_id,
+        start=candidate.start,
+        end=candidate.end,
+        page=candidate.page,
+        citations=citations_for(candidate.doc_id, candidate.start, candidate.end, passages),
+        fact_ids=fact_ids,
+        score=round(candidate.score, 4),
+    )

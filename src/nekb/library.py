@@ -1,0 +1,97 @@
+"""Adding and removing files in the corpus folder: sanitized names, duplicate detection by content."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .corpus import content_hash, corpus_files, doc_id_for
+from .ingest import SUPPORTED_SUFFIXES
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def sanitize_name(name: str) -> str:
+    """A safe file name: no path separators, no ``..``, no control characters, NFC, at most 120 chars.
+
+    Spaces and Chinese characters are kept; an empty result becomes ``document``.
+    """
+    name = unicodedata.normalize("NFC", Path(name.replace("\\", "/")).name)
+    name = _UNSAFE.sub("_", name).strip(" .")
+    name = re.sub(r"\.{2,}", ".", name)
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    stem = stem[:120] or "document"
+    return f"{stem}.{suffix.lower()}" if suffix else stem
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus every supported file inside named folders (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def copy_into_corpus(paths: Iterable[str | Path], corpus_dir: Path) -> tuple[list[str], list[str]]:
+    """Copy files into ``corpus_dir`` under sanitized, non-clashing names.
+
+    Returns ``(added doc ids, one-line errors)``. A file whose bytes equal a corpus document's is
+    refused, naming that document; missing files and unsupported formats are refused too.
+    """
+    corpus_dir = Path(corpus_dir)
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    known = {content_hash(p): doc_id_for(p, corpus_dir) for p in corpus_files(corpus_dir)}
+    added: list[str] = []
+    errors: list[str] = []
+    for source in expand_paths(paths):
+        if not source.is_file():
+            errors.append(f"{source}: no such file")
+            continue
+        if source.suffix.lower() not in SUPPORTED_SUFFIXES:
+            errors.append(f"{source.name}: unsupported format {source.suffix or '(none)'} "
+                          f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
+            continue
+        digest = content_hash(source)
+        if digest in known:
+            errors.append(f"{source.name}: duplicate of {known[digest]}, not added")
+            continue
+        target = _free_name(corpus_dir, sanitize_name(source.name))
+        tmp = target.with_name(f".{target.name}.part")
+        shutil.copyfile(source, tmp)
+        tmp.replace(target)  # a crash mid-copy leaves only a hidden .part file, which builds ignore
+        known[digest] = target.name
+        added.append(target.name)
+    return added, errors
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix = target.stem, target.suffix
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return target
+
+
+def delete_from_corpus(doc_ids: Iterable[str], corpus_dir: Path) -> tuple[list[str], list[str]]:
+    """Delete documents' files from the corpus folder; returns ``(removed ids, one-line errors)``."""
+    corpus_dir = Path(corpus_dir).resolve()
+    removed, errors = [], []
+    for doc_id in doc_ids:
+        path = (corpus_dir / doc_id).resolve()
+        if corpus_dir not in path.parents or not path.is_file():
+            errors.append(f"{doc_id}: no such document in {corpus_dir}")
+            continue
+        path.unlink()
+        removed.append(doc_id)
+    return removed, errors
