@@ -88,7 +88,11 @@ def ask_tab(kb: KnowledgeBase, index_dir: str) -> None:
 
 def related_facts(kb: KnowledgeBase, answer: Answer, fact_id: str) -> tuple[RelatedFact, ...]:
     """Comparable figures for a fact: from the answer when it carries them, else from the index."""
-    return tuple(answer.related[fact_id] if fact_id in answer.related else kb.related_facts(fact_id))
+    if fact_id in answer.related:
+        return tuple(answer.related[fact_id])
+    if any(f.fact_id == fact_id for f in answer.facts):
+        return ()  # the answer lists only facts that have comparable figures
+    return tuple(kb.related_facts(fact_id))
 
 
 def show_answer(kb: KnowledgeBase, answer: Answer) -> None:

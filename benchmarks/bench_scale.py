@@ -1,14 +1,18 @@
 """Scale: synthetic corpora of 10k and 100k chunks recombined from the corpus's sentences.
 
 Measures BM25 (SparseIndex) and FAISS (DenseIndex flat and HNSW, IVF via faiss directly): build
-time, index bytes, search latency and recall against exact search; then the whole hybrid query
-through ``KnowledgeBase.search`` on a real index directory written from the synthetic chunks.
+time, index bytes, search latency and recall against exact search, for chunks and for sentences
+(nekb indexes both); then the whole hybrid query through ``KnowledgeBase.search`` on a real index
+directory written from the synthetic documents by nekb's own ``save_snapshot``.
 
 Embedding 100k chunks with e5 would take hours, so the dense side is made offline: each unique
-corpus sentence is embedded once with the real model, and a chunk's vector is the normalized mean
-of its sentences' vectors (queries are real e5 query embeddings). Likewise each sentence is
-tokenized once and a chunk's BM25 tokens are its sentences' tokens concatenated; a sample of whole
-chunks is tokenized directly to measure jieba's throughput and check the two agree.
+corpus sentence is embedded once with the real model, a synthetic sentence reuses its vector, and
+a chunk's vector is the normalized mean of its sentences' vectors (queries are real e5 query
+embeddings). With ~700 unique sentences every synthetic sentence is a repeat, so its vector gets
+small Gaussian noise (cosine about 0.95 to the original): exact duplicates by the hundred would be
+unlike real text and distort HNSW. Likewise each unique sentence is tokenized once and a chunk's BM25 tokens are its
+sentences' tokens concatenated; a sample of whole chunks is tokenized directly to measure jieba's
+throughput and check that the two agree.
 """
 
 from __future__ import annotations
@@ -20,18 +24,18 @@ from pathlib import Path
 
 import faiss
 import numpy as np
-from timing import percentiles_ms, ratio, timed
+from timing import percentiles_ms, timed
 
 from nekb import KnowledgeBase
 from nekb.build import settings
-from nekb.chunk import split_sentences
+from nekb.chunk import make_chunks, split_sentences
 from nekb.clean import SearchNormalizer
 from nekb.corpus import corpus_files
 from nekb.embed import Embedder
 from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
 from nekb.kb import CANDIDATES
-from nekb.pipeline import CHUNK_CHARS, DocumentData
+from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData
 from nekb.segment import Segmenter
 from nekb.snapshot import save_snapshot
 from nekb.store import new_version_dir, publish
@@ -42,9 +46,8 @@ ROUNDS = 5  # passes over the dev questions per latency measurement
 CHUNKS_PER_DOCUMENT = 1000
 TOKENIZE_SAMPLE = 2000  # whole chunks tokenized directly, for throughput and the agreement check
 IVF_NPROBE = 16
-# Exact search cost does not depend on the vectors' values, so larger sizes probe flat search with
-# random unit vectors (cheap to make) to see where it stops being fast enough.
-FLAT_PROBE_SIZES = (200_000, 400_000)
+# Norm of the noise added to a repeated sentence's vector: cosine to the original is 1/sqrt(1+0.33^2) = 0.95.
+SENTENCE_NOISE = 0.33
 
 
 def sentence_pool(corpus_dir: Path) -> list[str]:
@@ -56,66 +59,62 @@ def sentence_pool(corpus_dir: Path) -> list[str]:
     return list(seen)
 
 
-def compose_chunks(
-    lengths: np.ndarray, n: int, rng: np.random.Generator, max_chars: int = CHUNK_CHARS
-) -> list[list[int]]:
-    """``n`` chunks, each a random sequence of sentence ids filled up to ``max_chars`` (at least one)."""
-    chunks = []
-    draws = iter(rng.integers(0, len(lengths), size=n * 64).tolist())
-    for _ in range(n):
-        first = next(draws)
-        ids, size = [first], int(lengths[first])
-        while True:
-            candidate = next(draws)
-            if size + lengths[candidate] > max_chars:
-                break
-            ids.append(candidate)
-            size += int(lengths[candidate])
-        chunks.append(ids)
-    return chunks
+class SentencePool:
+    """The corpus's unique sentences with their search form, BM25 tokens and e5 passage vectors."""
+
+    def __init__(
+        self, corpus_dir: Path, embedder: Embedder, segmenter: Segmenter, normalizer: SearchNormalizer
+    ):
+        self.texts = sentence_pool(corpus_dir)
+        self.lengths = np.array([len(t) for t in self.texts])
+        self.forms = [normalizer.search_form(t) for t in self.texts]
+        self.tokens, self.tokenize_s = timed(lambda: [segmenter.tokens(f) for f in self.forms])
+        self.vectors, self.embed_s = timed(embedder.embed_passages, self.forms)
 
 
-def chunk_vectors(chunks: Sequence[Sequence[int]], sentence_vectors: np.ndarray) -> np.ndarray:
-    """Normalized mean of each chunk's sentence vectors, as float32."""
-    out = np.empty((len(chunks), sentence_vectors.shape[1]), dtype=np.float32)
-    for row, ids in enumerate(chunks):
-        out[row] = sentence_vectors[ids].mean(axis=0)
-    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-    return out
+def synthetic_document(
+    number: int, pool: SentencePool, n_chunks: int, rng: np.random.Generator
+) -> DocumentData:
+    """A document of random pool sentences, chunked by nekb's own chunker, cut to ``n_chunks`` chunks."""
+    # About 4 new sentences per chunk with overlap 1: drawing 10 per chunk always leaves enough.
+    ids = rng.integers(0, len(pool.texts), size=n_chunks * 10)
+    ends = np.cumsum(pool.lengths[ids])
+    spans = list(zip((ends - pool.lengths[ids]).tolist(), ends.tolist(), strict=True))
+    ranges = make_chunks(spans, max_chars=CHUNK_CHARS, overlap=CHUNK_OVERLAP)[:n_chunks]
+    used = ranges[-1][1]
+    ids, spans = ids[:used], spans[:used]
+    dim = pool.vectors.shape[1]
+    noise = rng.standard_normal((len(ids), dim), dtype=np.float32) * np.float32(SENTENCE_NOISE / np.sqrt(dim))
+    sentence_vectors = pool.vectors[ids] + noise
+    sentence_vectors /= np.linalg.norm(sentence_vectors, axis=1, keepdims=True)
+    vectors = np.stack([sentence_vectors[a:b].mean(axis=0) for a, b in ranges]).astype(np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    text = "".join(pool.texts[i] for i in ids)
+    doc_id = f"synthetic-{number:04d}"
+    doc = DocumentData(
+        info=DocumentInfo(doc_id=doc_id, title=doc_id, chars=len(text), chunks=len(ranges)),
+        text=text,
+        page_starts=(),
+        sentences=spans,
+        chunk_ranges=ranges,
+        chunk_tokens=[[t for s in ids[a:b] for t in pool.tokens[s]] for a, b in ranges],
+        sentence_tokens=[pool.tokens[s] for s in ids],
+        facts=[],
+    )
+    doc.vectors, doc.sentence_vectors = vectors, sentence_vectors
+    return doc
 
 
-def synthetic_documents(
-    chunks: Sequence[Sequence[int]],
-    sentences: Sequence[str],
-    sentence_tokens: Sequence[list[str]],
-    vectors: np.ndarray,
-) -> list[DocumentData]:
-    """Group the chunks into documents of CHUNKS_PER_DOCUMENT chunks that nekb can save and open."""
+def synthetic_corpus(pool: SentencePool, n_chunks: int, rng: np.random.Generator) -> list[DocumentData]:
+    """Documents of CHUNKS_PER_DOCUMENT chunks (the last one shorter) adding up to ``n_chunks``."""
     docs = []
-    for first in range(0, len(chunks), CHUNKS_PER_DOCUMENT):
-        group = chunks[first : first + CHUNKS_PER_DOCUMENT]
-        spans, ranges, tokens, parts = [], [], [], []
-        offset = 0
-        for ids in group:
-            ranges.append((len(spans), len(spans) + len(ids)))
-            chunk_tokens = []
-            for sid in ids:
-                spans.append((offset, offset + len(sentences[sid])))
-                parts.append(sentences[sid])
-                offset += len(sentences[sid])
-                chunk_tokens.extend(sentence_tokens[sid])
-            tokens.append(chunk_tokens)
-        doc_id = f"synthetic-{first // CHUNKS_PER_DOCUMENT:04d}"
-        text = "".join(parts)
-        info = DocumentInfo(doc_id=doc_id, title=doc_id, chars=len(text), chunks=len(group))
-        doc = DocumentData(info, text, (), spans, ranges, tokens, [])
-        doc.vectors = vectors[first : first + len(group)]
-        docs.append(doc)
+    while (made := sum(len(d.chunk_ranges) for d in docs)) < n_chunks:
+        docs.append(synthetic_document(len(docs), pool, min(CHUNKS_PER_DOCUMENT, n_chunks - made), rng))
     return docs
 
 
 def write_index(index_dir: Path, docs: list[DocumentData], embedder: Embedder) -> Path:
-    """Publish ``docs`` as a version of ``index_dir``, exactly as a build would save them."""
+    """Publish ``docs`` as a version of ``index_dir``, exactly as a build saves them."""
     version = new_version_dir(index_dir)
     save_snapshot(version, docs, embedder.name, embedder.dim, settings())
     publish(version)
@@ -143,7 +142,8 @@ def latency(search: Callable[[int], object], n_queries: int, rounds: int = ROUND
 def recall_at(found: list[np.ndarray], exact: list[np.ndarray], k: int) -> float:
     """Mean share of the exact top ``k`` that an approximate search also returned in its top ``k``."""
     shares = [
-        len(set(f[:k].tolist()) & set(e[:k].tolist())) / max(min(k, len(e)), 1) for f, e in zip(found, exact)
+        len(set(f[:k].tolist()) & set(e[:k].tolist())) / max(min(k, len(e)), 1)
+        for f, e in zip(found, exact, strict=True)
     ]
     return round(float(np.mean(shares)), 4)
 
@@ -164,12 +164,15 @@ def bench_sparse(token_lists: list[list[str]], query_tokens: list[list[str]], wo
 
 
 def bench_dense(vectors: np.ndarray, queries: np.ndarray, kind: str, exact: list[np.ndarray] | None) -> dict:
-    """DenseIndex (flat or hnsw) build time, bytes, latency, and recall@10/@50 against ``exact``."""
+    """DenseIndex (flat or hnsw) build time, bytes, latency, and recall@10/@50 against ``exact``.
+
+    The built index and the ids it found are returned under ``index``/``ids`` for reuse.
+    """
     index, build_s = timed(DenseIndex.build, vectors, kind)
     found = [index.search(q, CANDIDATES)[1] for q in queries]
     result = {
         "build_s": round(build_s, 3),
-        "bytes": int(faiss.serialize_index(index.index).nbytes),
+        "bytes": len(faiss.serialize_index(index.index)),
         "latency_ms": latency(lambda i: index.search(queries[i], CANDIDATES), len(queries)),
         "index": index,
         "ids": found,
@@ -181,7 +184,7 @@ def bench_dense(vectors: np.ndarray, queries: np.ndarray, kind: str, exact: list
 
 
 def bench_ivf(vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray]) -> dict:
-    """IVF-Flat via faiss directly (nlist = 4 sqrt(n), nprobe = IVF_NPROBE): train+add time, bytes, latency."""
+    """IVF-Flat via faiss (nlist 4 sqrt(n), nprobe IVF_NPROBE): train+add time, bytes, latency, recall."""
     nlist = int(4 * np.sqrt(len(vectors)))
     quantizer = faiss.IndexFlatIP(vectors.shape[1])
     index = faiss.IndexIVFFlat(quantizer, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
@@ -199,7 +202,7 @@ def bench_ivf(vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray])
         "nlist": nlist,
         "nprobe": IVF_NPROBE,
         "build_s": round(build_s, 3),
-        "bytes": int(faiss.serialize_index(index).nbytes),
+        "bytes": len(faiss.serialize_index(index)),
         "latency_ms": latency(search, len(queries)),
         "recall@10": recall_at(found, exact, 10),
         "recall@50": recall_at(found, exact, CANDIDATES),
@@ -207,110 +210,105 @@ def bench_ivf(vectors: np.ndarray, queries: np.ndarray, exact: list[np.ndarray])
 
 
 def bench_hybrid(
-    index_dir: Path, workdir: Path, embedder: Embedder, questions: Sequence[str], hnsw: DenseIndex
+    index_dir: Path, workdir: Path, embedder: Embedder, questions: Sequence[str], chunk_hnsw: DenseIndex
 ) -> dict:
-    """Open the written index and time whole ``kb.search`` queries with its own index type, then HNSW."""
+    """Whole ``kb.search`` queries on the written index with the index type nekb picked, then the other.
+
+    The other type is swapped into the loaded snapshot for both dense indexes (chunks and sentences);
+    a chunk HNSW index built earlier on the same vectors is reused.
+    """
     kb, open_s = timed(KnowledgeBase.open, index_dir, workdir, model=embedder)
-    _, load_s = timed(lambda: kb.snapshot)
-    kind = kb.snapshot.dense.kind
+    snap, load_s = timed(lambda: kb.snapshot)
+    picked = snap.dense.kind
     result = {
-        "index_type": kind,
+        "index_type": picked,
         "open_s": round(open_s + load_s, 3),
         "index_dir_bytes": directory_bytes(index_dir),
         "query_embedding_ms": latency(lambda i: embedder.embed_queries([questions[i]]), len(questions)),
-        f"search_{kind}_ms": latency(lambda i: kb.search(questions[i], k=5), len(questions)),
+        f"search_{picked}_ms": latency(lambda i: kb.search(questions[i], k=5), len(questions)),
     }
-    if kind != "hnsw":
-        # Swap the loaded snapshot's dense index for the HNSW one built on the same vectors.
-        kb.snapshot.dense = hnsw
-        result["search_hnsw_ms"] = latency(lambda i: kb.search(questions[i], k=5), len(questions))
+    other = "hnsw" if picked == "flat" else "flat"
+    sentence_vectors = np.concatenate([d.sentence_vectors for d in snap.documents.values()])
+    # The benchmark swaps a loaded snapshot's indexes in place; nekb itself never does this.
+    snap.sentence_dense, swap_s = timed(DenseIndex.build, sentence_vectors, other)
+    snap.dense = (
+        chunk_hnsw
+        if other == "hnsw"
+        else DenseIndex.build(np.concatenate([d.vectors for d in snap.documents.values()]), "flat")
+    )
+    result[f"{other}_sentence_index_build_s"] = round(swap_s, 2)
+    result[f"search_{other}_ms"] = latency(lambda i: kb.search(questions[i], k=5), len(questions))
     return result
 
 
-def bench_flat_probe(sizes: Sequence[int], queries: np.ndarray, rng: np.random.Generator) -> dict:
-    """Flat (exact) top-CANDIDATES latency at sizes beyond the synthetic corpus, on random unit vectors."""
-    out = {}
-    for size in sizes:
-        vectors = rng.standard_normal((size, queries.shape[1]), dtype=np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        index = DenseIndex.build(vectors, "flat")
-        out[size] = latency(lambda i, index=index: index.search(queries[i], CANDIDATES), len(queries))
-        del vectors, index
-    return out
-
-
-def tokenizer_check(
-    chunks: Sequence[Sequence[int]],
-    sentence_forms: Sequence[str],
-    token_lists: Sequence[list[str]],
-    segmenter: Segmenter,
-) -> dict:
+def tokenizer_check(docs: Sequence[DocumentData], segmenter: Segmenter, normalizer: SearchNormalizer) -> dict:
     """Tokenize TOKENIZE_SAMPLE whole chunks: jieba throughput, and agreement with concatenated tokens."""
-    sample = range(min(TOKENIZE_SAMPLE, len(chunks)))
-    texts = ["".join(sentence_forms[s] for s in chunks[i]) for i in sample]
-    direct, seconds = timed(lambda: [segmenter.tokens(t) for t in texts])
-    same = sum(direct[i] == token_lists[i] for i in sample)
+    pairs = []
+    for doc in docs:
+        pairs.extend(zip(doc.passage_texts(normalizer), doc.chunk_tokens, strict=True))
+        if len(pairs) >= TOKENIZE_SAMPLE:
+            break
+    pairs = pairs[:TOKENIZE_SAMPLE]
+    direct, seconds = timed(lambda: [segmenter.tokens(text) for text, _ in pairs])
+    same = sum(d == tokens for d, (_, tokens) in zip(direct, pairs, strict=True))
     return {
-        "chunks": len(texts),
-        "chunks_per_s": round(len(texts) / seconds, 1),
-        "identical_share": round(same / max(len(texts), 1), 4),
+        "chunks": len(pairs),
+        "chunks_per_s": round(len(pairs) / seconds, 1),
+        "identical_share": round(same / max(len(pairs), 1), 4),
     }
 
 
+def _strip(entry: dict) -> dict:
+    """Drop the reusable objects from a bench_dense result before it is reported."""
+    return {k: v for k, v in entry.items() if k not in ("index", "ids")}
+
+
 def run(
-    corpus_dir: Path,
-    workdir: Path,
-    embedder: Embedder,
-    questions: Sequence[str],
-    sizes: Sequence[int],
-    probe_sizes: Sequence[int] = FLAT_PROBE_SIZES,
+    corpus_dir: Path, workdir: Path, embedder: Embedder, questions: Sequence[str], sizes: Sequence[int]
 ) -> dict:
-    """Make the largest synthetic corpus once; benchmark every size on its prefix (tokens and vectors
-    are shared), then probe flat search alone at ``probe_sizes``."""
+    """Make the largest synthetic corpus once and benchmark every size on a prefix of its documents."""
     rng = np.random.default_rng(SEED)
     normalizer, segmenter = SearchNormalizer(), Segmenter()
-    sentences = sentence_pool(corpus_dir)
-    forms = [normalizer.search_form(s) for s in sentences]
-    sentence_tokens, tokenize_s = timed(lambda: [segmenter.tokens(f) for f in forms])
-    sentence_vectors, embed_s = timed(embedder.embed_passages, forms)
-    chunks = compose_chunks(np.array([len(s) for s in sentences]), max(sizes), rng)
-    token_lists = [[t for s in ids for t in sentence_tokens[s]] for ids in chunks]
-    vectors, vectors_s = timed(chunk_vectors, chunks, sentence_vectors)
+    pool = SentencePool(corpus_dir, embedder, segmenter, normalizer)
+    docs, compose_s = timed(synthetic_corpus, pool, max(sizes), rng)
     queries = embedder.embed_queries([normalizer.search_form(q) for q in questions])
     query_tokens = [segmenter.tokens(normalizer.search_form(q)) for q in questions]
     result: dict = {
-        "sentences": len(sentences),
-        "mean_chunk_chars": round(float(np.mean([sum(len(sentences[s]) for s in c) for c in chunks])), 1),
+        "unique_sentences": len(pool.texts),
+        "mean_chunk_chars": round(float(np.mean([len(c.text) for d in docs[:10] for c in d.chunks()])), 1),
         "prepare_s": {
-            "tokenize_sentences": round(tokenize_s, 2),
-            "embed_sentences": round(embed_s, 2),
-            "chunk_vectors": round(vectors_s, 2),
+            "tokenize_sentences": round(pool.tokenize_s, 2),
+            "embed_sentences": round(pool.embed_s, 2),
+            "compose_corpus": round(compose_s, 2),
         },
-        "tokenizer": tokenizer_check(chunks, forms, token_lists, segmenter),
+        "tokenizer": tokenizer_check(docs, segmenter, normalizer),
         "hnsw_threshold": HNSW_THRESHOLD,
         "sizes": {},
     }
     for size in sizes:
-        part = np.ascontiguousarray(vectors[:size])
-        flat = bench_dense(part, queries, "flat", None)
-        hnsw = bench_dense(part, queries, "hnsw", flat["ids"])
+        part = docs[: -(-size // CHUNKS_PER_DOCUMENT)]  # the documents holding the first `size` chunks
+        chunk_vectors = np.ascontiguousarray(np.concatenate([d.vectors for d in part]))
+        sentence_vectors = np.ascontiguousarray(np.concatenate([d.sentence_vectors for d in part]))
+        flat = bench_dense(chunk_vectors, queries, "flat", None)
+        hnsw = bench_dense(chunk_vectors, queries, "hnsw", flat["ids"])
+        sentence_flat = bench_dense(sentence_vectors, queries, "flat", None)
         entry = {
-            "chosen_index_type": choose_index_type(size),
-            "bm25": bench_sparse(token_lists[:size], query_tokens, workdir),
-            "flat": flat,
-            "hnsw": hnsw,
-            "ivf": bench_ivf(part, queries, flat["ids"]),
+            "chunks": len(chunk_vectors),
+            "sentences": len(sentence_vectors),
+            "chosen_index_type": choose_index_type(len(sentence_vectors)),
+            "bm25": bench_sparse([t for d in part for t in d.chunk_tokens], query_tokens, workdir),
+            "flat": _strip(flat),
+            "hnsw": _strip(hnsw),
+            "ivf": bench_ivf(chunk_vectors, queries, flat["ids"]),
+            "sentence_bm25": bench_sparse(
+                [t for d in part for t in d.sentence_tokens], query_tokens, workdir
+            ),
+            "sentence_flat": _strip(sentence_flat),
         }
         index_dir = workdir / f"index-{size}"
-        docs = synthetic_documents(chunks[:size], sentences, sentence_tokens, part)
-        _, write_s = timed(write_index, index_dir, docs, embedder)
-        entry["hybrid"] = {
-            "write_s": round(write_s, 2),
-            **bench_hybrid(index_dir, workdir, embedder, questions, hnsw["index"]),
-        }
+        _, write_s = timed(write_index, index_dir, part, embedder)
+        hybrid = bench_hybrid(index_dir, workdir, embedder, questions, hnsw["index"])
+        entry["hybrid"] = {"write_s": round(write_s, 2), **hybrid}
         shutil.rmtree(index_dir)
-        for kind in ("flat", "hnsw"):
-            del entry[kind]["index"], entry[kind]["ids"]
         result["sizes"][size] = entry
-    result["flat_probe_ms"] = bench_flat_probe(probe_sizes, queries, rng)
     return result

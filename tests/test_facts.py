@@ -1,4 +1,4 @@
-"""Quantitative fact extraction: the hard cases one by one, then the shipped corpus against eval/facts.jsonl."""
+"""Fact extraction: hard cases one by one, then the shipped corpus against eval/facts.jsonl."""
 
 from __future__ import annotations
 
@@ -185,6 +185,28 @@ def test_years_citations_dates_and_section_numbers_are_not_facts(text):
     assert facts_of(text) == []
 
 
+def test_a_comparison_base_year_is_not_the_period():
+    facts = facts_of(
+        "初婚年龄推迟至29.5岁(全国平均28.6岁),结婚登记率较2010年下降42%。全国人口比2022年末减少208万人。"
+    )
+    assert [(f.entity, f.indicator, f.period, f.value) for f in facts] == [
+        ("", "初婚年龄", "", 29.5),
+        ("全国", "初婚年龄", "", 28.6),
+        ("", "结婚登记率下降", "", 42),
+        ("全国", "人口减少", "", 208),
+    ]
+
+
+def test_a_bare_figure_takes_the_indicator_its_unit_had_in_the_previous_sentence():
+    facts = facts_of("沈阳2023年GDP达8122亿元，增速5.6%；大连8752亿元，增速6.7%。")
+    assert [(f.entity, f.indicator, f.value) for f in facts] == [
+        ("沈阳", "GDP", 8122),
+        ("沈阳", "增速", 5.6),
+        ("大连", "GDP", 8752),
+        ("大连", "增速", 6.7),
+    ]
+
+
 def test_age_brackets_are_part_of_the_indicator_not_facts():
     facts = facts_of("根据黑龙江省2024年统计公报,全省0-14岁人口占比仅为8.4%,65岁及以上人口占比高达19.4%。")
     assert [(f.entity, f.indicator, f.period, f.value, f.qualifier) for f in facts] == [
@@ -252,7 +274,7 @@ def corpus_facts() -> tuple[list[Fact], dict[str, str], float]:
 
 
 def row_matches(fact: Fact, row: dict) -> bool:
-    """The evaluation's rule: entity contained, value equal, unit a prefix, period contained, keyword present."""
+    """The evaluation rule: entity contained, value equal, unit a prefix, period contained, keyword found."""
     units_fit = fact.unit.startswith(row["unit"]) or row["unit"].startswith(fact.unit)
     return (
         row["entity"] in fact.entity
@@ -276,7 +298,7 @@ def test_corpus_facts_cover_the_evaluation_table_quickly_and_quote_sentences():
     print(f"\n{len(facts)} facts in {elapsed:.2f} s; a sample:")
     for fact in random.Random(0).sample(facts, 10):
         print(
-            f"  {fact.entity} | {fact.indicator} | {fact.period} | {fact.value:g} {fact.unit} {fact.qualifier}"
+            f"  {fact.entity} | {fact.indicator} | {fact.period} | {fact.value:g}{fact.unit} {fact.qualifier}"
         )
 
 

@@ -21,7 +21,9 @@ MMR_LAMBDA = 0.8
 MIN_CLAIM_CHARS = 8
 SENTENCE_RRF_K = 5
 SIGNAL_WEIGHTS = (1.0, 1.0, 0.5, 1.0)  # cosine, word coverage, passage rank, fit
-_HEADING = re.compile(r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$")
+_HEADING = re.compile(
+    r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def score_candidates(candidates: list[Candidate]) -> list[Candidate]:
         [-c.passage_rank for c in candidates],
         [c.fit for c in candidates],
     )
-    fused = sum(weight / (SENTENCE_RRF_K + _ranks(values)) for weight, values in zip(SIGNAL_WEIGHTS, signals))
+    pairs = zip(SIGNAL_WEIGHTS, signals, strict=True)
+    fused = sum(weight / (SENTENCE_RRF_K + _ranks(values)) for weight, values in pairs)
     return [replace(c, score=float(f)) for c, f in zip(candidates, fused, strict=True)]
 
 
@@ -84,7 +87,7 @@ def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> 
         return []
     floor = pool[0].score * RELATIVE_FLOOR
     chosen = [pool[0]]
-    rest = [c for c in pool[1:] if c.score >= floor]
+    rest = [c for c in pool[1:] if c.score >= floor and is_relevant(c, c.lexical)]
     while rest and len(chosen) < max_claims:
         def marginal(c: Candidate) -> float:
             overlap = max(float(c.vector @ s.vector) for s in chosen)
@@ -92,7 +95,8 @@ def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> 
 
         best = max(rest, key=marginal)
         rest.remove(best)
-        if max(float(best.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE and not _same_text(best, chosen):
+        novel = max(float(best.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE
+        if novel and not _same_text(best, chosen):
             chosen.append(best)
     # The most relevant claim leads; the others follow in reading order so context reads naturally.
     return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.doc_id, c.start))]

@@ -149,7 +149,7 @@ def build_index(
         )
         if previous is not None and not report.changed and not metadata_changed:
             return report
-        if not docs and previous is None and errors:
+        if not docs and previous is None:
             return report  # nothing readable: leave the index directory as it was
         with timed(timings, "index"):
             version = new_version_dir(index_dir)
@@ -165,7 +165,8 @@ def _with_metadata(prior: DocumentData, info: DocumentInfo) -> DocumentData:
 
 
 def _counts(doc: DocumentData) -> dict:
-    return {"chars": doc.info.chars, "pages": doc.info.pages, "chunks": doc.info.chunks, "facts": doc.info.facts}
+    info = doc.info
+    return {"chars": info.chars, "pages": info.pages, "chunks": info.chunks, "facts": info.facts}
 
 
 def _embed(

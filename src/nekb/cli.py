@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -31,7 +32,7 @@ USER_ERRORS = (IndexMissingError, ModelMismatchError, LockedError, IngestError, 
 class ProgressBars:
     """One click progress bar per build stage, fed by ``progress(stage, done, total)`` calls."""
 
-    LABELS = {"read": "reading", "embed": "embedding", "add": "copying"}
+    LABELS: ClassVar[dict[str, str]] = {"read": "reading", "embed": "embedding"}
 
     def __init__(self) -> None:
         self.stage: str | None = None
@@ -154,6 +155,108 @@ def info(index_dir: Path, as_json: bool) -> None:
 # -- batch answers and evaluation (issue 6) ------------------------------------------------------
 # Imports sit inside the commands: this block is appended to the module, and they keep startup light.
 eval_file_argument = click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to quote from.")
+@index_option
+@json_option
+def ask(question: str, k: int, index_dir: Path, as_json: bool) -> None:
+    """Answer QUESTION with quoted, cited claims and their linked facts."""
+    kb = open_kb(index_dir)
+    answer = kb.ask(question, k=k)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(answer.text if answer.claims else f"No relevant passage found. {answer.reason}")
+    if not answer.claims:
+        return
+    dates = {d.doc_id: d.date for d in kb.documents()}
+    click.echo("\nSources:")
+    for n, hit in enumerate(answer.passages, start=1):
+        page = f", p.{hit.page}" if hit.page else ""
+        date = f", {dates[hit.doc_id]}" if dates.get(hit.doc_id) else ""
+        click.echo(f"[{n}] {hit.title}{date}{page} ({hit.doc_id})")
+    if answer.facts:
+        click.echo("\nLinked facts:")
+        click.echo(format_facts([f.to_dict() for f in answer.facts]))
+        for fact in answer.facts:
+            for other in answer.related.get(fact.fact_id, ()):
+                mark = "agrees" if other.agrees else "DIFFERS"
+                theirs = other.fact
+                click.echo(
+                    f"  {fact.entity} {fact.indicator} {fact.value:g}{fact.unit}: {theirs.doc_id} says "
+                    f"{theirs.value:g}{theirs.unit} ({theirs.entity} {theirs.indicator} {theirs.period}, {mark})"
+                )
+
+
+def format_facts(rows: list[dict]) -> str:
+    """A plain-text table of fact rows (entity, indicator, period, value, unit, document)."""
+    columns = ("fact_id", "entity", "indicator", "period", "value", "unit", "qualifier", "doc_id")
+    table = [columns]
+    table += [tuple(f"{r[c]:g}" if c == "value" else str(r[c] or "") for c in columns) for r in rows]
+    widths = [max(_display_width(row[i]) for row in table) for i in range(len(columns))]
+    lines = []
+    for row in table:
+        cells = (cell + " " * (w - _display_width(cell)) for cell, w in zip(row, widths, strict=True))
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+@cli.command()
+@click.option("--entity", help="Entity contains this (e.g. 黑龙江).")
+@click.option("--indicator", help="Indicator contains this (e.g. 出生率).")
+@click.option("--period", help="Period contains this (e.g. 2024).")
+@click.option("--doc", "doc_id", help="Only facts from this document id.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write CSV here.")
+@index_option
+@json_option
+def facts(entity, indicator, period, doc_id, csv_path: Path | None, index_dir: Path, as_json: bool) -> None:
+    """List extracted facts (entity, indicator, period, value, unit, source)."""
+    table = open_kb(index_dir).facts(entity=entity, indicator=indicator, period=period, doc_id=doc_id)
+    if csv_path:
+        table.to_csv(csv_path, index=False, encoding="utf-8-sig")
+        click.echo(f"wrote {len(table)} facts to {csv_path}")
+        return
+    if as_json:
+        click.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        return
+    click.echo(format_facts(table.to_dict(orient="records")) if len(table) else "No facts match.")
+    click.echo(f"{len(table)} facts")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@corpus_option
+@index_option
+def add(paths: tuple[Path, ...], corpus_dir: Path, index_dir: Path) -> None:
+    """Copy files or folders into the corpus and index them (only what is new)."""
+    bars = ProgressBars()
+    try:
+        report = KnowledgeBase.open_or_create(index_dir, corpus_dir).add(list(paths), progress=bars)
+    finally:
+        bars.close()
+    print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("doc_ids", nargs=-1, required=True)
+@corpus_option
+@index_option
+def remove(doc_ids: tuple[str, ...], corpus_dir: Path, index_dir: Path) -> None:
+    """Delete documents (by id, see `nekb info`) from the corpus and the index."""
+    report = KnowledgeBase.open(index_dir, corpus_dir).remove(list(doc_ids))
+    print_report(report)
+    if not report.ok:
+        sys.exit(1)
 
 
 @cli.command("batch")

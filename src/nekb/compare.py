@@ -38,9 +38,18 @@ def _family(indicator: str) -> set[int]:
     return {i for i, words in enumerate(_FAMILIES) if any(w in text for w in words)}
 
 
+# Sources name the same region differently (东北地区 strictly adds eastern Inner Mongolia, but
+# reports use the names interchangeably for population figures).
+_SAME_REGION = {"东北三省": "东北", "东北地区": "东北", "东三省": "东北", "东北3省": "东北"}
+
+
+def _region(entity: str) -> str:
+    return _SAME_REGION.get(entity, entity)
+
+
 def _periods_comparable(a: str, b: str) -> bool:
-    """Equal, or one is unknown, or the years overlap (2010-2020 vs 2020)."""
-    if not a or not b or a == b:
+    """Both unknown, or the same first and last year (2010-2020 and 2010~2020)."""
+    if a == b:
         return True
     years_a = [int(y) for y in re.findall(r"\d{4}", a)]
     years_b = [int(y) for y in re.findall(r"\d{4}", b)]
@@ -50,8 +59,8 @@ def _periods_comparable(a: str, b: str) -> bool:
 
 
 def comparable(a: Fact, b: Fact) -> bool:
-    """Same entity, same unit family, overlapping period and an indicator of the same family."""
-    if a.doc_id == b.doc_id or a.entity != b.entity or not a.entity:
+    """Same entity (or region alias), unit family and period span, and an indicator of the same family."""
+    if a.doc_id == b.doc_id or not a.entity or _region(a.entity) != _region(b.entity):
         return False
     if base_value(a)[0] != base_value(b)[0] or not _periods_comparable(a.period, b.period):
         return False

@@ -41,7 +41,7 @@ _PERIOD_RE = re.compile(
     rf"(?<![\d.])(?P<y1>{_YEAR}){_SPACE}年?{_SPACE}[-—–~至到]{_SPACE}(?P<y2>{_YEAR})(?!\d)(?:{_SPACE}年)?"
     rf"|(?<![\d.])(?P<y>{_YEAR}){_SPACE}(?:年(?!代)|届)"
 )
-_PERIOD_TAIL_RE = re.compile(r"(?:之间|以来|间|底|末|初|来|度)?的?")
+_PERIOD_TAIL = r"(?:之间|以来|间|底|末|初|来|度)?的?"  # 2010-2020年间的 / 2021年底的
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 _UNIT_TAIL = (
     rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{gz.MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
@@ -75,12 +75,11 @@ class _Quantity:
 
 
 @dataclass(frozen=True)
-class _Mention:
-    start: int
-    end: int
-    group: str  # the enumeration it belongs to (黑龙江、辽宁、吉林 -> 东北三省), else its own name
-    members: tuple[str, ...]
-    lead: str  # the characters just before it, to spot yardsticks such as 占全国
+class _Context:
+    """What a sentence passes on to the next one in its paragraph."""
+
+    entity: str = ""  # the subject, for sentences naming no entity
+    indicators: tuple[tuple[str, str], ...] = ()  # (unit, indicator) of its first figures
 
 
 _Previous = tuple[_Quantity, str] | None  # the figure before in the sentence, with its indicator
@@ -105,13 +104,13 @@ def extract_facts(
     """
     converter = OpenCC("t2s")
     facts: list[Fact] = []
-    carried = ""
+    carried = _Context()
     previous_end = 0
     for start, end in sentence_spans:
         sentence = text[start:end]
         plain = _normalize(converter, sentence)
         if "\n\n" in text[previous_end:start] or gz.HEADING_RE.match(plain):
-            carried = ""  # a new paragraph or section: earlier entities no longer apply
+            carried = _Context()  # a new paragraph or section: earlier context no longer applies
         previous_end = end
         drafts, carried = _sentence_facts(plain, carried)
         page = page_at(page_starts, start)
@@ -144,19 +143,18 @@ def _normalize(converter: OpenCC, sentence: str) -> str:
     return simplified.translate(_HALF_WIDTH)
 
 
-def _sentence_facts(s: str, carried: str) -> tuple[list[tuple[str, str, str, _Quantity]], str]:
+def _sentence_facts(s: str, carried: _Context) -> tuple[list[tuple[str, str, str, _Quantity]], _Context]:
     """(entity, indicator, period, quantity) for each figure of a normalized sentence, and the
     entity later sentences inherit."""
     periods = _find_periods(s)
-    mentions = _find_mentions(s)
+    mentions = gz.find_mentions(s)
     blocked = [(m.start, m.end) for m in mentions] + [m.span() for m in _PERIOD_RE.finditer(s)]
     blocked += [m.span() for m in gz.NOT_FIGURE_RE.finditer(s)]
     quantities = _share_units(s, _find_quantities(s, blocked))
     listed = _enumerated_entities(s, quantities, mentions)
     quantities = [q for q in quantities if q.unit or q.start in listed]
-    clause_starts = [0] + [
-        i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END and not _inside(i, quantities)
-    ]
+    inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
+    clause_starts = [0] + [i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END and i not in inside]
     drafts: list[tuple[str, str, str, _Quantity]] = []
     previous: _Previous = None
     for q in quantities:
@@ -166,12 +164,15 @@ def _sentence_facts(s: str, carried: str) -> tuple[list[tuple[str, str, str, _Qu
         after_previous = after_previous and (_in_parens(s, q.start) or not _in_parens(s, previous[0].start))
         left = previous[0].end if after_previous else clause
         indicator = _indicator(s, clause, left, q, previous, quantities)
-        entity = listed.get(q.start) or _entity_for(s, q, clause, mentions) or carried
+        entity = listed.get(q.start) or _entity_for(s, q, clause, mentions) or carried.entity
+        # 沈阳GDP达8122亿元;大连8752亿元: a bare figure measures what the same unit measured before
+        indicator = indicator or dict(carried.indicators).get(q.unit, "")
         drafts.append((entity, indicator, _period_for(q, periods), q))
         previous = (q, indicator)
     subjects = [m for m in mentions if not m.lead.endswith(gz.NEVER_SUBJECT_LEAD + gz.ADJACENT_SUBJECT_LEAD)]
-    subjects = [m for m in subjects if not _in_parens(s, m.start)]
-    return drafts, (subjects[0].group if subjects else carried)
+    subjects = [m for m in subjects if not _in_parens(s, m.start) and m.group not in gz.ORGANIZATIONS]
+    indicators = tuple({d[3].unit: d[1] for d in reversed(drafts) if d[1]}.items())
+    return drafts, _Context(subjects[0].group if subjects else carried.entity, indicators)
 
 
 # --- periods and entities --------------------------------------------------------------------
@@ -192,25 +193,7 @@ def _period_for(q: _Quantity, periods: list[_Period]) -> str:
     return before[-1].label if before else ""
 
 
-def _find_mentions(s: str) -> list[_Mention]:
-    """Gazetteer entities in ``s``; runs such as 黑龙江、辽宁和吉林 form one group."""
-    runs: list[list[tuple[int, int, str]]] = []
-    for m in gz.ENTITY_RE.finditer(s):
-        item = (m.start(), m.end(), gz.ENTITY_BY_SURFACE[gz.ENTITY_SURFACES[int(m.lastgroup[1:])]])
-        if runs and re.fullmatch(r"\s*[、和及]\s*", s[runs[-1][-1][1] : m.start()]):
-            runs[-1].append(item)
-        else:
-            runs.append([item])
-    mentions = []
-    for run in runs:
-        members = tuple(dict.fromkeys(name for _, _, name in run))
-        group = gz.NORTHEAST_GROUP if set(members) == gz.NORTHEAST_PROVINCES else "、".join(members)
-        for start, end, _ in run:
-            mentions.append(_Mention(start, end, group, members, s[max(0, start - 3) : start]))
-    return mentions
-
-
-def _is_subject(s: str, m: _Mention, q: _Quantity) -> bool:
+def _is_subject(s: str, m: gz.Mention, q: _Quantity) -> bool:
     """False for a yardstick: 占全国10% / 比全国高0.7年 / 低于全国均值3个百分点 / 为广东的2.8%."""
     if len(m.members) > 1:
         return True
@@ -227,7 +210,7 @@ def _in_parens(s: str, i: int) -> bool:
     return s.rfind("(", 0, i) > s.rfind(")", 0, i)
 
 
-def _entity_for(s: str, q: _Quantity, clause: int, mentions: list[_Mention]) -> str:
+def _entity_for(s: str, q: _Quantity, clause: int, mentions: list[gz.Mention]) -> str:
     """The nearest subject entity before the number; a total (合计…) goes to the enumerated group."""
     before = [m for m in mentions if m.end <= q.start]
     if any(w in s[clause : q.start] for w in gz.TOTAL_WORDS):
@@ -250,7 +233,7 @@ def _entity_for(s: str, q: _Quantity, clause: int, mentions: list[_Mention]) -> 
     return ""
 
 
-def _enumerated_entities(s: str, quantities: list[_Quantity], mentions: list[_Mention]) -> dict[int, str]:
+def _enumerated_entities(s: str, quantities: list[_Quantity], mentions: list[gz.Mention]) -> dict[int, str]:
     """黑龙江、辽宁、吉林…分别减少33万人、27万人、22.1万人: pair listed entities with figures in order."""
     paired: dict[int, str] = {}
     for m in re.finditer("分别", s):
@@ -263,10 +246,6 @@ def _enumerated_entities(s: str, quantities: list[_Quantity], mentions: list[_Me
 
 
 # --- numbers and units -----------------------------------------------------------------------
-
-
-def _inside(i: int, quantities: list[_Quantity]) -> bool:
-    return any(q.start <= i < q.end for q in quantities)
 
 
 def _find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[_Quantity]:
@@ -352,7 +331,8 @@ def _indicator(
     same_clause = previous is not None and left == previous[0].end
     if same_clause:  # skip the noun that belongs to the figure before (100万元安家费及100万元购房补贴)
         noun = _following_phrase(s, left)
-        left = s.find(noun, left) + len(noun) if noun and s.find(noun, left) + len(noun) <= q.lead else left
+        noun_end = s.find(noun, left) + len(noun)
+        left = noun_end if noun and noun_end <= q.lead else left
     core, bare = _clean_core(s[left : q.lead])
     if previous and bare and gz.TRANSITION_RE.match(bare):
         return previous[1]  # 从92万减少到69万 / 低于全国2.08%: the same measure as the figure before
@@ -365,7 +345,7 @@ def _indicator(
         return _shorten(following)
     if weak and same_clause:
         return previous[1]  # 33万人、27万人
-    if weak and clause > 0 and not any(clause - 1 > p.start >= _clause_before(s, clause) for p in quantities):
+    if weak and clause > 0 and not any(clause - 1 > p.start >= _clause_before(s, clause) for p in figures):
         earlier, _ = _clean_core(s[_clause_before(s, clause) : clause - 1])
         if earlier:
             return _shorten(earlier)  # 使20-35岁育龄女性中,68%认为…
@@ -395,7 +375,7 @@ def _clean_core(raw: str) -> tuple[str, str]:
 def _phrase(text: str) -> tuple[str, str]:
     text = gz.NOISE_RE.sub("", text)
     text = gz.DURATION_RE.sub("", _PERIOD_RE.sub("|", text))
-    text = re.sub(r"\|(?:之间|以来|间|底|末|初|来|度)?的?", "|", text)
+    text = re.sub(r"\|" + _PERIOD_TAIL, "|", text)
     text = gz.GROUP_WORD_RE.sub("|", gz.QUOTES_RE.sub("", gz.ENTITY_RE.sub(_entity_marker, text)))
     segments = [_strip_fillers(seg) for seg in re.split(r"[|、]", text)]
     core = next((seg for seg in reversed(segments) if seg), "")
@@ -405,7 +385,7 @@ def _phrase(text: str) -> tuple[str, str]:
 def _entity_marker(m: re.Match[str]) -> str:
     """Cut the phrase at a subject entity; keep a yardstick (经济总量占全国经济总量的比重)."""
     lead = m.string[m.start() - 1] if m.start() else ""
-    return m[0] if lead and lead in "占比较" else "|"
+    return m[0] if lead and lead in gz.NEVER_SUBJECT_LEAD else "|"
 
 
 def _strip_fillers(text: str) -> str:

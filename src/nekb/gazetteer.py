@@ -8,6 +8,7 @@ Long word lists are written as space-separated strings to keep them readable.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from types import MappingProxyType
 
 
@@ -15,9 +16,9 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-def _pairs(text: str) -> dict[str, str]:
-    """``"a:b c"`` -> ``{"a": "b", "c": ""}``."""
-    return dict(word.partition(":")[::2] for word in text.split())
+def _pairs(text: str) -> MappingProxyType[str, str]:
+    """``"a:b c"`` -> read-only ``{"a": "b", "c": ""}``."""
+    return MappingProxyType(dict(word.partition(":")[::2] for word in text.split()))
 
 
 # --- entities ------------------------------------------------------------------------------
@@ -38,6 +39,8 @@ _ENTITIES = _words(
     # organisations
     "哈尔滨工业大学 哈尔滨医科大学 东北大学 吉林大学 中国一汽"
 )
+# Organisations answer for their own figures but are no subject for the sentences after them.
+ORGANIZATIONS = frozenset(name for name in _ENTITIES if name.endswith(("大学", "一汽")))
 _ALIASES = _pairs(
     "东三省:东北三省 东北3省:东北三省 我国:中国 锡林格勒:锡林郭勒 俄方:俄罗斯 哈工大:哈尔滨工业大学"
 )
@@ -70,6 +73,37 @@ ENTITY_RE = re.compile(
     + ")"
 )
 
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer entity found in a (normalized) sentence."""
+
+    start: int
+    end: int
+    group: str  # the enumeration it belongs to (黑龙江、辽宁、吉林 -> 东北三省), else its own name
+    members: tuple[str, ...]
+    lead: str  # the characters just before it, to spot yardsticks such as 占全国
+
+
+def find_mentions(s: str) -> list[Mention]:
+    """Gazetteer entities in ``s``, in order; runs such as 黑龙江、辽宁和吉林 form one group."""
+    runs: list[list[tuple[int, int, str]]] = []
+    for m in ENTITY_RE.finditer(s):
+        item = (m.start(), m.end(), ENTITY_BY_SURFACE[ENTITY_SURFACES[int(m.lastgroup[1:])]])
+        if runs and re.fullmatch(r"\s*[、和及]\s*", s[runs[-1][-1][1] : m.start()]):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    mentions = []
+    for run in runs:
+        members = tuple(dict.fromkeys(name for _, _, name in run))
+        group = NORTHEAST_GROUP if set(members) == NORTHEAST_PROVINCES else "、".join(members)
+        mentions += [
+            Mention(start, end, group, members, s[max(0, start - 3) : start]) for start, end, _ in run
+        ]
+    return mentions
+
+
 # 占全国 / 比全国: an entity after these is the yardstick, never the subject of the figure.
 NEVER_SUBJECT_LEAD = ("占", "比", "较")
 # 低于全国2.08% / 仅次于山东省的42.8万人: a yardstick unless the figure follows it directly.
@@ -101,11 +135,9 @@ CHINESE_NUMERAL_BASES = frozenset(("", *_words("人 元 美元 % 倍 亩 吨 公
 # --- qualifiers ----------------------------------------------------------------------------
 
 # Words right before a number, mapped to their normal form.
-QUALIFIERS_BEFORE = MappingProxyType(
-    _pairs(
-        "超过:超过 超:超过 突破:超过 逾:逾 不足:不足 不到:不足 低于:低于 高于:高于 接近:近 将近:近 近:近 "
-        "大约:约 约:约 只有:仅 仅:仅 达到:达 高达:达 多达:达 达:达 最高:最高 最长:最长 至少:至少"
-    )
+QUALIFIERS_BEFORE = _pairs(
+    "超过:超过 超:超过 突破:超过 逾:逾 不足:不足 不到:不足 低于:低于 高于:高于 接近:近 将近:近 近:近 "
+    "大约:约 约:约 只有:仅 仅:仅 达到:达 高达:达 多达:达 达:达 最高:最高 最长:最长 至少:至少"
 )
 QUALIFIERS_AFTER = frozenset(_words("以上 以下 左右 上下 以内"))
 
@@ -113,7 +145,7 @@ QUALIFIERS_AFTER = frozenset(_words("以上 以下 左右 上下 以内"))
 
 # Words trimmed from the start / end of an indicator phrase (longer ones first).
 FILLER_PREFIXES = _words(
-    "其中 同时 而且 但是 并且 根据 对于 以及 更是 面对 提供 认为 仅为 全省 全市 该省 该市 "
+    "其中 同时 而且 但是 并且 根据 对于 以及 更是 面对 提供 认为 仅为 实现 全省 全市 该省 该市 "
     "而 但 并 且 更 也 还 则 在 从 由 于 到 至 和 与 及 的 是 为 对 这 该 其 已 就 即 共 均 都 又 使 以"
 )
 FILLER_SUFFIXES = _words(
@@ -143,7 +175,7 @@ FOLLOW_END = '、,;:!?。()“”"[] \t0123456789'
 QUOTES_RE = re.compile(r"[“”\"‘’「」《》]")
 # Words around an indicator that are not part of it: comparison and per-capita bases, durations.
 NOISE_RE = re.compile(
-    r"(?:较|比|与|低于|高于)\s*(?:(?:19|20)\d{2}\s*年|上年|去年|同期|全国平均水平|全国均值|全国平均)"
+    r"(?:较|比|与|低于|高于)\s*(?:(?:19|20)\d{2}\s*年[末底]?|上年[末底]?|去年|同期|全国平均水平|全国均值|全国平均)"
     r"|(?:平均)?每\s*\d+(?:\.\d+)?\s*万?人中?有?"
 )
 DURATION_RE = re.compile(

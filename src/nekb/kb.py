@@ -92,6 +92,15 @@ class KnowledgeBase:
         kb._snapshot = snapshot
         return kb
 
+    @classmethod
+    def open_or_create(
+        cls, index_dir: str | Path = "index", corpus_dir: str | Path = "corpus", model: str = DEFAULT_MODEL
+    ) -> KnowledgeBase:
+        """Open the index, or prepare an empty one (built on the first ``add``/``update``) with ``model``."""
+        if current_version(Path(index_dir)) is not None:
+            return cls.open(index_dir, corpus_dir)
+        return cls(Path(index_dir), Path(corpus_dir), load_embedder(model))
+
     def update(self, full: bool = False, progress: Progress | None = None) -> BuildReport:
         """Re-index the corpus folder (only what changed unless ``full``) and load the new version."""
         report = build_index(

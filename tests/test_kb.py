@@ -1,0 +1,105 @@
+"""End-to-end behaviour of KnowledgeBase over the shipped corpus with the real e5 model."""
+
+import pytest
+
+from nekb import IndexMissingError, KnowledgeBase
+from nekb.clean import normalize_for_match
+
+
+def test_documents_carry_sources_metadata(real_kb):
+    docs = {d.doc_id: d for d in real_kb.documents()}
+    assert len(docs) == 5
+    paper = docs["population-quality-and-revitalization.txt"]
+    assert paper.author == "张云龙" and paper.publisher == "大连市发展改革研究中心"
+    assert docs["reform-revitalization-policy-evolution.pdf"].pages == 8
+    assert all(d.chunks > 0 and d.content_hash for d in docs.values())
+
+
+def test_hits_point_at_their_text_in_the_cleaned_document(real_kb):
+    for hit in real_kb.search("黑龙江的人口出生率是多少？", k=5):
+        assert real_kb.document_text(hit.doc_id)[hit.start : hit.end] == hit.text
+
+
+def test_pdf_hits_have_pages_and_a_broken_line_sentence_is_found_whole(real_kb):
+    hits = real_kb.search("东北三省GDP从2003年到2015年增长到多少？", k=3)
+    pdf = [h for h in hits if h.doc_id.endswith(".pdf")]
+    assert pdf and pdf[0].page == 3
+    assert "东北三省GDP由2003年的不足1.3万亿元增至2015年的5.8万亿元" in pdf[0].text
+    text = real_kb.document_text("reform-revitalization-policy-evolution.pdf")
+    assert "改革 REFORM" not in text and "— 3 —" not in text
+
+
+def test_traditional_query_finds_simplified_text_and_the_reverse(real_kb):
+    hits = real_kb.search("黑龍江的人口出生率是多少？", k=3)
+    assert any("黑龙江:出生率3.35‰" in h.text for h in hits)
+    hits = real_kb.search("风险投资在人口净流出地区的投资占比如何变化？", k=3)
+    assert hits[0].doc_id == "net-outflow-regions-zh-hant.txt"
+    assert "從2015年的18%驟降至2022年的5%" in hits[0].text
+
+
+def test_english_question_is_answered_from_chinese_text(real_kb):
+    hits = real_kb.search("How much did Heilongjiang's resident population fall in 2024?", k=5)
+    assert any("分别减少33万人" in h.text for h in hits)
+
+
+def test_quoted_title_scopes_the_search_to_that_document(real_kb):
+    hits = real_kb.search("《以人口高质量发展推动东北全面振兴的对策研究》的作者单位是哪里？", k=3)
+    assert {h.doc_id for h in hits} == {"population-quality-and-revitalization.txt"}
+    assert "大连市发展改革研究中心" in hits[0].text
+
+
+def test_claims_are_verbatim_sentences_at_their_offsets(real_kb):
+    answer = real_kb.ask("吉林2024年人口自然减少和净流出各是多少？")
+    assert 1 <= len(answer.claims) <= 4
+    assert "吉林:自然减少11.3万人,净流出10.8万人" in answer.claims[0].text
+    for claim in answer.claims:
+        assert real_kb.document_text(claim.doc_id)[claim.start : claim.end] == claim.text
+        assert claim.citations and all(0 <= i < len(answer.passages) for i in claim.citations)
+        for i in claim.citations:
+            hit = answer.passages[i]
+            assert hit.doc_id == claim.doc_id and hit.start <= claim.start and claim.end <= hit.end
+    assert "[1]" in answer.text or "[2]" in answer.text
+
+
+def test_claim_numbers_link_to_fact_rows(real_kb):
+    answer = real_kb.ask("2024年东北三省常住人口合计减少了多少？")
+    linked = [real_kb.fact(fid) for c in answer.claims for fid in c.fact_ids]
+    assert any(f.entity == "东北三省" and f.value == 82.1 and f.unit == "万人" for f in linked)
+    assert {f.fact_id for f in answer.facts} == {f.fact_id for f in linked}
+    for fact in linked:
+        assert real_kb.document_text(fact.doc_id)[fact.start : fact.end] == fact.sentence
+
+
+def test_other_sources_disagree_on_the_decade_loss(real_kb):
+    table = real_kb.facts(entity="东北地区", period="2010-2020")
+    outflow = table[table["value"] == 354.0]
+    assert len(outflow) == 1
+    related = real_kb.related_facts(outflow.iloc[0]["fact_id"])
+    others = {(r.fact.value, r.agrees) for r in related}
+    assert (1099.0, False) in others
+
+
+def test_unrelated_question_gets_an_empty_answer_with_a_reason(real_kb):
+    for question in ("量子计算机的原理是什么？", "How do I bake sourdough bread?"):
+        answer = real_kb.ask(question)
+        assert answer.claims == () and answer.reason
+        assert answer.text == answer.reason
+
+
+def test_fact_table_filters_in_either_script(real_kb):
+    simplified = real_kb.facts(entity="黑龙江", indicator="出生率")
+    traditional = real_kb.facts(entity="黑龍江", indicator="出生率")
+    assert len(simplified) >= 1 and simplified.equals(traditional)
+    assert set(simplified.columns) >= {"fact_id", "entity", "indicator", "period", "value", "unit", "qualifier"}
+
+
+def test_ask_many_matches_ask(real_kb):
+    questions = ["黑龙江的人口出生率是多少？", "东北第一条高速铁路是哪条？"]
+    many = real_kb.ask_many(questions, progress=False)
+    assert [a.text for a in many] == [real_kb.ask(q).text for q in questions]
+    assert normalize_for_match("哈大客运专线") in normalize_for_match(many[1].text)
+
+
+def test_missing_index_says_what_to_run(tmp_path):
+    with pytest.raises(IndexMissingError, match="nekb build"):
+        KnowledgeBase.open(tmp_path / "nothing")
