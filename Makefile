@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml
 		echo "error: CUDA packages (nvidia-*) ended up in $(VENV); remove them" >&2; exit 1; fi
 	touch $(STAMP)
 
+# Incremental: a no-op when nothing changed. A file that fails to read is reported; the app still
+# starts as long as an index exists.
 index: setup
-	$(BIN)/nekb build --corpus $(CORPUS) --index $(INDEX)
+	$(BIN)/nekb build --corpus $(CORPUS) --index $(INDEX) || test -f $(INDEX)/CURRENT
 
 run: index
 	NEKB_INDEX=$(INDEX) NEKB_CORPUS=$(CORPUS) $(BIN)/streamlit run app.py \

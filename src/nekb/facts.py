@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 import cn2an
 from opencc import OpenCC
@@ -34,7 +35,9 @@ RATIO_UNIT = "比值"
 MAX_INDICATOR_CHARS = 12
 
 # Length-preserving: full-width digits and punctuation to ASCII so one set of patterns fits all.
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％－～∶：，；（）！？", "0123456789.%-~::,;()!?")
+_HALF_WIDTH = MappingProxyType(
+    str.maketrans("０１２３４５６７８９．％－～∶：，；（）！？", "0123456789.%-~::,;()!?")
+)
 _SPACE = r"[ \t\u3000]*"
 _YEAR = r"(?:19|20)\d{2}"
 _PERIOD_RE = re.compile(
@@ -339,8 +342,10 @@ def _indicator(
     weak = len(core) < 2 or core in gz.WEAK_CORES
     following = _following_phrase(s, q.end)
     counter = q.unit[-1:] in gz.COUNTER_UNITS
-    # 1460万困难群众 / 23%的育龄家庭 / 1.8万人接受过大专…: the words after say what is counted
-    names_noun = weak and (q.unit in ("万", "亿") or q.unit.endswith("人") or s.startswith("的", q.end))
+    # 1460万困难群众 / 23%的育龄家庭 / 100万元购房补贴: the words after say what is counted
+    names_noun = weak and (
+        q.unit in ("万", "亿") or q.unit.endswith(("人", "元")) or s.startswith("的", q.end)
+    )
     if following and (counter or names_noun or core.endswith(gz.GIVING_VERBS)):
         return _shorten(following)
     if weak and same_clause:
