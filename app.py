@@ -99,7 +99,9 @@ def show_answer(kb: KnowledgeBase, answer: Answer) -> None:
     infos = {d.doc_id: d for d in kb.documents()}
     titles = {d.doc_id: d.title for d in infos.values()}
     if not answer.claims:
-        st.warning("未找到相关段落" + (f"：{answer.reason}" if answer.reason else "。"))
+        st.warning("未找到相关段落")
+        if answer.reason:
+            st.caption(answer.reason)
         return
     st.subheader("回答")
     for claim in answer.claims:
@@ -224,7 +226,12 @@ def documents_tab(kb: KnowledgeBase) -> None:
         format_func=lambda d: ui.document_option(infos[d]),
         key="remove-choice",
     )
-    if columns[1].button("删除", key="remove", width="stretch"):
+    with columns[1].popover("删除…", width="stretch"):
+        st.markdown(
+            f"确定从知识库和 corpus 文件夹中删除 {ui.escape_markdown(ui.document_option(infos[doc_id]))}？"
+        )
+        confirmed = st.button("确认删除", key="remove", type="primary")
+    if confirmed:
         try:
             report = kb.remove([doc_id])
         except ACTION_ERRORS as err:

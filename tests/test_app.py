@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nekb import ui
+from nekb import KnowledgeBase, ui
 from nekb.build import BuildReport
 from nekb.clean import normalize_for_match
 from nekb.types import Answer, Claim, DocumentInfo, Fact, Hit, RelatedFact
@@ -135,12 +135,18 @@ NEW_TEXT = (
 
 
 @pytest.fixture
-def writable_app(monkeypatch, real_index, tmp_path) -> AppTest:
+def writable(real_index, tmp_path) -> tuple[Path, Path]:
+    """A copy of the shipped corpus and of its index: (index folder, corpus folder)."""
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     index = tmp_path / "index"
     shutil.copytree(real_index, index)
-    return make_app(monkeypatch, index, corpus)
+    return index, corpus
+
+
+@pytest.fixture
+def writable_app(monkeypatch, writable) -> AppTest:
+    return make_app(monkeypatch, *writable)
 
 
 def test_upload_adds_a_searchable_document_and_remove_deletes_it(writable_app):
@@ -165,6 +171,19 @@ def test_upload_adds_a_searchable_document_and_remove_deletes_it(writable_app):
     assert not at.exception, [e.value for e in at.exception]
     assert any("已删除" in s.value for s in at.tabs[DOCUMENTS].success)
     assert new_id not in set(at.tabs[DOCUMENTS].dataframe[0].value["文件"])
+
+
+def test_page_picks_up_a_version_built_elsewhere(writable_app, writable, tmp_path):
+    at = writable_app
+    before = len(at.tabs[DOCUMENTS].dataframe[0].value)
+    (tmp_path / "upload").mkdir()
+    path = tmp_path / "upload" / NEW_DOC
+    path.write_text(NEW_TEXT, encoding="utf-8")
+    KnowledgeBase.open(*writable).add([path])  # another process would do the same
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.tabs[DOCUMENTS].dataframe[0].value) == before + 1
+    assert any("新的索引版本" in t.value for t in at.toast)
 
 
 def test_unreadable_upload_shows_an_error_and_the_page_keeps_working(writable_app):
@@ -227,7 +246,7 @@ def test_fact_comparison_rows_mark_agreement():
     }
     rows = ui.fact_comparison_rows([own], related, {"a.txt": "甲", "b.txt": "乙"})
     assert list(rows["对照"]) == ["本句", "✓ 一致", "✗ 不一致"]
-    assert list(rows["来源"]) == ["《甲》", "《乙》", "《c.pdf》"]
+    assert list(rows["来源"]) == ["《甲》", "↳ 《乙》", "↳ 《c.pdf》"]
     assert list(rows["数值"]) == ["33 万人", "33 万人", "30 万人"]
 
 

@@ -4,7 +4,13 @@ from nekb.chunk import make_chunks, split_sentences
 def test_sentences_end_at_terminators_and_keep_closing_quotes():
     text = "他说：“东北要振兴。”随后离开！第二句？\n标题行\n  最后一句"
     spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans] == ["他说：“东北要振兴。”", "随后离开！", "第二句？", "标题行", "最后一句"]
+    assert [text[s:e] for s, e in spans] == [
+        "他说：“东北要振兴。”",
+        "随后离开！",
+        "第二句？",
+        "标题行",
+        "最后一句",
+    ]
 
 
 def test_sentences_cover_text_without_whitespace_edges():

@@ -25,4 +25,6 @@ def test_different_entity_period_unit_or_same_document_do_not_compare():
 
 
 def test_units_convert_before_comparing():
-    assert agrees(fact("x", "东北", "减少", "", 1099, "万人"), fact("y", "东北", "减少", "", 10_990_000, "人"))
+    assert agrees(
+        fact("x", "东北", "减少", "", 1099, "万人"), fact("y", "东北", "减少", "", 10_990_000, "人")
+    )

@@ -90,7 +90,15 @@ def test_fact_table_filters_in_either_script(real_kb):
     simplified = real_kb.facts(entity="黑龙江", indicator="出生率")
     traditional = real_kb.facts(entity="黑龍江", indicator="出生率")
     assert len(simplified) >= 1 and simplified.equals(traditional)
-    assert set(simplified.columns) >= {"fact_id", "entity", "indicator", "period", "value", "unit", "qualifier"}
+    assert set(simplified.columns) >= {
+        "fact_id",
+        "entity",
+        "indicator",
+        "period",
+        "value",
+        "unit",
+        "qualifier",
+    }
 
 
 def test_ask_many_matches_ask(real_kb):

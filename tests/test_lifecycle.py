@@ -30,7 +30,9 @@ QUERIES = ["黑龙江出生率", "七台河人口", "辽宁增速", "东北地�
 def test_incremental_build_equals_full_build(small_corpus, tmp_path):
     kb = build(small_corpus, tmp_path / "inc")
     (small_corpus / "new.txt").write_text("大连市2024年常住人口增加了3万人。", encoding="utf-8")
-    (small_corpus / "liaoning.md").write_text("# 辽宁\n\n辽宁2016年地区生产总值增速为-2.5%。", encoding="utf-8")
+    (small_corpus / "liaoning.md").write_text(
+        "# 辽宁\n\n辽宁2016年地区生产总值增速为-2.5%。", encoding="utf-8"
+    )
     (small_corpus / "traditional.txt").unlink()
     kb.update()
     report = kb.last_build
@@ -118,9 +120,14 @@ def test_old_versions_are_collected_keeping_the_previous_one(small_corpus, tmp_p
 def test_a_live_writer_blocks_a_second_one_and_a_dead_ones_lock_is_taken_over(tmp_path):
     index = tmp_path / "index"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "from nekb.store import write_lock; import sys, time\n"
-         f"with write_lock({str(index)!r}):\n    print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "from nekb.store import write_lock; import sys, time\n"
+            f"with write_lock({str(index)!r}):\n    print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -160,7 +167,8 @@ def test_sigkill_during_add_leaves_the_last_version_intact(small_corpus, tmp_pat
     new_doc = write_docs(tmp_path / "in", {"new.txt": "大连港口吞吐量增长。"}) / "new.txt"
     child = subprocess.Popen(
         [sys.executable, "-c", SLOW_ADD, str(index), str(small_corpus), str(new_doc)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert child.stdout.readline().strip() == "embedding"
     time.sleep(0.2)

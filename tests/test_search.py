@@ -10,7 +10,9 @@ def brute_force_rrf(rankings, weights, k):
     items = {i for r in rankings for i in r}
     scores = {}
     for item in items:
-        scores[item] = sum(w / (k + r.index(item) + 1) for r, w in zip(rankings, weights, strict=True) if item in r)
+        scores[item] = sum(
+            w / (k + r.index(item) + 1) for r, w in zip(rankings, weights, strict=True) if item in r
+        )
     return scores
 
 

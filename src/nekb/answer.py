@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .types import Claim, Hit
+from .query import ParsedQuery
+from .snapshot import Snapshot
+from .types import Claim, Hit, page_at
 
 MAX_CLAIMS = 4
 # A candidate sentence must reach this share of the best sentence's score to be quoted beside it.
@@ -21,6 +23,11 @@ MMR_LAMBDA = 0.8
 MIN_CLAIM_CHARS = 8
 SENTENCE_RRF_K = 5
 SIGNAL_WEIGHTS = (1.0, 1.0, 0.5, 1.0)  # cosine, word coverage, passage rank, fit
+# Questions asking for a figure: a sentence that states one (has extracted facts) fits them better.
+QUANTITY_QUESTION = re.compile(
+    r"多少|几[个年岁倍成]|多大|多高|多快|比例|比重|占比|[率额量]|增速|规模"
+    r"|how (much|many)|what (share|percentage)|rate"
+)
 _HEADING = re.compile(
     r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
 )
@@ -89,6 +96,7 @@ def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> 
     chosen = [pool[0]]
     rest = [c for c in pool[1:] if c.score >= floor and is_relevant(c, c.lexical)]
     while rest and len(chosen) < max_claims:
+
         def marginal(c: Candidate) -> float:
             overlap = max(float(c.vector @ s.vector) for s in chosen)
             return MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * overlap
@@ -104,8 +112,10 @@ def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> 
 
 def _same_text(candidate: Candidate, chosen: list[Candidate]) -> bool:
     key = re.sub(r"\W", "", candidate.text)
-    return any(key == re.sub(r"\W", "", c.text) or (c.doc_id, c.start) == (candidate.doc_id, candidate.start)
-               for c in chosen)
+    return any(
+        key == re.sub(r"\W", "", c.text) or (c.doc_id, c.start) == (candidate.doc_id, candidate.start)
+        for c in chosen
+    )
 
 
 def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
@@ -127,3 +137,44 @@ def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...
         fact_ids=fact_ids,
         score=round(candidate.score, 4),
     )
+
+
+def sentence_candidates(
+    snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit], places: frozenset[str]
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages with its signals against the question."""
+    words = list(dict.fromkeys(parsed.tokens))
+    idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
+    own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
+    asked_places = [w for w in dict.fromkeys(parsed.words) if w in places]
+    wants_figure = bool(QUANTITY_QUESTION.search(parsed.dense_text.lower()))
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for rank, hit in enumerate(passages):
+        doc = snap.documents[hit.doc_id]
+        first, last = doc.chunk_ranges[hit.chunk_id - snap.first_chunk[hit.doc_id]]
+        for s in range(first, last):
+            start, end = doc.sentences[s]
+            if (hit.doc_id, start) in seen:
+                continue
+            seen.add((hit.doc_id, start))
+            sentence_words = set(doc.sentence_tokens[s])
+            fit = sum(p in sentence_words for p in asked_places) / max(len(asked_places), 1)
+            if wants_figure and snap.facts_at(hit.doc_id, start):
+                fit += 1.0
+            vector = doc.sentence_vectors[s]
+            out.append(
+                Candidate(
+                    doc_id=hit.doc_id,
+                    start=start,
+                    end=end,
+                    text=doc.text[start:end],
+                    page=page_at(doc.page_starts, start),
+                    vector=vector,
+                    cosine=float(vector @ query_vector),
+                    lexical=min(1.0, sum(idf[w] for w in sentence_words & idf.keys()) / own_weight),
+                    passage_rank=rank,
+                    fit=fit,
+                )
+            )
+    return out

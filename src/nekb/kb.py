@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -12,27 +11,20 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .answer import Candidate, select_claims, to_claim
+from .answer import select_claims, sentence_candidates, to_claim
 from .build import BuildReport, Progress, build_index
 from .clean import SearchNormalizer
 from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .library import copy_into_corpus, delete_from_corpus
 from .query import ParsedQuery, QueryAnalyzer
-from .search import rrf_fuse
+from .search import hybrid_search
 from .segment import Segmenter
 from .snapshot import ModelMismatchError, Snapshot, load_snapshot
 from .store import current_version, require_version
-from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact, page_at
+from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
 
-# How many chunks (and sentences) each of the four rankings contributes to fusion.
-CANDIDATES = 50
-SENTENCE_CANDIDATES = 150
 FACT_COLUMNS = [f.name for f in fields(Fact)]
-# Questions asking for a figure: a sentence that states one (has extracted facts) fits them better.
-QUANTITY_QUESTION = re.compile(
-    r"多少|几[个年岁倍成]|多大|多高|多快|比例|比重|占比|[率额量]|增速|规模|how (much|many)|what (share|percentage)|rate"
-)
 
 
 class KnowledgeBase:
@@ -84,10 +76,14 @@ class KnowledgeBase:
         version = require_version(Path(index_dir))
         expected = model if isinstance(model, str) or model is None else model.name
         snapshot = load_snapshot(version, expected_model=expected)
-        embedder = model if model is not None and not isinstance(model, str) else load_embedder(snapshot.model)
+        embedder = (
+            model if model is not None and not isinstance(model, str) else load_embedder(snapshot.model)
+        )
         if embedder.dim != snapshot.manifest["dim"]:
-            raise ModelMismatchError(f"model {embedder.name!r} has dim {embedder.dim}, index has "
-                                     f"{snapshot.manifest['dim']}: rebuild with `nekb build --full`")
+            raise ModelMismatchError(
+                f"model {embedder.name!r} has dim {embedder.dim}, index has "
+                f"{snapshot.manifest['dim']}: rebuild with `nekb build --full`"
+            )
         kb = cls(Path(index_dir), Path(corpus_dir), embedder)
         kb._snapshot = snapshot
         return kb
@@ -162,70 +158,8 @@ class KnowledgeBase:
         return self.analyzer.parse(query, titles)
 
     def search_parsed(self, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
-        """Search with an analyzed query and its embedding (lets batches embed many queries at once).
-
-        Four rankings are fused: chunks and sentences, each by embedding and by BM25; a sentence
-        ranks the chunks that hold it, so a passage with one sharply matching sentence rises.
-        """
-        snap = self.snapshot
-        if not parsed.dense_text.strip() or not snap.chunks:
-            return []
-        tokens = list(parsed.tokens)
-        sentence_dense = self._dense_ranking(parsed, query_vector, sentences=True)
-        _, sentence_sparse = snap.sentence_sparse.search(tokens, SENTENCE_CANDIDATES)
-        rankings = [
-            self._dense_ranking(parsed, query_vector, sentences=False),
-            self._in_scope(snap.sparse.search(tokens, CANDIDATES)[1].tolist(), parsed),
-            self._in_scope(self._chunks_of(sentence_dense), parsed),
-            self._in_scope(self._chunks_of(sentence_sparse.tolist()), parsed),
-        ]
-        fused = rrf_fuse(rankings)
-        return [self._hit(chunk_id, score) for chunk_id, score in fused[:k]]
-
-    def _chunks_of(self, sentence_ids: list[int]) -> list[int]:
-        """Chunk ranking implied by a sentence ranking (each chunk at its best sentence's place)."""
-        seen: dict[int, None] = {}
-        for sentence_id in sentence_ids:
-            for chunk_id in self.snapshot.sentence_chunks[sentence_id]:
-                seen.setdefault(chunk_id, None)
-        return list(seen)[:CANDIDATES]
-
-    def _in_scope(self, chunk_ids: list[int], parsed: ParsedQuery) -> list[int]:
-        if parsed.scope is None:
-            return chunk_ids
-        return [i for i in chunk_ids if self.snapshot.chunks[i].doc_id in parsed.scope]
-
-    def _dense_ranking(self, parsed: ParsedQuery, query_vector: np.ndarray, sentences: bool) -> list[int]:
-        """Best chunk (or sentence) ids by cosine similarity, limited to the query's scope if any."""
-        snap = self.snapshot
-        index = snap.sentence_dense if sentences else snap.dense
-        limit = SENTENCE_CANDIDATES if sentences else CANDIDATES
-        if parsed.scope is None:
-            return index.search(query_vector, limit)[1].tolist()
-        # Scoped: score the documents' own vectors exactly instead of filtering a global top list.
-        ids, scores = [], []
-        first = 0
-        for doc_id, doc in snap.documents.items():
-            vectors = doc.sentence_vectors if sentences else doc.vectors
-            if doc_id in parsed.scope:
-                ids.extend(range(first, first + len(vectors)))
-                scores.extend((vectors @ query_vector).tolist())
-            first += len(vectors)
-        order = np.argsort(-np.asarray(scores), kind="stable")[:limit]
-        return [ids[i] for i in order]
-
-    def _hit(self, chunk_id: int, score: float) -> Hit:
-        chunk = self.snapshot.chunks[chunk_id]
-        return Hit(
-            doc_id=chunk.doc_id,
-            title=self.snapshot.documents[chunk.doc_id].info.title,
-            text=chunk.text,
-            score=round(float(score), 6),
-            start=chunk.start,
-            end=chunk.end,
-            page=chunk.page,
-            chunk_id=chunk.chunk_id,
-        )
+        """Search with an analyzed query and its embedding (lets batches embed many queries at once)."""
+        return hybrid_search(self.snapshot, parsed, query_vector, k)
 
     # -- answers and facts -------------------------------------------------------------------
     def ask(self, question: str, k: int = 5) -> Answer:
@@ -249,58 +183,23 @@ class KnowledgeBase:
         passages = self.search_parsed(parsed, query_vector, k)
         if not passages:
             return Answer(question, (), (), reason="No relevant passage found: the index returned nothing.")
-        chosen = select_claims(self._candidates(parsed, query_vector, passages))
+        snap = self.snapshot
+        candidates = sentence_candidates(snap, parsed, query_vector, passages, self.segmenter.place_names)
+        chosen = select_claims(candidates)
         if not chosen:
             return Answer(
-                question, (), tuple(passages),
+                question,
+                (),
+                tuple(passages),
                 reason="No relevant passage found: no sentence in the sources is close to the question.",
             )
-        snap = self.snapshot
         claims = tuple(to_claim(c, passages, snap.facts_at(c.doc_id, c.start)) for c in chosen)
         fact_ids = list(dict.fromkeys(fid for c in claims for fid in c.fact_ids))
         facts = tuple(snap.facts_by_id[fid] for fid in fact_ids)
         related = {f.fact_id: tuple(related_facts(f, snap.facts)) for f in facts}
-        return Answer(question, claims, tuple(passages), facts, related={k: v for k, v in related.items() if v})
-
-    def _candidates(self, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]) -> list[Candidate]:
-        """Every sentence of the retrieved passages, scored against the question."""
-        snap = self.snapshot
-        words = list(dict.fromkeys(parsed.tokens))
-        idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
-        own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
-        places = [w for w in dict.fromkeys(parsed.words) if w in self.segmenter.place_names]
-        wants_figure = bool(QUANTITY_QUESTION.search(question_form := parsed.dense_text.lower()))
-        del question_form
-        seen: set[tuple[str, int]] = set()
-        out = []
-        for rank, hit in enumerate(passages):
-            doc = snap.documents[hit.doc_id]
-            first, last = doc.chunk_ranges[hit.chunk_id - self._first_chunk(hit.doc_id)]
-            for s in range(first, last):
-                start, end = doc.sentences[s]
-                if (hit.doc_id, start) in seen:
-                    continue
-                seen.add((hit.doc_id, start))
-                words = set(doc.sentence_tokens[s])
-                matched = words & idf.keys()
-                vector = doc.sentence_vectors[s]
-                fit = sum(p in words for p in places) / max(len(places), 1)
-                if wants_figure and snap.facts_at(hit.doc_id, start):
-                    fit += 1.0
-                out.append(
-                    Candidate(
-                        doc_id=hit.doc_id, start=start, end=end, text=doc.text[start:end],
-                        page=page_at(doc.page_starts, start), vector=vector,
-                        cosine=float(vector @ query_vector),
-                        lexical=min(1.0, sum(idf[w] for w in matched) / own_weight),
-                        passage_rank=rank,
-                        fit=fit,
-                    )
-                )
-        return out
-
-    def _first_chunk(self, doc_id: str) -> int:
-        return self.snapshot.first_chunk[doc_id]
+        return Answer(
+            question, claims, tuple(passages), facts, related={k: v for k, v in related.items() if v}
+        )
 
     def facts(
         self,
@@ -314,7 +213,12 @@ class KnowledgeBase:
         Filters are compared in Simplified script, so ``黑龍江`` finds ``黑龙江``.
         """
         table = pd.DataFrame([f.to_dict() for f in self.snapshot.facts], columns=FACT_COLUMNS)
-        for column, wanted in (("entity", entity), ("indicator", indicator), ("period", period), ("doc_id", doc_id)):
+        for column, wanted in (
+            ("entity", entity),
+            ("indicator", indicator),
+            ("period", period),
+            ("doc_id", doc_id),
+        ):
             if wanted:
                 needle = wanted if column == "doc_id" else self.normalizer.search_form(wanted)
                 table = table[table[column].astype(str).str.contains(needle, regex=False)]

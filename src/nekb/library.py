@@ -35,7 +35,9 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            out.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
         else:
             out.append(path)
     return out
@@ -57,8 +59,10 @@ def copy_into_corpus(paths: Iterable[str | Path], corpus_dir: Path) -> tuple[lis
             errors.append(f"{source}: no such file")
             continue
         if source.suffix.lower() not in SUPPORTED_SUFFIXES:
-            errors.append(f"{source.name}: unsupported format {source.suffix or '(none)'} "
-                          f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
+            errors.append(
+                f"{source.name}: unsupported format {source.suffix or '(none)'} "
+                f"(supported: {', '.join(SUPPORTED_SUFFIXES)})"
+            )
             continue
         digest = content_hash(source)
         if digest in known:

@@ -66,7 +66,9 @@ def require_version(index_dir: Path) -> Path:
     """Return the live version directory or raise IndexMissingError saying what to run."""
     version = current_version(index_dir)
     if version is None:
-        raise IndexMissingError(f"no index in {index_dir}: run `nekb build --index {index_dir}` (or `make run`)")
+        raise IndexMissingError(
+            f"no index in {index_dir}: run `nekb build --index {index_dir}` (or `make run`)"
+        )
     return version
 
 

@@ -203,13 +203,15 @@ def fact_comparison_rows(
 ) -> pd.DataFrame:
     """A small table of a claim's facts, each followed by comparable figures from other documents.
 
-    Columns: 主体, 指标, 时期, 数值, 来源, 对照. A related row says ``✓ 一致`` or ``✗ 不一致``.
+    Columns: 主体, 指标, 时期, 数值, 来源, 对照. The claim's own fact says ``本句`` under 对照; a
+    related row (its source marked ``↳``) says ``✓ 一致`` or ``✗ 不一致``.
     """
     rows = []
     for fact in facts:
         rows.append(_fact_row(fact, titles, "本句"))
         for rel in related.get(fact.fact_id, ()):
-            rows.append(_fact_row(rel.fact, titles, "✓ 一致" if rel.agrees else "✗ 不一致"))
+            row = _fact_row(rel.fact, titles, "✓ 一致" if rel.agrees else "✗ 不一致")
+            rows.append({**row, "来源": f"↳ {row['来源']}"})
     return pd.DataFrame(rows, columns=["主体", "指标", "时期", "数值", "来源", "对照"])
 
 
