@@ -37,6 +37,8 @@ browser-deps:
 		>/dev/null || echo "warning: could not install chromium; the browser test will fail" >&2; }
 
 test: setup browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
 lint: setup

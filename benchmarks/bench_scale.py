@@ -10,9 +10,9 @@ corpus sentence is embedded once with the real model, a synthetic sentence reuse
 a chunk's vector is the normalized mean of its sentences' vectors (queries are real e5 query
 embeddings). With ~700 unique sentences every synthetic sentence is a repeat, so its vector gets
 small Gaussian noise (cosine about 0.95 to the original): exact duplicates by the hundred would be
-unlike real text and distort HNSW. Likewise each unique sentence is tokenized once and a chunk's BM25 tokens are its
-sentences' tokens concatenated; a sample of whole chunks is tokenized directly to measure jieba's
-throughput and check that the two agree.
+unlike real text and distort HNSW. Likewise each unique sentence is tokenized once and a chunk's
+BM25 tokens are its sentences' tokens concatenated; a sample of whole chunks is tokenized directly
+to measure jieba's throughput and check that the two agree.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from nekb.corpus import corpus_files
 from nekb.embed import Embedder
 from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
-from nekb.kb import CANDIDATES
 from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData
+from nekb.search import CANDIDATES
 from nekb.segment import Segmenter
 from nekb.snapshot import save_snapshot
 from nekb.store import new_version_dir, publish

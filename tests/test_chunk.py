@@ -1,3 +1,5 @@
+import itertools
+
 from nekb.chunk import make_chunks, split_sentences
 
 
@@ -33,7 +35,7 @@ def test_chunks_respect_size_and_overlap_one_sentence():
     chunks = make_chunks(sentences, max_chars=120, overlap=1)
     for first, last in chunks:
         assert last - first == 1 or sentences[last - 1][1] - sentences[first][0] <= 120
-    for (_, prev_last), (first, _) in zip(chunks, chunks[1:], strict=False):
+    for (_, prev_last), (first, _) in itertools.pairwise(chunks):
         assert first == prev_last - 1
     assert chunks[-1][1] == len(sentences)
 

@@ -44,7 +44,7 @@ def test_bm25_ranks_matching_chunks_and_persists(tmp_path):
     (tmp_path / "bm25").mkdir()
     index.save(tmp_path / "bm25")
     loaded = SparseIndex.load(tmp_path / "bm25")
-    scores, ids = loaded.search(["辽宁", "出生率"], 3)
+    _, ids = loaded.search(["辽宁", "出生率"], 3)
     assert ids.tolist() == [1]
     _, ids = loaded.search(["人口"], 5)
     assert sorted(ids.tolist()) == [0, 2]

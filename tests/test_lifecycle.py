@@ -8,12 +8,11 @@ import textwrap
 import time
 
 import pytest
+from conftest import write_docs
 
 from nekb import KnowledgeBase, LockedError
 from nekb.embed import HashEmbedder
 from nekb.store import current_version, write_lock
-
-from conftest import write_docs
 
 
 def build(corpus, index, **kw):
@@ -37,7 +36,7 @@ def test_incremental_build_equals_full_build(small_corpus, tmp_path):
     kb.update()
     report = kb.last_build
     full = build(small_corpus, tmp_path / "full", full=True)
-    assert results(kb, QUERIES + ["大连常住人口"]) == results(full, QUERIES + ["大连常住人口"])
+    assert results(kb, [*QUERIES, "大连常住人口"]) == results(full, [*QUERIES, "大连常住人口"])
     assert [d.doc_id for d in kb.documents()] == [d.doc_id for d in full.documents()]
     assert len(kb.facts()) == len(full.facts())
     assert report.added == ("heilongjiang.txt", "liaoning.md", "traditional.txt")

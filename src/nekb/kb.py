@@ -241,7 +241,7 @@ class KnowledgeBase:
 
         Exact duplicates (by content) and unsupported files are refused with a one-line error each.
         """
-        added, errors = copy_into_corpus(paths, self.corpus_dir)
+        _, errors = copy_into_corpus(paths, self.corpus_dir)
         report = self.update(progress=progress)
         return replace(report, errors=tuple(errors) + report.errors)
 

@@ -61,10 +61,8 @@ class QueryAnalyzer:
         """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping."""
         form = self.normalizer.search_form(query)
         scope = self._scope(form, titles)
-        if scope is not None:
-            form_for_words = _TITLE_QUOTE.sub(" ", form)  # the title would match every chunk of the document
-        else:
-            form_for_words = form
+        # Drop a matched title from the words: it would match every chunk of its document.
+        form_for_words = _TITLE_QUOTE.sub(" ", form) if scope is not None else form
         english, translated = self._translate(form_for_words.lower())
         # Glossary hits stand in for the English words they translate, so coverage counts meanings.
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
