@@ -210,7 +210,8 @@ def documents_tab(kb: KnowledgeBase) -> None:
             st.error(f"添加失败：{err}")
         else:
             new_titles = {d.doc_id: d.title for d in kb.documents()}
-            st.session_state["document-messages"] = ui.report_messages(report, new_titles, "添加")
+            messages = ui.report_messages(report, new_titles, "添加", known=titles)
+            st.session_state["document-messages"] = messages
             st.session_state["upload-round"] = round_ + 1
             st.rerun()
 

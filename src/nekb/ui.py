@@ -11,7 +11,7 @@ import itertools
 import math
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -439,15 +439,25 @@ class Message:
     text: str
 
 
-def report_messages(report: BuildReport, titles: Mapping[str, str], action: str = "添加") -> list[Message]:
-    """What a build did, as page messages: one error per failed file, then the changes."""
-    messages = [Message("error", f"无法读取 {line}") for line in report.errors]
-    for label, ids in (("已" + action, report.added), ("已更新", report.updated), ("已删除", report.removed)):
+def report_messages(
+    report: BuildReport,
+    titles: Mapping[str, str],
+    action: str = "添加",
+    known: Collection[str] = (),
+) -> list[Message]:
+    """What a build did, as page messages: one error per failed file, then the changes.
+
+    ``known`` are the document ids the index had before: a build that had to re-index everything
+    (new settings) reports them as added too, but only the new ones are news to the user.
+    """
+    messages = [Message("error", f"未能{action}：{line}") for line in report.errors]
+    added = [i for i in report.added if i not in known]
+    for label, ids in (("已添加", added), ("已更新", report.updated), ("已删除", report.removed)):
         if ids:
             names = "、".join(f"《{titles.get(i, i)}》" for i in ids)
             messages.append(Message("success", f"{label}：{names}"))
     messages.extend(Message("warning", w) for w in report.warnings)
-    if not (report.added or report.updated or report.removed or report.errors):
+    if not (added or report.updated or report.removed or report.errors):
         messages.append(Message("info", "没有变化：这些文件的内容已在索引中。"))
     return messages
 
