@@ -53,6 +53,12 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
+def wait_until_idle(page, timeout: float = 60_000) -> None:
+    """Wait until the Streamlit script run triggered by the last interaction has finished."""
+    page.wait_for_timeout(200)  # let a just-triggered rerun start
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
 @pytest.fixture
 def server(real_index, tmp_path) -> Iterator[str]:
     """`streamlit run app.py` on a free localhost port, stopped (by its pid) at the end."""
@@ -104,19 +110,23 @@ def test_question_in_a_real_browser(server):
             page.goto(server)
             box = page.get_by_label("问题")
             box.wait_for(timeout=90_000)  # the first run loads the model
+            wait_until_idle(page)
             box.fill(row["q"])
             box.press("Enter")
             answer = page.get_by_test_id("stMarkdownContainer").filter(has_text="[1]").first
             expect(answer).to_be_visible(timeout=60_000)
-            page.get_by_role("heading", name="来源").wait_for()
-            text = answer.inner_text()
-            assert "[1]" in text
+            wait_until_idle(page)
+            assert "[1]" in answer.inner_text()
             claims = page.get_by_test_id("stMarkdownContainer").filter(has_text="]").all_inner_texts()
             shown = normalize_for_match("\n".join(claims))
             assert any(normalize_for_match(expected) in shown for expected in row["any"]), claims
+
             page.locator("[data-testid='stExpander'] summary").first.click()
-            page.get_by_text("在原文中查看").first.click()
+            toggle = page.get_by_text("在原文中查看").first
+            expect(toggle).to_be_visible()
+            toggle.click()
             expect(page.locator("mark.nekb-passage").first).to_be_visible(timeout=30_000)
+            wait_until_idle(page)
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "browser-ask.png"), full_page=True)
         finally:

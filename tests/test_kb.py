@@ -111,3 +111,17 @@ def test_ask_many_matches_ask(real_kb):
 def test_missing_index_says_what_to_run(tmp_path):
     with pytest.raises(IndexMissingError, match="nekb build"):
         KnowledgeBase.open(tmp_path / "nothing")
+
+
+def test_every_dev_answer_is_grounded_at_its_offsets(real_kb):
+    from conftest import EVAL
+
+    from nekb.evaluate import load_questions
+
+    for question in load_questions(EVAL / "questions.jsonl"):
+        answer = real_kb.ask(question.text)
+        assert answer.claims, question.qid
+        for claim in answer.claims:
+            assert real_kb.document_text(claim.doc_id)[claim.start : claim.end] == claim.text
+            assert all(answer.passages[i].doc_id == claim.doc_id for i in claim.citations)
+            assert set(claim.fact_ids) <= {f.fact_id for f in answer.facts}

@@ -179,3 +179,16 @@ def test_sigkill_during_add_leaves_the_last_version_intact(small_corpus, tmp_pat
     report = reopened.update()
     assert "new.txt" in report.added and reopened.search("大连港口", k=1)[0].doc_id == "new.txt"
     assert len(list(index.glob("v-*"))) == 2
+
+
+def test_a_scanned_pdf_is_a_warning_not_a_failure(small_corpus, tmp_path):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    with open(small_corpus / "scan.pdf", "wb") as handle:
+        writer.write(handle)
+    kb = build(small_corpus, tmp_path / "index")
+    assert kb.last_build.ok
+    assert any("scan.pdf: no text layer (scanned PDF?)" in w for w in kb.last_build.warnings)
+    assert "scan.pdf" not in {d.doc_id for d in kb.documents()}

@@ -11,7 +11,7 @@ from pathlib import Path
 from .clean import SearchNormalizer
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
 from .embed import Embedder
-from .ingest import IngestError, read_document
+from .ingest import IngestError, NoTextError, read_document
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
 from .segment import Segmenter
 from .snapshot import Snapshot, load_snapshot, save_snapshot
@@ -126,7 +126,7 @@ def build_index(
                 with timed(timings, "read"):
                     cleaned = read_document(path)
             except IngestError as err:
-                errors.append(str(err))
+                (warnings if isinstance(err, NoTextError) else errors).append(str(err))
                 if prior is not None:
                     docs.append(prior)  # keep what the index had rather than lose the document
                 continue

@@ -34,6 +34,10 @@ class IngestError(Exception):
         super().__init__(f"{self.path.name}: {reason}")
 
 
+class NoTextError(IngestError):
+    """A readable file with nothing to index (a scanned PDF): a warning, not a failure."""
+
+
 # --- text files --------------------------------------------------------------------------
 
 
@@ -203,7 +207,7 @@ def _read_pdf(path: Path) -> CleanDocument:
     if len(empty) + len(failed) == len(texts):
         if failed:
             raise IngestError(path, f"corrupt PDF (text extraction failed on pages {_page_list(failed)})")
-        raise IngestError(path, "no text layer (scanned PDF?); OCR it first")
+        raise NoTextError(path, "no text layer (scanned PDF?); OCR it first")
     text, page_starts = clean_pdf_pages(texts)
     notes = []
     if empty:

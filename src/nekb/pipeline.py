@@ -99,6 +99,8 @@ def process_document(
         warnings=tuple(document.warnings),
     )
     with timed(timings, "segment"):
-        data.chunk_tokens = [segmenter.tokens(t) for t in data.passage_texts(normalizer)]
         data.sentence_tokens = [segmenter.tokens(t) for t in data.sentence_texts(normalizer)]
+        # Sentences end at punctuation, where jieba cuts anyway: a chunk's tokens are its sentences'.
+        tokens = data.sentence_tokens
+        data.chunk_tokens = [[t for s in range(first, last) for t in tokens[s]] for first, last in chunk_ranges]
     return data
