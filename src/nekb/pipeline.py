@@ -102,5 +102,5 @@ def process_document(
         data.sentence_tokens = [segmenter.tokens(t) for t in data.sentence_texts(normalizer)]
         # Sentences end at punctuation, where jieba cuts anyway: a chunk's tokens are its sentences'.
         tokens = data.sentence_tokens
-        data.chunk_tokens = [[t for s in range(first, last) for t in tokens[s]] for first, last in chunk_ranges]
+        data.chunk_tokens = [[t for s in range(a, b) for t in tokens[s]] for a, b in chunk_ranges]
     return data
