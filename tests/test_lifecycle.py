@@ -192,3 +192,12 @@ def test_a_scanned_pdf_is_a_warning_not_a_failure(small_corpus, tmp_path):
     assert kb.last_build.ok
     assert any("scan.pdf: no text layer (scanned PDF?)" in w for w in kb.last_build.warnings)
     assert "scan.pdf" not in {d.doc_id for d in kb.documents()}
+
+
+def test_an_unreadable_file_added_is_not_left_in_the_corpus(small_corpus, tmp_path):
+    kb = build(small_corpus, tmp_path / "index")
+    bad = write_docs(tmp_path / "in", {"broken.pdf": b"%PDF-1.4 garbage"}) / "broken.pdf"
+    report = kb.add([bad])
+    assert any("broken.pdf: corrupt PDF" in e for e in report.errors)
+    assert not (small_corpus / "broken.pdf").exists() and bad.exists()
+    assert kb.update().ok

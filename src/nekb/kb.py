@@ -241,9 +241,13 @@ class KnowledgeBase:
 
         Exact duplicates (by content) and unsupported files are refused with a one-line error each.
         """
-        _, errors = copy_into_corpus(paths, self.corpus_dir)
+        copied, errors = copy_into_corpus(paths, self.corpus_dir)
         report = self.update(progress=progress)
-        return replace(report, errors=tuple(errors) + report.errors)
+        indexed = {d.doc_id for d in self.documents()}
+        # A copy that could not be indexed would fail every later build: take it back out (the
+        # original stays where it was, so nothing is lost).
+        _, cleanup_errors = delete_from_corpus([c for c in copied if c not in indexed], self.corpus_dir)
+        return replace(report, errors=tuple(errors) + report.errors + tuple(cleanup_errors))
 
     def remove(self, doc_ids: Sequence[str]) -> BuildReport:
         """Delete documents from the corpus folder and the index."""
