@@ -44,6 +44,7 @@ class KnowledgeBase:
         self.segmenter = segmenter or Segmenter()
         self.normalizer = normalizer or SearchNormalizer()
         self.analyzer = QueryAnalyzer(self.segmenter, self.normalizer)
+        self.last_build: BuildReport | None = None  # set by build()
         self._snapshot: Snapshot | None = None
 
     # -- construction -------------------------------------------------------------------------
