@@ -51,6 +51,7 @@ def wait_for_quiet(max_share: float, max_wait_s: float, window_s: float = 5.0) -
     Gives up after ``max_wait_s`` (with a warning); returns the last share measured.
     """
     deadline = time.monotonic() + max_wait_s
+    reported = False
     while True:
         mark = CpuMark.now()
         time.sleep(window_s)
@@ -64,8 +65,10 @@ def wait_for_quiet(max_share: float, max_wait_s: float, window_s: float = 5.0) -
                 flush=True,
             )
             return share
-        print(
-            f"other processes use {share:.0%} of the cores: waiting for the machine to quieten",
-            file=sys.stderr,
-            flush=True,
-        )
+        if not reported:
+            print(
+                f"other processes use {share:.0%} of the cores: waiting for the machine to quieten",
+                file=sys.stderr,
+                flush=True,
+            )
+            reported = True

@@ -409,7 +409,10 @@ def threshold_note(scale: dict, points: dict[int, float], slope: float, intercep
 def format_results(results: dict) -> str:
     """The whole RESULTS.md."""
     others = results.get("others_cpu", {})
-    others_text = ", ".join(f"{name} {100 * v['during']:.0f}%" for name, v in others.items())
+    others_text = ", ".join(
+        f"{name} {100 * v['during']:.0f}%" + (f" (attempt {v['attempt']})" if v.get("attempt", 1) > 1 else "")
+        for name, v in others.items()
+    )
     return "\n".join(
         [
             "# nekb benchmarks",

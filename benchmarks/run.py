@@ -28,6 +28,8 @@ from report import format_results
 from nekb.embed import E5Embedder
 from nekb.evaluate import load_questions
 
+# A section during which other processes used more than twice the quiet share is measured again.
+SECTION_RETRIES = 1
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT / "corpus"
@@ -59,10 +61,15 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
 
     def section(name: str, title: str, measure: Callable[[], dict]) -> None:
         log(title)
-        before = wait_for_quiet(quiet_share, max_wait_s)
-        mark = CpuMark.now()
-        results[name] = measure()
-        results["others_cpu"][name] = {"before": before, "during": mark.others_share()}
+        for attempt in range(1 + SECTION_RETRIES):
+            before = wait_for_quiet(quiet_share, max_wait_s)
+            mark = CpuMark.now()
+            results[name] = measure()
+            during = mark.others_share()
+            results["others_cpu"][name] = {"before": before, "during": during, "attempt": attempt + 1}
+            if during <= 2 * quiet_share:
+                break
+            log(f"other processes used {during:.0%} of the cores during {name}; measuring it again")
 
     with tempfile.TemporaryDirectory(prefix="nekb-bench-") as tmp:
         workdir = Path(tmp)
