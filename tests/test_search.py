@@ -1,9 +1,8 @@
 import random
 
-import numpy as np
 import pytest
 
-from nekb.search import max_by_group, rrf_fuse
+from nekb.search import rrf_fuse
 
 
 def brute_force_rrf(rankings, weights, k):
@@ -33,12 +32,3 @@ def test_rrf_prefers_items_ranked_by_both():
     fused = rrf_fuse([[1, 2, 3], [3, 4, 1]])
     assert fused[0][0] in (1, 3)
     assert {i for i, _ in fused[:2]} == {1, 3}
-
-
-def test_max_by_group_keeps_best_per_group():
-    scores = np.array([0.9, 0.8, 0.7, 0.95])
-    ids = np.array([0, 1, 2, 3])
-    group_of = np.array([5, 5, 6, 7])
-    values, groups = max_by_group(scores, ids, group_of)
-    assert groups.tolist() == [7, 5, 6]
-    assert values.tolist() == pytest.approx([0.95, 0.9, 0.7])

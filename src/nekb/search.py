@@ -31,22 +31,6 @@ def rrf_fuse(
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def max_by_group(scores: np.ndarray, ids: np.ndarray, group_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Collapse item scores to their groups, keeping each group's best; returns groups best first.
-
-    ``ids`` index ``group_of``; used to turn sentence matches into chunk matches.
-    """
-    best: dict[int, float] = {}
-    for score, item in zip(scores.tolist(), ids.tolist(), strict=True):
-        group = int(group_of[item])
-        if group not in best or score > best[group]:
-            best[group] = score
-    ordered = sorted(best.items(), key=lambda pair: -pair[1])
-    groups = np.array([g for g, _ in ordered], dtype=np.int64)
-    values = np.array([s for _, s in ordered], dtype=np.float32)
-    return values, groups
-
-
 def hybrid_search(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
     """The ``k`` best chunks for an analyzed query and its embedding.
 
