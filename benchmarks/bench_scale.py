@@ -5,14 +5,15 @@ time, index bytes, search latency and recall against exact search, for chunks an
 (nekb indexes both); then the whole hybrid query through ``KnowledgeBase.search`` on a real index
 directory written from the synthetic documents by nekb's own ``save_snapshot``.
 
-Embedding 100k chunks with e5 would take hours, so the dense side is made offline: each unique
-corpus sentence is embedded once with the real model, a synthetic sentence reuses its vector, and
-a chunk's vector is the normalized mean of its sentences' vectors (queries are real e5 query
-embeddings). With ~700 unique sentences every synthetic sentence is a repeat, so its vector gets
-small Gaussian noise (cosine about 0.95 to the original): exact duplicates by the hundred would be
-unlike real text and distort HNSW. Likewise each unique sentence is tokenized once and a chunk's
-BM25 tokens are its sentences' tokens concatenated; a sample of whole chunks is tokenized directly
-to measure jieba's throughput and check that the two agree.
+Embedding the sentences of 100k chunks with e5 would take hours, so the dense side is made
+offline: each unique corpus sentence is embedded once with the real model, a synthetic sentence
+reuses its vector, and a chunk's vector is the length-weighted mean of its sentences' vectors, as
+in a build (queries are real e5 query embeddings). With ~700 unique sentences every synthetic
+sentence is a repeat, so its vector gets small Gaussian noise (cosine about 0.95 to the original):
+exact duplicates by the hundred would be unlike real text and distort HNSW. Likewise each unique
+sentence is tokenized once and a chunk's BM25 tokens are its sentences' tokens concatenated; a
+sample of whole chunks is tokenized directly to measure jieba's throughput and check that the two
+agree.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import faiss
 import numpy as np
+from bench_build import chunk_forms
 from timing import percentiles_ms, timed
 
 from nekb import KnowledgeBase
@@ -31,7 +33,7 @@ from nekb.build import settings
 from nekb.chunk import make_chunks, split_sentences
 from nekb.clean import SearchNormalizer
 from nekb.corpus import corpus_files
-from nekb.embed import Embedder
+from nekb.embed import Embedder, pool_chunk_vectors
 from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
 from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData
@@ -87,8 +89,7 @@ def synthetic_document(
     noise = rng.standard_normal((len(ids), dim), dtype=np.float32) * np.float32(SENTENCE_NOISE / np.sqrt(dim))
     sentence_vectors = pool.vectors[ids] + noise
     sentence_vectors /= np.linalg.norm(sentence_vectors, axis=1, keepdims=True)
-    vectors = np.stack([sentence_vectors[a:b].mean(axis=0) for a, b in ranges]).astype(np.float32)
-    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    vectors = pool_chunk_vectors(sentence_vectors, pool.lengths[ids], ranges)
     text = "".join(pool.texts[i] for i in ids)
     doc_id = f"synthetic-{number:04d}"
     doc = DocumentData(
@@ -298,7 +299,7 @@ def tokenizer_check(docs: Sequence[DocumentData], segmenter: Segmenter, normaliz
     """Tokenize TOKENIZE_SAMPLE whole chunks: jieba throughput, and agreement with concatenated tokens."""
     pairs = []
     for doc in docs:
-        pairs.extend(zip(doc.passage_texts(normalizer), doc.chunk_tokens, strict=True))
+        pairs.extend(zip(chunk_forms(doc, normalizer), doc.chunk_tokens, strict=True))
         if len(pairs) >= TOKENIZE_SAMPLE:
             break
     pairs = pairs[:TOKENIZE_SAMPLE]

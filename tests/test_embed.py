@@ -1,10 +1,11 @@
-"""Embedding backends: the packaged MiniLM through sentence-transformers, and model mismatch errors."""
+"""Embedding backends (the packaged MiniLM through sentence-transformers, model mismatch errors) and
+chunk vectors pooled from sentence vectors."""
 
 import numpy as np
 import pytest
 
 from nekb import KnowledgeBase, ModelMismatchError
-from nekb.embed import HashEmbedder, load_embedder
+from nekb.embed import HashEmbedder, load_embedder, pool_chunk_vectors
 
 
 @pytest.fixture(scope="module")
@@ -43,3 +44,51 @@ def test_hash_embedder_is_deterministic_and_normalized():
 def test_unknown_model_name_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown model 'bert'"):
         load_embedder("bert")
+
+
+def test_pooled_chunk_vectors_match_a_brute_force_weighted_mean():
+    rng = np.random.default_rng(7)
+    sentences = rng.standard_normal((9, 5)).astype(np.float32)
+    weights = rng.uniform(1, 40, size=9).tolist()
+    ranges = [(0, 3), (2, 5), (4, 9), (8, 9)]  # overlapping, as the chunker makes them
+    pooled = pool_chunk_vectors(sentences, weights, ranges)
+    for row, (first, last) in enumerate(ranges):
+        total = [sum(weights[s] * float(sentences[s, j]) for s in range(first, last)) for j in range(5)]
+        norm = sum(x * x for x in total) ** 0.5
+        assert np.allclose(pooled[row], [x / norm for x in total], atol=1e-5)
+    assert pool_chunk_vectors(sentences, weights, []).shape == (0, 5)
+
+
+class CountingEmbedder(HashEmbedder):
+    """Records every passage text it is asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+
+    def embed_passages(self, texts, progress=None):
+        self.passages.extend(texts)
+        return super().embed_passages(texts, progress)
+
+
+def test_the_build_embeds_each_sentence_once_and_pools_chunk_vectors(small_corpus, tmp_path):
+    embedder = CountingEmbedder()
+    kb = KnowledgeBase.build(small_corpus, tmp_path / "index", model=embedder)
+    docs = list(kb.snapshot.documents.values())
+    assert len(embedder.passages) == sum(len(d.sentences) for d in docs)
+    for doc in docs:
+        forms = doc.sentence_texts(kb.normalizer)
+        sentence_vectors = HashEmbedder().embed_passages(forms)
+        expected = pool_chunk_vectors(sentence_vectors, [len(t) for t in forms], doc.chunk_ranges)
+        assert np.allclose(doc.vectors, expected, atol=1e-6)
+
+
+def test_pooled_chunk_vectors_are_close_to_e5_embedding_the_whole_chunk(real_kb):
+    """The approximation the build relies on, checked with the real model on the shipped corpus."""
+    snap = real_kb.snapshot
+    chunks = snap.chunks[::10]
+    direct = real_kb.embedder.embed_passages([real_kb.normalizer.search_form(c.text) for c in chunks])
+    stored = np.concatenate([d.vectors for d in snap.documents.values()])
+    pooled = stored[[c.chunk_id for c in chunks]]
+    cosines = (direct * pooled).sum(axis=1)
+    assert cosines.mean() > 0.95 and cosines.min() > 0.9, cosines

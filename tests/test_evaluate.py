@@ -128,6 +128,10 @@ def test_load_questions_names_the_bad_line(tmp_path):
     path.write_text('{"id": "a", "q": "问", "any": ["答"]}\n\n{"id": "b", "q": "问"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"q\.jsonl:3: not a question row"):
         load_questions(path)
+    for line, message in (('{"q": "问", ', "not valid JSON"), ('["问"]', "not a question row")):
+        path.write_text(line + "\n", encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"q\.jsonl:1: {message}"):
+            load_questions(path)
 
 
 def test_shipped_question_set_loads():
@@ -232,6 +236,9 @@ def test_load_expected_facts(tmp_path):
         load_expected_facts(path)
     path.write_text('{"id": "a", "value": 1}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"facts\.jsonl:1: a fact row needs entity and value"):
+        load_expected_facts(path)
+    path.write_text('{"id": "a"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"facts\.jsonl:1: not valid JSON"):
         load_expected_facts(path)
 
 

@@ -50,3 +50,13 @@ def test_bm25_ranks_matching_chunks_and_persists(tmp_path):
     assert sorted(ids.tolist()) == [0, 2]
     assert loaded.search(["不存在"], 5)[1].tolist() == []
     assert not list(tmp_path.rglob("*.pkl"))
+
+
+def test_document_frequency_and_idf_match_a_direct_count():
+    docs = [["黑龙江", "人口", "人口"], ["辽宁", "出生率"], ["吉林", "人口"], []]
+    index = SparseIndex.build(docs)
+    words = ["人口", "辽宁", "不存在"]
+    counts = [sum(word in doc for doc in docs) for word in words]
+    assert index.document_frequency(words).tolist() == counts
+    expected = [np.log(1 + (len(docs) - c + 0.5) / (c + 0.5)) for c in counts]
+    assert np.allclose(index.idf(words), expected)

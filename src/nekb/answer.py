@@ -23,6 +23,9 @@ MMR_LAMBDA = 0.8
 MIN_CLAIM_CHARS = 8
 SENTENCE_RRF_K = 5
 SIGNAL_WEIGHTS = (1.0, 1.0, 0.5, 1.0)  # cosine, word coverage, passage rank, fit
+# A place named in more than this share of the sentences is what the corpus is about (东北 in a corpus
+# on the Northeast), not something the question narrows to: naming it earns a sentence no fit.
+COMMON_PLACE_SHARE = 0.25
 # Questions asking for a figure: a sentence that states one (has extracted facts) fits them better.
 QUANTITY_QUESTION = re.compile(
     r"多少|几[个年岁倍成]|多大|多高|多快|比例|比重|占比|[率额量]|增速|规模"
@@ -139,6 +142,14 @@ def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...
     )
 
 
+def informative_places(snap: Snapshot, asked: list[str]) -> list[str]:
+    """The places in ``asked`` that at most COMMON_PLACE_SHARE of the indexed sentences name."""
+    if not asked or not snap.sentence_sparse.size:
+        return asked
+    shares = snap.sentence_sparse.document_frequency(asked) / snap.sentence_sparse.size
+    return [place for place, share in zip(asked, shares, strict=True) if share <= COMMON_PLACE_SHARE]
+
+
 def sentence_candidates(
     snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit], places: frozenset[str]
 ) -> list[Candidate]:
@@ -146,7 +157,7 @@ def sentence_candidates(
     words = list(dict.fromkeys(parsed.tokens))
     idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
     own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
-    asked_places = [w for w in dict.fromkeys(parsed.words) if w in places]
+    asked_places = informative_places(snap, [w for w in dict.fromkeys(parsed.words) if w in places])
     wants_figure = bool(QUANTITY_QUESTION.search(parsed.dense_text.lower()))
     seen: set[tuple[str, int]] = set()
     out = []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .clean import SearchNormalizer
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
-from .embed import Embedder
+from .embed import Embedder, pool_chunk_vectors
 from .ingest import IngestError, NoTextError, read_document
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
 from .segment import Segmenter
@@ -48,6 +48,9 @@ class BuildReport:
         return bool(self.added or self.updated or self.removed)
 
 
+# How chunk vectors are made; indexes built another way (e5 over each chunk) are rebuilt in full.
+CHUNK_VECTORS = "length-weighted mean of sentence vectors"
+
 # Modules and data whose change alters what a document turns into; their hash is part of the settings.
 PIPELINE_FILES = (
     "ingest.py",
@@ -70,7 +73,12 @@ def settings() -> dict:
         path = package.joinpath(*name.split("/"))
         if path.is_file():
             digest.update(path.read_bytes())
-    return {"chunk_chars": CHUNK_CHARS, "chunk_overlap": CHUNK_OVERLAP, "pipeline": digest.hexdigest()[:16]}
+    return {
+        "chunk_chars": CHUNK_CHARS,
+        "chunk_overlap": CHUNK_OVERLAP,
+        "chunk_vectors": CHUNK_VECTORS,
+        "pipeline": digest.hexdigest()[:16],
+    }
 
 
 def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
@@ -179,16 +187,16 @@ def _counts(doc: DocumentData) -> dict:
 def _embed(
     docs: list[DocumentData], embedder: Embedder, normalizer: SearchNormalizer, progress: Progress | None
 ) -> None:
-    """Embed every chunk and every sentence of ``docs`` in one pass with one progress count."""
-    chunk_texts = [t for d in docs for t in d.passage_texts(normalizer)]
-    sentence_texts = [t for d in docs for t in d.sentence_texts(normalizer)]
-    total = len(chunk_texts) + len(sentence_texts)
-    vectors = embedder.embed_passages(
-        chunk_texts + sentence_texts, progress=lambda n: progress and progress("embed", n, total)
-    )
-    chunk_offset, sentence_offset = 0, len(chunk_texts)
-    for d in docs:
-        d.vectors = vectors[chunk_offset : chunk_offset + len(d.chunk_ranges)]
-        d.sentence_vectors = vectors[sentence_offset : sentence_offset + len(d.sentences)]
-        chunk_offset += len(d.chunk_ranges)
-        sentence_offset += len(d.sentences)
+    """Embed every sentence of ``docs`` in one pass; chunk vectors are pooled from their sentences'.
+
+    Sentence vectors are what answers are scored with and what finds a passage by its one matching
+    sentence; embedding the chunks as well would run the model over every character twice.
+    """
+    forms = [d.sentence_texts(normalizer) for d in docs]
+    texts = [t for doc_forms in forms for t in doc_forms]
+    vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, len(texts)))
+    offset = 0
+    for d, doc_forms in zip(docs, forms, strict=True):
+        d.sentence_vectors = vectors[offset : offset + len(doc_forms)]
+        d.vectors = pool_chunk_vectors(d.sentence_vectors, [len(t) for t in doc_forms], d.chunk_ranges)
+        offset += len(doc_forms)

@@ -94,16 +94,20 @@ class SparseIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
-    def idf(self, tokens: list[str]) -> np.ndarray:
-        """BM25 inverse document frequency of each token (unknown tokens get the rarest-word value)."""
+    def document_frequency(self, tokens: list[str]) -> np.ndarray:
+        """How many indexed token lists hold each token (0 for unknown tokens)."""
         indptr = np.asarray(self.bm25.scores["indptr"])
-        doc_freq = np.array(
+        return np.array(
             [
                 indptr[i + 1] - indptr[i] if (i := self.bm25.vocab_dict.get(t)) is not None else 0
                 for t in tokens
             ],
             dtype=np.float64,
         )
+
+    def idf(self, tokens: list[str]) -> np.ndarray:
+        """BM25 inverse document frequency of each token (unknown tokens get the rarest-word value)."""
+        doc_freq = self.document_frequency(tokens)
         return np.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))
 
     def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:

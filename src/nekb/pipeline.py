@@ -48,13 +48,8 @@ class DocumentData:
             out.append(Chunk(first_id + i, self.info.doc_id, start, end, page, self.text[start:end]))
         return out
 
-    def passage_texts(self, normalizer: SearchNormalizer) -> list[str]:
-        """The search form of each chunk: what gets embedded."""
-        spans = map(self.chunk_span, range(len(self.chunk_ranges)))
-        return [normalizer.search_form(self.text[s:e]) for s, e in spans]
-
     def sentence_texts(self, normalizer: SearchNormalizer) -> list[str]:
-        """The search form of each sentence."""
+        """The search form of each sentence: what gets embedded and tokenized."""
         return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
 
 
