@@ -281,4 +281,4 @@ def test_cli_eval_bad_file_is_one_line(real_index: Path, tmp_path):
     path.write_text("{oops\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["eval", str(path), "--index", str(real_index)])
     assert result.exit_code == 1
-    assert "q.jsonl:1: not a question row" in result.output and "Traceback" not in result.output
+    assert "q.jsonl:1: not valid JSON" in result.output and "Traceback" not in result.output
