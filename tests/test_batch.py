@@ -288,22 +288,29 @@ def test_cli_batch_txt_to_csv(real_index: Path, tmp_path):
     assert all(r["answer"] and r["sources"].startswith("[1] ") for r in rows)
 
 
-def test_cli_batch_unsupported_output_fails_before_answering(real_index: Path, tmp_path):
-    source = tmp_path / "questions.txt"
+@pytest.mark.parametrize(
+    ("source_name", "out_name", "message"),
+    [
+        (
+            "questions.txt",
+            "out.xlsx",
+            "out.xlsx: unsupported output file type '.xlsx'; use one of .jsonl, .csv",
+        ),
+        (
+            "questions.tsv",
+            "out.jsonl",
+            "questions.tsv: unsupported input file type '.tsv'; use one of .txt, .jsonl, .csv",
+        ),
+    ],
+)
+def test_cli_batch_unsupported_file_type_is_one_line(
+    real_index: Path, tmp_path, source_name: str, out_name: str, message: str
+):
+    source = tmp_path / source_name
     source.write_text("问题\n", encoding="utf-8")
     result = CliRunner().invoke(
-        cli, ["batch", str(source), "--out", str(tmp_path / "out.xlsx"), "--index", str(real_index)]
+        cli, ["batch", str(source), "--out", str(tmp_path / out_name), "--index", str(real_index)]
     )
     assert result.exit_code == 1
-    assert "out.xlsx: unsupported output file type '.xlsx'; use one of .jsonl, .csv" in result.output
+    assert message in result.output
     assert "Traceback" not in result.output
-
-
-def test_cli_batch_unsupported_input(real_index: Path, tmp_path):
-    source = tmp_path / "questions.tsv"
-    source.write_text("问题\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        cli, ["batch", str(source), "--out", str(tmp_path / "out.jsonl"), "--index", str(real_index)]
-    )
-    assert result.exit_code == 1
-    assert "questions.tsv: unsupported input file type '.tsv'; use one of .txt, .jsonl, .csv" in result.output

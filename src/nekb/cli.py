@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import ClassVar
 
 import click
 
 from . import KnowledgeBase
+from . import batch as batch_io
 from .embed import DEFAULT_MODEL
+from .evaluate import (
+    evaluate,
+    evaluate_facts,
+    facts_from_table,
+    format_fact_report,
+    format_report,
+    load_expected_facts,
+    load_questions,
+)
 from .ingest import IngestError
 from .snapshot import ModelMismatchError
 from .store import IndexMissingError, LockedError
@@ -32,6 +43,12 @@ index_option = click.option(
     help="Index directory.",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def echo_json(payload: object) -> None:
+    """Print ``payload`` as indented JSON, Chinese left readable."""
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
 
 # Errors a user can act on: printed as one line, exit code 1, no traceback.
 USER_ERRORS = (IndexMissingError, ModelMismatchError, LockedError, IngestError, FileNotFoundError, ValueError)
@@ -133,7 +150,7 @@ def search(query: str, k: int, index_dir: Path, as_json: bool) -> None:
     """Print the passages that best match QUERY."""
     hits = open_kb(index_dir).search(query, k=k)
     if as_json:
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        echo_json([h.to_dict() for h in hits])
         return
     if not hits:
         click.echo("No relevant passage found.")
@@ -152,17 +169,12 @@ def info(index_dir: Path, as_json: bool) -> None:
     docs = kb.documents()
     if as_json:
         payload = {"version": kb.version, "model": kb.model, "documents": [d.to_dict() for d in docs]}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo_json(payload)
         return
     click.echo(f"index {index_dir} version {kb.version}, model {kb.model}, {len(docs)} documents")
     for d in docs:
         pages = f", {d.pages} pages" if d.pages else ""
         click.echo(f"- {d.doc_id}: {d.title} ({d.chars} chars{pages}, {d.chunks} chunks, {d.facts} facts)")
-
-
-# -- batch answers and evaluation (issue 6) ------------------------------------------------------
-# Imports sit inside the commands: this block is appended to the module, and they keep startup light.
-eval_file_argument = click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 
 
 @cli.command()
@@ -175,7 +187,7 @@ def ask(question: str, k: int, index_dir: Path, as_json: bool) -> None:
     kb = open_kb(index_dir)
     answer = kb.ask(question, k=k)
     if as_json:
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(answer.to_dict())
         return
     click.echo(answer.text if answer.claims else f"No relevant passage found. {answer.reason}")
     if not answer.claims:
@@ -234,7 +246,7 @@ def facts(entity, indicator, period, doc_id, csv_path: Path | None, index_dir: P
         click.echo(f"wrote {len(table)} facts to {csv_path}")
         return
     if as_json:
-        click.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+        echo_json(table.to_dict(orient="records"))
         return
     click.echo(format_facts(table.to_dict(orient="records")) if len(table) else "No facts match.")
     click.echo(f"{len(table)} facts")
@@ -268,8 +280,12 @@ def remove(doc_ids: tuple[str, ...], corpus_dir: Path, index_dir: Path) -> None:
         sys.exit(1)
 
 
+# -- batch answers and evaluation ------------------------------------------------------------------
+question_file_argument = click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+
+
 @cli.command("batch")
-@eval_file_argument
+@question_file_argument
 @click.option(
     "--out",
     "out_path",
@@ -286,10 +302,6 @@ def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
     question column); other fields and columns are carried to OUT (.jsonl or .csv). Empty or
     malformed rows are skipped with a warning naming their line.
     """
-    import time
-
-    from . import batch as batch_io
-
     started = time.perf_counter()
     batch_io.check_output(out_path)  # fail on a wrong --out before answering anything
     batch_input = batch_io.read_batch(file)
@@ -308,7 +320,7 @@ def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
 
 
 @cli.command("eval")
-@eval_file_argument
+@question_file_argument
 @index_option
 @click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="Passages searched.")
 @json_option
@@ -318,19 +330,17 @@ def eval_command(file: Path, index_dir: Path, k: int, as_json: bool) -> None:
     FILE holds one {"id", "q", "any": [answer substrings]} per line. Prints hit@1/3/5/10, MRR@k,
     answer@1 (the first claim holds an answer), answer@any, latency p50/p95 and the misses.
     """
-    from .evaluate import evaluate, format_report, load_questions
-
     questions = load_questions(file)
     kb = open_kb(index_dir)
     report = evaluate(questions, kb.search, kb.ask, kb.normalizer, k=k)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(report.to_dict())
     else:
         click.echo(format_report(report))
 
 
 @cli.command("eval-facts")
-@eval_file_argument
+@question_file_argument
 @index_option
 @json_option
 def eval_facts_command(file: Path, index_dir: Path, as_json: bool) -> None:
@@ -339,13 +349,11 @@ def eval_facts_command(file: Path, index_dir: Path, as_json: bool) -> None:
     FILE holds one {"id", "entity", "period", "value", "unit", "keyword"} per line; prints the
     recall and the facts the fact table is missing.
     """
-    from .evaluate import evaluate_facts, facts_from_table, format_fact_report, load_expected_facts
-
     expected = load_expected_facts(file)
     kb = open_kb(index_dir)
     report = evaluate_facts(facts_from_table(kb.facts()), expected, kb.normalizer)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        echo_json(report.to_dict())
     else:
         click.echo(format_fact_report(report))
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import altair as alt
 import pandas as pd
 
+from .library import sanitize_name
 from .types import Answer, Claim, DocumentInfo, Fact, Hit, RelatedFact
 
 if TYPE_CHECKING:
@@ -396,21 +397,15 @@ def progress_state(stage: str, done: int, total: int) -> tuple[float, str]:
     return fraction, f"{label}：{done} / {total}"
 
 
-def safe_upload_name(name: str) -> str:
-    """An uploaded file's base name, without directories (the browser sends only the name anyway)."""
-    base = Path(name.replace("\\", "/")).name.strip()
-    return base if base and base not in {".", ".."} else "upload.txt"
-
-
 def save_uploads(files: Iterable[tuple[str, bytes]], folder: Path) -> list[Path]:
-    """Write ``(name, content)`` uploads into ``folder`` under their original base names.
+    """Write ``(name, content)`` uploads into ``folder`` under their base names, made safe as in the corpus.
 
     Two uploads with the same name go into separate sub-folders so neither overwrites the other.
     """
     paths: list[Path] = []
     used: set[str] = set()
     for n, (name, content) in enumerate(files):
-        base = safe_upload_name(name)
+        base = sanitize_name(name)
         target_dir = folder if base not in used else folder / f"dup-{n}"
         target_dir.mkdir(parents=True, exist_ok=True)
         used.add(base)
