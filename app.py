@@ -14,15 +14,14 @@ import streamlit as st
 from nekb import (
     Answer,
     IndexMissingError,
-    IngestError,
     KnowledgeBase,
-    LockedError,
     ModelMismatchError,
+    NekbError,
     RelatedFact,
     ui,
 )
 
-ACTION_ERRORS = (IngestError, LockedError, ValueError, OSError)
+ACTION_ERRORS = (NekbError, OSError)
 
 
 @st.cache_resource(show_spinner="正在载入索引和模型…")

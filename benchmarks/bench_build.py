@@ -7,8 +7,8 @@ from pathlib import Path
 from timing import ratio, timed
 
 from nekb import KnowledgeBase
-from nekb.clean import SearchNormalizer
 from nekb.embed import Embedder
+from nekb.normalize import SearchNormalizer
 from nekb.pipeline import DocumentData
 
 RAW_BATCH = 16  # the batch size E5Embedder uses for passages, so the comparison is like for like

@@ -31,11 +31,11 @@ from timing import percentiles_ms, timed
 from nekb import KnowledgeBase
 from nekb.build import settings
 from nekb.chunk import make_chunks, split_sentences
-from nekb.clean import SearchNormalizer
 from nekb.corpus import corpus_files
 from nekb.embed import Embedder, pool_chunk_vectors
 from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
+from nekb.normalize import SearchNormalizer
 from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData
 from nekb.search import CANDIDATES
 from nekb.segment import Segmenter

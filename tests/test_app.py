@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from nekb import KnowledgeBase, ui
 from nekb.build import BuildReport
-from nekb.clean import normalize_for_match
+from nekb.normalize import normalize_for_match
 from nekb.types import Answer, Claim, DocumentInfo, Fact, Hit, RelatedFact
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from nekb.clean import normalize_for_match
+from nekb.normalize import normalize_for_match
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

@@ -1,4 +1,4 @@
-"""Tests for nekb.clean: pinyin artefacts, plain/Markdown cleanup, PDF page repair, match forms."""
+"""Tests for nekb.clean: pinyin artefacts and plain/Markdown cleanup."""
 
 from __future__ import annotations
 
@@ -7,16 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from nekb.clean import (
-    SearchNormalizer,
-    clean_markdown,
-    clean_pdf_pages,
-    clean_plain,
-    normalize_for_match,
-    strip_pinyin,
-    to_search_form,
-)
-from nekb.types import page_at
+from nekb.clean import clean_markdown, clean_plain, strip_pinyin
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PINYIN_NOTE = re.compile(r"[\u4e00-\u9fff][(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+[)）]")
@@ -115,73 +106,3 @@ def test_clean_markdown_on_corpus_article() -> None:
     for markup in ("**", "![", "](", "# "):
         assert markup not in cleaned
     assert "\n\n\n" not in cleaned
-
-
-# --- clean_pdf_pages ---------------------------------------------------------------------
-
-HEADER = "改革 REFORM · 东北振兴的政策演进"
-
-
-def test_clean_pdf_pages_repairs_layout() -> None:
-    pages = [
-        "东北振兴的政策演进\n　　第一段没有结束\n，\n这里继续。\n2003  年  10\n月，新的一段\n— 1 —",
-        f"{HEADER}\n跨页之后结束。[1]\n东北三省  GDP  由\n2003  年的不足  1.3  万亿元。\n— 2 —",
-        f"{HEADER}\n　　一、总体思路\n　　The quick  brown\nfox jumps.\n— 3 —",
-        f"{HEADER}\n最后一段结束。 Reform\n— 4 —",
-    ]
-    text, starts = clean_pdf_pages(pages)
-    assert text == (
-        "东北振兴的政策演进\n第一段没有结束，这里继续。\n2003年10月，新的一段跨页之后结束。\n"
-        "东北三省GDP由2003年的不足1.3万亿元。\n一、总体思路\nThe quick brown fox jumps.\n最后一段结束。"
-    )
-    assert text[starts[1] :].startswith("跨页之后结束")  # page 2 continues page 1's sentence
-    assert text[starts[2] :].startswith("一、总体思路")
-    assert text[starts[3] :].startswith("最后一段结束")
-    assert starts[0] == 0
-    assert page_at(starts, text.index("1.3万亿元")) == 2
-
-
-def test_clean_pdf_pages_bare_page_numbers_and_body_numbers() -> None:
-    bodies = ["甲", "乙", "丙"]
-    pages = [
-        f"{b}页开头。\n{b}页的正文，\n2003年\n12\n月继续。\n{b}页结尾。\n{n}" for n, b in enumerate(bodies, 1)
-    ]
-    text, starts = clean_pdf_pages(pages)
-    assert text.count("2003年12月继续。") == 3  # the "12" body line is not a page number
-    assert not re.search(r"^\d+$", text, re.MULTILINE)
-    assert len(starts) == 3
-
-
-def test_clean_pdf_pages_keeps_body_line_matching_header_elsewhere() -> None:
-    pages = [f"{HEADER}\n{b}的正文。\n{HEADER}\n{b}更多正文。\n{b}结尾。" for b in ("甲", "乙", "丙")]
-    text, _ = clean_pdf_pages(pages)
-    assert text.count("东北振兴的政策演进") == 3  # only the copies at the top of each page go
-    assert text.startswith("甲的正文。\n")
-
-
-def test_clean_pdf_pages_empty_and_blank_pages() -> None:
-    text, starts = clean_pdf_pages(["第一页。", "", "第三页。"])
-    assert text == "第一页。\n第三页。"
-    assert starts[0] == 0 and starts[1] <= starts[2]
-    assert text[starts[2] :].lstrip("\n").startswith("第三页")
-    assert clean_pdf_pages([]) == ("", ())
-
-
-# --- search and match forms --------------------------------------------------------------
-
-
-def test_to_search_form() -> None:
-    assert to_search_form("地區發展") == "地区发展"
-    assert to_search_form("ＧＤＰ１２３") == "GDP123"  # NFKC folds full-width forms
-
-
-def test_search_normalizer_is_reusable() -> None:
-    normalizer = SearchNormalizer()
-    assert normalizer.search_form("東北振興") == "东北振兴"
-    assert to_search_form("產業", normalizer) == "产业"
-
-
-def test_normalize_for_match() -> None:
-    annotated = "東北地區(qū)人口 持續(xù)\n流出，發(fā)展 滯后"
-    assert normalize_for_match(annotated) == "东北地区人口持续流出,发展滞后"  # NFKC folds "，"
-    assert normalize_for_match("东北三省 GDP 由\n2003 年") == "东北三省GDP由2003年"

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from nekb.clean import SearchNormalizer
 from nekb.cli import cli
 from nekb.evaluate import (
     Question,
@@ -23,6 +22,7 @@ from nekb.evaluate import (
     load_questions,
     units_match,
 )
+from nekb.normalize import SearchNormalizer
 from nekb.types import Answer, Claim, Fact, Hit
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"

@@ -3,7 +3,7 @@
 import pytest
 
 from nekb import IndexMissingError, KnowledgeBase
-from nekb.clean import normalize_for_match
+from nekb.normalize import normalize_for_match
 
 
 def test_documents_carry_sources_metadata(real_kb):

@@ -1,4 +1,4 @@
-from nekb.clean import SearchNormalizer
+from nekb.normalize import SearchNormalizer
 from nekb.query import QueryAnalyzer
 from nekb.segment import Segmenter, arabic_numerals
 

@@ -1,10 +1,17 @@
 """nekb: an offline, cited knowledge base over Chinese documents about Northeast China."""
 
 from .build import BuildReport
+from .errors import (
+    IndexDamagedError,
+    IndexMissingError,
+    InputError,
+    LockedError,
+    ModelMismatchError,
+    NekbError,
+    NotFoundError,
+)
 from .ingest import IngestError
 from .kb import KnowledgeBase
-from .snapshot import ModelMismatchError
-from .store import IndexMissingError, LockedError
 from .types import Answer, Chunk, Claim, DocumentInfo, Fact, Hit, RelatedFact
 
 __all__ = [
@@ -15,10 +22,14 @@ __all__ = [
     "DocumentInfo",
     "Fact",
     "Hit",
+    "IndexDamagedError",
     "IndexMissingError",
     "IngestError",
+    "InputError",
     "KnowledgeBase",
     "LockedError",
     "ModelMismatchError",
+    "NekbError",
+    "NotFoundError",
     "RelatedFact",
 ]

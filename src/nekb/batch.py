@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
 from .types import Answer, Claim, Hit
 
 INPUT_SUFFIXES = (".txt", ".jsonl", ".csv")
@@ -56,7 +57,7 @@ class BatchInput:
 def _suffix(path: Path, supported: Sequence[str], role: str) -> str:
     suffix = path.suffix.lower()
     if suffix not in supported:
-        raise ValueError(
+        raise InputError(
             f"{path}: unsupported {role} file type {suffix or '(no extension)'!r}; use one of "
             + ", ".join(supported)
         )
@@ -64,7 +65,7 @@ def _suffix(path: Path, supported: Sequence[str], role: str) -> str:
 
 
 def check_output(path: str | Path) -> str:
-    """Return the output format of ``path`` (``.jsonl``/``.csv``); raise ValueError for others.
+    """Return the output format of ``path`` (``.jsonl``/``.csv``); raise InputError for others.
 
     Called before answering so a wrong ``--out`` fails in a second, not after the whole batch.
     """
@@ -72,11 +73,11 @@ def check_output(path: str | Path) -> str:
 
 
 def read_batch(path: str | Path) -> BatchInput:
-    """Read a ``.txt``, ``.jsonl`` or ``.csv`` question file; raise ValueError for other file types.
+    """Read a ``.txt``, ``.jsonl`` or ``.csv`` question file; raise InputError for other file types.
 
     Rows that are empty or malformed are skipped and reported in ``BatchInput.skipped`` as
     ``"<file name>:<line>: <reason>"``; a file-level problem (not UTF-8, a CSV without a
-    ``question`` column) raises ValueError naming the file.
+    ``question`` column) raises InputError naming the file.
     """
     path = Path(path)
     suffix = _suffix(path, INPUT_SUFFIXES, "input")
@@ -84,7 +85,7 @@ def read_batch(path: str | Path) -> BatchInput:
         # utf-8-sig: spreadsheet exports often start with a BOM that must not end up in a question.
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+        raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     if suffix == ".txt":
         return parse_txt(text, path.name)
     if suffix == ".jsonl":
@@ -154,12 +155,12 @@ def parse_csv(text: str, name: str = "questions.csv") -> BatchInput:
     try:
         header = next(reader)
     except StopIteration:
-        raise ValueError(f"{name}: empty CSV file (expected a header row with a 'question' column)") from None
+        raise InputError(f"{name}: empty CSV file (expected a header row with a 'question' column)") from None
     except csv.Error as err:
-        raise ValueError(f"{name}:1: not valid CSV ({err})") from err
+        raise InputError(f"{name}:1: not valid CSV ({err})") from err
     header = [h.strip() for h in header]
     if "question" not in header:
-        raise ValueError(
+        raise InputError(
             f"{name}: no 'question' column in the header (columns: {', '.join(header) or 'none'})"
         )
     column = header.index("question")
@@ -275,7 +276,7 @@ def write_answers(path: str | Path, rows: Sequence[BatchRow], answers: Sequence[
     path = Path(path)
     suffix = check_output(path)
     if len(rows) != len(answers):
-        raise ValueError(f"{len(rows)} questions but {len(answers)} answers")
+        raise InputError(f"{len(rows)} questions but {len(answers)} answers")
     if suffix == ".jsonl":
         lines = [
             json.dumps(answer_record(r, a), ensure_ascii=False) for r, a in zip(rows, answers, strict=True)

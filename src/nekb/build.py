@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from .clean import SearchNormalizer
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
 from .embed import Embedder, pool_chunk_vectors
 from .ingest import IngestError, NoTextError, read_document
+from .normalize import SearchNormalizer
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
 from .segment import Segmenter
 from .snapshot import Snapshot, load_snapshot, save_snapshot

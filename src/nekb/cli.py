@@ -13,6 +13,7 @@ import click
 from . import KnowledgeBase
 from . import batch as batch_io
 from .embed import DEFAULT_MODEL
+from .errors import NekbError
 from .evaluate import (
     evaluate,
     evaluate_facts,
@@ -22,9 +23,6 @@ from .evaluate import (
     load_expected_facts,
     load_questions,
 )
-from .ingest import IngestError
-from .snapshot import ModelMismatchError
-from .store import IndexMissingError, LockedError
 
 corpus_option = click.option(
     "--corpus",
@@ -48,10 +46,6 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 def echo_json(payload: object) -> None:
     """Print ``payload`` as indented JSON, Chinese left readable."""
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-
-
-# Errors a user can act on: printed as one line, exit code 1, no traceback.
-USER_ERRORS = (IndexMissingError, ModelMismatchError, LockedError, IngestError, FileNotFoundError, ValueError)
 
 
 class ProgressBars:
@@ -110,7 +104,7 @@ class NekbGroup(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except USER_ERRORS as err:
+        except NekbError as err:
             raise click.ClickException(str(err)) from err
 
 

@@ -6,6 +6,7 @@ import hashlib
 import tomllib
 from pathlib import Path
 
+from .errors import InputError
 from .types import DocumentInfo
 
 SOURCES_FILE = "sources.toml"
@@ -40,7 +41,7 @@ def content_hash(path: Path) -> str:
 def load_sources(corpus_dir: Path) -> dict[str, dict[str, str]]:
     """Metadata tables from ``sources.toml`` keyed by document id; empty when the file is absent.
 
-    Raises ValueError naming the file when it is not valid TOML.
+    Raises InputError naming the file when it is not valid TOML.
     """
     path = Path(corpus_dir) / SOURCES_FILE
     if not path.exists():
@@ -48,7 +49,7 @@ def load_sources(corpus_dir: Path) -> dict[str, dict[str, str]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: invalid TOML ({err})") from err
+        raise InputError(f"{path}: invalid TOML ({err})") from err
     return {
         name: {k: str(v) for k, v in table.items() if k in METADATA_FIELDS}
         for name, table in data.items()

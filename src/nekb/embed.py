@@ -9,6 +9,8 @@ from typing import Protocol
 
 import numpy as np
 
+from .errors import InputError
+
 DEFAULT_MODEL = "e5"
 
 
@@ -164,4 +166,4 @@ def load_embedder(spec: str = DEFAULT_MODEL) -> Embedder:
         return SentenceTransformerEmbedder(spec[3:])
     if spec == "hash":
         return HashEmbedder()
-    raise ValueError(f"unknown model {spec!r}: use 'e5' or 'st:<sentence-transformers name or path>'")
+    raise InputError(f"unknown model {spec!r}: use 'e5' or 'st:<sentence-transformers name or path>'")

@@ -3,17 +3,18 @@ extraction on fact sets ``{"id", "entity", "period", "value", "unit", "keyword"}
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .clean import SearchNormalizer
+from .errors import InputError
+from .fileio import json_lines
+from .normalize import SearchNormalizer
 from .types import Fact
 
 
@@ -38,25 +39,14 @@ class EvalReport:
         return {"metrics": self.metrics, "misses": self.misses}
 
 
-def _json_lines(path: Path) -> Iterator[tuple[int, object]]:
-    """``(line number, value)`` for each non-blank line; invalid JSON raises ValueError naming the line."""
-    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield n, json.loads(line)
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}:{n}: not valid JSON ({err.msg})") from err
-
-
 def load_questions(path: Path) -> list[Question]:
     """Read a questions JSONL file; a malformed line raises ValueError naming file and line."""
     questions = []
-    for n, row in _json_lines(path):
+    for n, row in json_lines(path):
         try:
             questions.append(Question(str(row.get("id", n)), row["q"], tuple(row["any"])))
         except (AttributeError, KeyError, TypeError) as err:
-            raise ValueError(f"{path}:{n}: not a question row ({err})") from err
+            raise InputError(f"{path}:{n}: not a question row ({err})") from err
     return questions
 
 
@@ -208,11 +198,11 @@ class FactEvalReport:
 def load_expected_facts(path: Path) -> list[dict]:
     """Read a facts JSONL file; a line without ``entity`` and a numeric ``value`` raises ValueError."""
     expected = []
-    for n, row in _json_lines(path):
+    for n, row in json_lines(path):
         if not isinstance(row, dict) or not all(key in row for key in FACT_KEYS):
-            raise ValueError(f"{path}:{n}: a fact row needs {' and '.join(FACT_KEYS)}")
+            raise InputError(f"{path}:{n}: a fact row needs {' and '.join(FACT_KEYS)}")
         if isinstance(row["value"], bool) or not isinstance(row["value"], int | float):
-            raise ValueError(f"{path}:{n}: value {row['value']!r} is not a number")
+            raise InputError(f"{path}:{n}: value {row['value']!r} is not a number")
         expected.append({"id": str(row.get("id", n)), **row})
     return expected
 

@@ -13,7 +13,9 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError
 
-from .clean import clean_markdown, clean_pdf_pages, clean_plain
+from .clean import clean_markdown, clean_plain
+from .errors import NekbError
+from .pdf_layout import clean_pdf_pages
 from .types import CleanDocument
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf")
@@ -25,7 +27,7 @@ _MAX_CONTROL_SHARE = 0.05  # real text has almost no control characters; binary 
 _MAX_REASON_CHARS = 80
 
 
-class IngestError(Exception):
+class IngestError(NekbError):
     """A document could not be read; ``str()`` is ``"<file name>: <reason>"``."""
 
     def __init__(self, path: Path | str, reason: str) -> None:

@@ -13,14 +13,15 @@ from tqdm import tqdm
 
 from .answer import select_claims, sentence_candidates, to_claim
 from .build import BuildReport, Progress, build_index
-from .clean import SearchNormalizer
 from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
+from .errors import ModelMismatchError, NotFoundError
 from .library import copy_into_corpus, delete_from_corpus
+from .normalize import SearchNormalizer
 from .query import ParsedQuery, QueryAnalyzer
 from .search import hybrid_search
 from .segment import Segmenter
-from .snapshot import ModelMismatchError, Snapshot, load_snapshot
+from .snapshot import Snapshot, load_snapshot
 from .store import current_version, require_version
 from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
 
@@ -141,7 +142,7 @@ class KnowledgeBase:
         try:
             return self.snapshot.documents[doc_id].text
         except KeyError:
-            raise KeyError(f"no document {doc_id!r} in the index") from None
+            raise NotFoundError(f"no document {doc_id!r} in the index") from None
 
     # -- search -------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5) -> list[Hit]:
@@ -230,7 +231,7 @@ class KnowledgeBase:
         try:
             return self.snapshot.facts_by_id[fact_id]
         except KeyError:
-            raise KeyError(f"no fact {fact_id!r} in the index") from None
+            raise NotFoundError(f"no fact {fact_id!r} in the index") from None
 
     def related_facts(self, fact_id: str) -> list[RelatedFact]:
         """Comparable facts from other documents (same entity, comparable indicator and period)."""

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .chunk import make_chunks, split_sentences
-from .clean import SearchNormalizer
 from .facts import extract_facts
+from .normalize import SearchNormalizer
 from .segment import Segmenter
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
 

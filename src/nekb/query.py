@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
-from .clean import SearchNormalizer
+from .normalize import SearchNormalizer
 from .segment import Segmenter
 
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")

@@ -8,16 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import IndexDamagedError, ModelMismatchError
+from .fileio import json_lines, read_json, write_json, write_jsonl
 from .index import DenseIndex, SparseIndex, choose_index_type
 from .pipeline import DocumentData
-from .store import read_json, read_jsonl, write_json, write_jsonl
 from .types import Chunk, DocumentInfo, Fact
 
 FORMAT = 1
-
-
-class ModelMismatchError(ValueError):
-    """The index was built with a different embedding model than the one requested."""
 
 
 @dataclass
@@ -102,7 +99,9 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     """Load a complete version; with ``expected_model``, refuse an index built by another model."""
     manifest = read_json(version / "manifest.json")
     if manifest.get("format") != FORMAT:
-        raise ValueError(f"{version}: index format {manifest.get('format')} is not {FORMAT}; rebuild it")
+        raise IndexDamagedError(
+            f"{version}: index format {manifest.get('format')} is not {FORMAT}; rebuild it"
+        )
     if expected_model is not None and manifest["model"] != expected_model:
         raise ModelMismatchError(
             f"index {version.parent} was built with model {manifest['model']!r}, not {expected_model!r}: "
@@ -111,14 +110,14 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     vectors = np.load(version / "vectors.npy", allow_pickle=False)
     sentence_vectors = np.load(version / "sentence_vectors.npy", allow_pickle=False)
     facts_by_doc: dict[str, list[Fact]] = {}
-    for row in read_jsonl(version / "facts.jsonl"):
+    for row in (row for _, row in json_lines(version / "facts.jsonl")):
         facts_by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
     documents: dict[str, DocumentData] = {}
     chunks: list[Chunk] = []
     sentence_chunks: list[tuple[int, ...]] = []
     first_chunk: dict[str, int] = {}
     infos = {i["doc_id"]: DocumentInfo(**i) for i in manifest["documents"]}
-    for row in read_jsonl(version / "documents.jsonl"):
+    for row in (row for _, row in json_lines(version / "documents.jsonl")):
         doc = DocumentData(
             info=infos[row["doc_id"]],
             text=row["text"],

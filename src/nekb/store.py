@@ -11,44 +11,18 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import IndexMissingError, LockedError
+from .fileio import fsync_dir, write_atomic
+
 POINTER = "CURRENT"
 LOCK = ".lock"
 VERSION_PREFIX = "v-"
-
-
-class IndexMissingError(FileNotFoundError):
-    """No complete index version exists in the index directory."""
-
-
-class LockedError(RuntimeError):
-    """Another live process holds the index's write lock."""
-
-
-def fsync_dir(path: Path) -> None:
-    """Flush a directory entry so a rename inside it survives a power cut."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` via a temporary file, fsync and rename (readers see old or new)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    fsync_dir(path.parent)
 
 
 def current_version(index_dir: Path) -> Path | None:
@@ -169,27 +143,3 @@ def _lock_owner(lock: Path) -> int | None:
     except FileNotFoundError:
         return None
     return int(text) if text.isdigit() else None
-
-
-def write_json(path: Path, data: object) -> None:
-    """Write UTF-8 JSON (human-readable, no pickle)."""
-    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-
-
-def read_json(path: Path) -> object:
-    """Read JSON written by :func:`write_json`."""
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write_jsonl(path: Path, rows: list[dict]) -> None:
-    """Write one JSON object per line."""
-    with open(path, "w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False))
-            handle.write("\n")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """Read rows written by :func:`write_jsonl`."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]

@@ -1,0 +1,39 @@
+"""The errors nekb raises on purpose: every one derives from :class:`NekbError`.
+
+A ``NekbError`` is something a user can act on (a bad file, a missing index, a wrong option); its
+``str()`` is one line naming the file or value. Anything else escaping nekb is a bug and should
+show its traceback, which is why the CLI and the page catch ``NekbError`` only.
+"""
+
+from __future__ import annotations
+
+
+class NekbError(Exception):
+    """Base class of every error nekb raises for bad input or a bad state of the index."""
+
+
+class InputError(NekbError, ValueError):
+    """A value or file given to nekb is not valid (a malformed question file, an unknown model)."""
+
+
+class NotFoundError(NekbError, KeyError):
+    """A document or fact id that the index does not hold."""
+
+    def __str__(self) -> str:  # KeyError would quote the whole message
+        return str(self.args[0]) if self.args else ""
+
+
+class IndexMissingError(NekbError, FileNotFoundError):
+    """No complete index version exists in the index directory."""
+
+
+class IndexDamagedError(NekbError):
+    """A file of an index version is unreadable or inconsistent (names the file)."""
+
+
+class LockedError(NekbError):
+    """Another live process holds the index's write lock."""
+
+
+class ModelMismatchError(NekbError, ValueError):
+    """The index was built with a different embedding model than the one requested."""
