@@ -11,23 +11,26 @@ import os
 
 import streamlit as st
 
-from nekb import (
-    Answer,
-    IndexMissingError,
-    KnowledgeBase,
-    ModelMismatchError,
-    NekbError,
-    RelatedFact,
-    ui,
-)
+from nekb import Answer, IndexMissingError, KnowledgeBase, ModelMismatchError, NekbError, RelatedFact
+from nekb.ingest import SUPPORTED_SUFFIXES
+from nekb.ui import documents as docview
+from nekb.ui import factview, highlight
 
 ACTION_ERRORS = (NekbError, OSError)
+
+# A few questions a first-time visitor can click (phrased like, not copied from, the dev set).
+EXAMPLE_QUESTIONS = (
+    "2024年东北三省常住人口减少了多少？",
+    "黑龙江人口出生率有多低？",
+    "长春对毕业生有哪些购房补贴？",
+    "东北的第一条高铁是哪一条？",
+)
 
 
 @st.cache_resource(show_spinner="正在载入索引和模型…")
 def load_kb(index_dir: str, corpus_dir: str) -> KnowledgeBase:
     """One KnowledgeBase per index folder, shared by every session of this server."""
-    return KnowledgeBase.open(index_dir, corpus_dir)
+    return KnowledgeBase.open(corpus_dir, index_dir)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -45,11 +48,11 @@ def open_kb(index_dir: str, corpus_dir: str) -> KnowledgeBase:
         return kb
     except IndexMissingError:
         st.error(f"还没有索引：`{index_dir}` 中找不到已建好的索引。请先构建索引（`make run` 会自动构建）：")
-        st.code(ui.build_command(corpus_dir, index_dir), language="bash")
+        st.code(docview.build_command(corpus_dir, index_dir), language="bash")
         st.stop()
     except ModelMismatchError as err:
         st.error(f"索引与模型不匹配：{err}")
-        st.code(ui.build_command(corpus_dir, index_dir) + " --full", language="bash")
+        st.code(docview.build_command(corpus_dir, index_dir) + " --full", language="bash")
         st.stop()
 
 
@@ -74,8 +77,8 @@ def ask_tab(kb: KnowledgeBase, index_dir: str) -> None:
         placeholder="例如：2024年东北三省常住人口减少了多少？（输入后按回车）",
     )
     st.caption("试试这些问题：")
-    columns = st.columns(len(ui.EXAMPLE_QUESTIONS))
-    for n, (column, example) in enumerate(zip(columns, ui.EXAMPLE_QUESTIONS, strict=True)):
+    columns = st.columns(len(EXAMPLE_QUESTIONS))
+    for n, (column, example) in enumerate(zip(columns, EXAMPLE_QUESTIONS, strict=True)):
         column.button(example, key=f"example-{n}", on_click=choose_example, args=(example,), width="stretch")
     if not question or not question.strip():
         st.info("输入一个关于东北人口、经济或振兴政策的问题。回答中的每句话都摘自文档原文，并标注来源。")
@@ -105,21 +108,21 @@ def show_answer(kb: KnowledgeBase, answer: Answer) -> None:
     st.subheader("回答")
     for claim in answer.claims:
         with st.container(border=True):
-            st.markdown(ui.claim_markdown(claim))
-            facts, missing = ui.claim_facts(answer, claim)
+            st.markdown(highlight.claim_markdown(claim))
+            facts, missing = factview.claim_facts(answer, claim)
             facts += [kb.fact(fact_id) for fact_id in missing]
             if facts:
                 related = {f.fact_id: related_facts(kb, answer, f.fact_id) for f in facts}
-                st.table(ui.fact_comparison_rows(facts, related, titles), hide_index=True)
+                st.table(factview.fact_comparison_rows(facts, related, titles), hide_index=True)
     st.subheader("来源")
-    for n, hit in enumerate(answer.passages):
+    for n, hit in enumerate(answer.passages, start=1):
         info = infos.get(hit.doc_id)
-        with st.expander(ui.source_label(n + 1, hit, info)):
-            st.caption(ui.document_caption(info, hit.doc_id))
-            st.markdown(ui.passage_html(hit, answer.claims), unsafe_allow_html=True)
+        with st.expander(hit.label(n)):
+            st.caption(docview.document_caption(info, hit.doc_id))
+            st.markdown(highlight.passage_html(hit, answer.claims), unsafe_allow_html=True)
             if st.toggle("在原文中查看", key=f"context-{n}-{hit.doc_id}-{hit.start}"):
                 document = kb.document_text(hit.doc_id)
-                st.markdown(ui.context_html(document, hit, answer.claims), unsafe_allow_html=True)
+                st.markdown(highlight.context_html(document, hit, answer.claims), unsafe_allow_html=True)
 
 
 # --- 事实表 ----------------------------------------------------------------------------------------
@@ -128,15 +131,18 @@ def show_answer(kb: KnowledgeBase, answer: Answer) -> None:
 def facts_tab(kb: KnowledgeBase) -> None:
     docs = kb.documents()
     titles = {d.doc_id: d.title for d in docs}
-    facts = ui.with_titles(kb.facts(), titles)
+    facts = factview.with_titles(kb.facts(), titles)
     if facts.empty:
         st.info("索引中还没有抽取到数值事实。")
         return
     columns = st.columns(4)
-    entities = columns[0].multiselect("主体", ui.choices(facts, "entity"), placeholder="全部")
-    indicators = columns[1].multiselect("指标", ui.choices(facts, "indicator"), placeholder="全部")
+    entities = columns[0].multiselect("主体", factview.choices(facts, "entity"), placeholder="全部")
+    indicators = columns[1].multiselect("指标", factview.choices(facts, "indicator"), placeholder="全部")
     periods = columns[2].multiselect(
-        "时期", ui.choices(facts, "period"), format_func=lambda p: p or ui.NO_PERIOD, placeholder="全部"
+        "时期",
+        factview.choices(facts, "period"),
+        format_func=lambda p: p or factview.NO_PERIOD,
+        placeholder="全部",
     )
     doc_ids = columns[3].multiselect(
         "文档",
@@ -145,27 +151,29 @@ def facts_tab(kb: KnowledgeBase) -> None:
         placeholder="全部",
     )
     text = st.text_input("文本筛选", placeholder="指标或原句中包含的文字，例如：出生率")
-    view = ui.filter_facts(facts, entities, indicators, periods, doc_ids, text)
+    view = factview.filter_facts(facts, entities, indicators, periods, doc_ids, text)
     st.caption(f"共 {len(view)} 条事实（全部 {len(facts)} 条）")
     st.dataframe(
         view,
         hide_index=True,
         placeholder="—",
-        column_order=ui.FACT_TABLE_ORDER,
-        column_config={c: st.column_config.Column(label) for c, label in ui.FACT_COLUMNS.items()},
+        column_order=factview.FACT_TABLE_ORDER,
+        column_config={c: st.column_config.Column(label) for c, label in factview.FACT_COLUMNS.items()},
     )
-    st.download_button("下载 CSV", ui.facts_csv(view), file_name="nekb-facts.csv", mime="text/csv")
+    st.download_button("下载 CSV", factview.facts_csv(view), file_name="nekb-facts.csv", mime="text/csv")
 
     st.subheader("按指标作图")
     if view.empty:
         st.info("没有符合筛选条件的事实。")
         return
     chart_columns = st.columns([3, 1])
-    indicator = chart_columns[0].selectbox("作图指标", ui.choices(view, "indicator"), key="chart-indicator")
-    units = ui.choices(view[view["indicator"] == indicator], "unit")
+    indicator = chart_columns[0].selectbox(
+        "作图指标", factview.choices(view, "indicator"), key="chart-indicator"
+    )
+    units = factview.choices(view[view["indicator"] == indicator], "unit")
     unit = chart_columns[1].selectbox("单位", units, key="chart-unit") if len(units) > 1 else units[0]
-    data = ui.chart_data(view, indicator, unit)
-    st.altair_chart(ui.fact_chart(data, indicator, unit), width="stretch")
+    data = factview.chart_data(view, indicator, unit)
+    st.altair_chart(factview.fact_chart(data, indicator, unit), width="stretch")
     st.caption("把鼠标移到柱子上可以看到数值出自哪篇文档的哪一句。")
 
 
@@ -182,7 +190,7 @@ def documents_tab(kb: KnowledgeBase) -> None:
     metrics[2].metric("事实", sum(d.facts for d in docs))
     st.caption(f"索引版本：{kb.version} · 向量模型：{kb.model}")
     st.dataframe(
-        ui.documents_frame(docs),
+        docview.documents_frame(docs),
         hide_index=True,
         placeholder="—",
         column_config={"链接": st.column_config.LinkColumn("链接", display_text="打开")},
@@ -191,25 +199,24 @@ def documents_tab(kb: KnowledgeBase) -> None:
     st.subheader("添加文档")
     round_ = st.session_state.setdefault("upload-round", 0)
     uploads = st.file_uploader(
-        "上传 txt / md / pdf 文件（可多选）",
-        type=["txt", "md", "pdf"],
+        "上传文件（可多选）：" + " / ".join(s.lstrip(".") for s in SUPPORTED_SUFFIXES),
+        type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         key=f"upload-{round_}",
     )
     if st.button("添加到知识库", type="primary", disabled=not uploads, key="add"):
         bar = st.progress(0.0, text="准备中…")
         try:
-            report = ui.add_uploads(
-                kb,
+            report = kb.add_files(
                 [(f.name, f.getvalue()) for f in uploads],
-                progress=lambda stage, done, total: bar.progress(*ui.progress_state(stage, done, total)),
+                progress=lambda stage, done, total: bar.progress(*docview.progress_state(stage, done, total)),
             )
         except ACTION_ERRORS as err:
             bar.empty()
             st.error(f"添加失败：{err}")
         else:
             new_titles = {d.doc_id: d.title for d in kb.documents()}
-            messages = ui.report_messages(report, new_titles, "添加", known=titles)
+            messages = docview.report_messages(report, new_titles, "添加", known=titles)
             st.session_state["document-messages"] = messages
             st.session_state["upload-round"] = round_ + 1
             st.rerun()
@@ -223,13 +230,12 @@ def documents_tab(kb: KnowledgeBase) -> None:
     doc_id = columns[0].selectbox(
         "选择要删除的文档",
         list(infos),
-        format_func=lambda d: ui.document_option(infos[d]),
+        format_func=lambda d: docview.document_option(infos[d]),
         key="remove-choice",
     )
     with columns[1].popover("删除…", width="stretch"):
-        st.markdown(
-            f"确定从知识库和 corpus 文件夹中删除 {ui.escape_markdown(ui.document_option(infos[doc_id]))}？"
-        )
+        name = highlight.escape_markdown(docview.document_option(infos[doc_id]))
+        st.markdown(f"确定从知识库和 corpus 文件夹中删除 {name}？")
         confirmed = st.button("确认删除", key="remove", type="primary")
     if confirmed:
         try:
@@ -237,7 +243,7 @@ def documents_tab(kb: KnowledgeBase) -> None:
         except ACTION_ERRORS as err:
             st.error(f"删除失败：{err}")
         else:
-            st.session_state["document-messages"] = ui.report_messages(report, titles, "删除")
+            st.session_state["document-messages"] = docview.report_messages(report, titles, "删除")
             st.rerun()
 
 

@@ -9,22 +9,25 @@ from timing import ratio, timed
 from nekb import KnowledgeBase
 from nekb.embed import Embedder
 from nekb.normalize import SearchNormalizer
-from nekb.pipeline import DocumentData
+from nekb.persist import load_snapshot
+from nekb.pipeline import DocumentRecord
+from nekb.store import current_version
 
 RAW_BATCH = 16  # the batch size E5Embedder uses for passages, so the comparison is like for like
 
 
-def chunk_forms(doc: DocumentData, normalizer: SearchNormalizer) -> list[str]:
+def chunk_forms(doc: DocumentRecord, normalizer: SearchNormalizer) -> list[str]:
     """The search form of each chunk of ``doc``: the text embedding a chunk directly would take."""
     spans = map(doc.chunk_span, range(len(doc.chunk_ranges)))
     return [normalizer.search_form(doc.text[start:end]) for start, end in spans]
 
 
-def build_texts(kb: KnowledgeBase) -> tuple[list[str], list[str]]:
+def build_texts(index_dir: Path) -> tuple[list[str], list[str]]:
     """Every chunk's search form (the goal's reference) and every sentence's (what the build embeds)."""
-    docs = kb.snapshot.documents.values()
-    chunks = [t for doc in docs for t in chunk_forms(doc, kb.normalizer)]
-    sentences = [t for doc in docs for t in doc.sentence_texts(kb.normalizer)]
+    docs = load_snapshot(current_version(index_dir)).records.values()
+    normalizer = SearchNormalizer()
+    chunks = [t for doc in docs for t in chunk_forms(doc, normalizer)]
+    sentences = [t for doc in docs for t in doc.sentence_forms(normalizer)]
     return chunks, sentences
 
 
@@ -41,9 +44,8 @@ def run(corpus_dir: Path, index_dir: Path, embedder: Embedder, raw_model) -> dic
     The build embeds sentences and pools chunk vectors from them; the raw model embeds the chunks
     (the goal's reference) and then the sentences (the build's own embedding work).
     """
-    kb, build_seconds = timed(KnowledgeBase.build, corpus_dir, index_dir, model=embedder, full=True)
-    report = kb.last_build
-    chunks, sentences = build_texts(kb)
+    report, build_seconds = timed(KnowledgeBase.build, corpus_dir, index_dir, model=embedder, full=True)
+    chunks, sentences = build_texts(index_dir)
     raw_chunks = raw_embedding_seconds(raw_model, chunks)
     raw_sentences = raw_embedding_seconds(raw_model, sentences)
     return {

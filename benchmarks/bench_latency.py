@@ -26,7 +26,7 @@ def run(index_dir: Path, corpus_dir: Path, embedder: Embedder, raw_model, questi
     The three are interleaved question by question, so drift in machine load hits them alike;
     one untimed pass first warms every cache.
     """
-    kb = KnowledgeBase.open(index_dir, corpus_dir, model=embedder)
+    kb = KnowledgeBase.open(corpus_dir, index_dir, model=embedder)
     for q in questions:  # warm-up
         raw_model.query(q)
         kb.search(q, k=5)
@@ -37,7 +37,7 @@ def run(index_dir: Path, corpus_dir: Path, embedder: Embedder, raw_model, questi
             raw.append(_time(lambda q=q: raw_model.query(q)))
             search.append(_time(lambda q=q: kb.search(q, k=5)))
             ask.append(_time(lambda q=q: kb.ask(q)))
-    _, many_seconds = timed(kb.ask_many, list(questions), progress=False)
+    _, many_seconds = timed(kb.ask_many, list(questions))
     raw_ms, search_ms, ask_ms = percentiles_ms(raw), percentiles_ms(search), percentiles_ms(ask)
     return {
         "questions": len(questions),

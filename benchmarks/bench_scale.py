@@ -21,6 +21,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import faiss
@@ -36,10 +37,10 @@ from nekb.embed import Embedder, pool_chunk_vectors
 from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
 from nekb.normalize import SearchNormalizer
-from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData
+from nekb.persist import save_snapshot
+from nekb.pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord
 from nekb.search import CANDIDATES
 from nekb.segment import Segmenter
-from nekb.snapshot import save_snapshot
 from nekb.store import new_version_dir, publish
 from nekb.types import DocumentInfo
 
@@ -76,7 +77,7 @@ class SentencePool:
 
 def synthetic_document(
     number: int, pool: SentencePool, n_chunks: int, rng: np.random.Generator
-) -> DocumentData:
+) -> DocumentRecord:
     """A document of random pool sentences, chunked by nekb's own chunker, cut to ``n_chunks`` chunks."""
     # About 4 new sentences per chunk with overlap 1: drawing 10 per chunk always leaves enough.
     ids = rng.integers(0, len(pool.texts), size=n_chunks * 10)
@@ -92,21 +93,19 @@ def synthetic_document(
     vectors = pool_chunk_vectors(sentence_vectors, pool.lengths[ids], ranges)
     text = "".join(pool.texts[i] for i in ids)
     doc_id = f"synthetic-{number:04d}"
-    doc = DocumentData(
+    doc = DocumentRecord(
         info=DocumentInfo(doc_id=doc_id, title=doc_id, chars=len(text), chunks=len(ranges)),
         text=text,
         page_starts=(),
-        sentences=spans,
-        chunk_ranges=ranges,
-        chunk_tokens=[[t for s in ids[a:b] for t in pool.tokens[s]] for a, b in ranges],
-        sentence_tokens=[pool.tokens[s] for s in ids],
-        facts=[],
+        sentences=tuple(spans),
+        chunk_ranges=tuple(ranges),
+        sentence_tokens=tuple(tuple(pool.tokens[s]) for s in ids),
+        facts=(),
     )
-    doc.vectors, doc.sentence_vectors = vectors, sentence_vectors
-    return doc
+    return doc.with_vectors(sentence_vectors, vectors)
 
 
-def synthetic_corpus(pool: SentencePool, n_chunks: int, rng: np.random.Generator) -> list[DocumentData]:
+def synthetic_corpus(pool: SentencePool, n_chunks: int, rng: np.random.Generator) -> list[DocumentRecord]:
     """Documents of CHUNKS_PER_DOCUMENT chunks (the last one shorter) adding up to ``n_chunks``."""
     docs = []
     while (made := sum(len(d.chunk_ranges) for d in docs)) < n_chunks:
@@ -114,7 +113,7 @@ def synthetic_corpus(pool: SentencePool, n_chunks: int, rng: np.random.Generator
     return docs
 
 
-def write_index(index_dir: Path, docs: list[DocumentData], embedder: Embedder) -> Path:
+def write_index(index_dir: Path, docs: list[DocumentRecord], embedder: Embedder) -> Path:
     """Publish ``docs`` as a version of ``index_dir``, exactly as a build saves them."""
     version = new_version_dir(index_dir)
     save_snapshot(version, docs, embedder.name, embedder.dim, settings())
@@ -271,35 +270,39 @@ def bench_hybrid(
     The other type is swapped into the loaded snapshot for both dense indexes (chunks and sentences);
     a chunk HNSW index built earlier on the same vectors is reused.
     """
-    kb, open_s = timed(KnowledgeBase.open, index_dir, workdir, model=embedder)
-    snap, load_s = timed(lambda: kb.snapshot)
-    picked = snap.dense.kind
+    kb, open_s = timed(KnowledgeBase.open, workdir, index_dir, model=embedder)
+    snap = kb._snapshot
+    picked = snap.dense["chunk"].kind
     result = {
         "index_type": picked,
-        "open_s": round(open_s + load_s, 3),
+        "open_s": round(open_s, 3),
         "index_dir_bytes": directory_bytes(index_dir),
         "query_embedding_ms": latency(lambda i: embedder.embed_queries([questions[i]]), len(questions)),
         f"search_{picked}_ms": latency(lambda i: kb.search(questions[i], k=5), len(questions)),
     }
     other = "hnsw" if picked == "flat" else "flat"
-    sentence_vectors = np.concatenate([d.sentence_vectors for d in snap.documents.values()])
-    # The benchmark swaps a loaded snapshot's indexes in place; nekb itself never does this.
-    snap.sentence_dense, swap_s = timed(DenseIndex.build, sentence_vectors, other)
-    snap.dense = (
+    sentence_vectors = np.concatenate([d.sentence_vectors for d in snap.records.values()])
+    sentence_index, swap_s = timed(DenseIndex.build, sentence_vectors, other)
+    chunk_index = (
         chunk_hnsw
         if other == "hnsw"
-        else DenseIndex.build(np.concatenate([d.vectors for d in snap.documents.values()]), "flat")
+        else DenseIndex.build(np.concatenate([d.chunk_vectors for d in snap.records.values()]), "flat")
     )
+    # The benchmark swaps the loaded version for one with the other index type; nekb never does this.
+    kb._snapshot = replace(snap, dense={"chunk": chunk_index, "sentence": sentence_index})
     result[f"{other}_sentence_index_build_s"] = round(swap_s, 2)
     result[f"search_{other}_ms"] = latency(lambda i: kb.search(questions[i], k=5), len(questions))
     return result
 
 
-def tokenizer_check(docs: Sequence[DocumentData], segmenter: Segmenter, normalizer: SearchNormalizer) -> dict:
+def tokenizer_check(
+    docs: Sequence[DocumentRecord], segmenter: Segmenter, normalizer: SearchNormalizer
+) -> dict:
     """Tokenize TOKENIZE_SAMPLE whole chunks: jieba throughput, and agreement with concatenated tokens."""
     pairs = []
     for doc in docs:
-        pairs.extend(zip(chunk_forms(doc, normalizer), doc.chunk_tokens, strict=True))
+        tokens = [doc.chunk_tokens(i) for i in range(len(doc.chunk_ranges))]
+        pairs.extend(zip(chunk_forms(doc, normalizer), tokens, strict=True))
         if len(pairs) >= TOKENIZE_SAMPLE:
             break
     pairs = pairs[:TOKENIZE_SAMPLE]
@@ -341,7 +344,7 @@ def run(
     }
     for size in sizes:
         part = docs[: -(-size // CHUNKS_PER_DOCUMENT)]  # the documents holding the first `size` chunks
-        chunk_vectors = np.ascontiguousarray(np.concatenate([d.vectors for d in part]))
+        chunk_vectors = np.ascontiguousarray(np.concatenate([d.chunk_vectors for d in part]))
         sentence_vectors = np.ascontiguousarray(np.concatenate([d.sentence_vectors for d in part]))
         flat = bench_dense(chunk_vectors, queries, "flat", None)
         hnsw = bench_dense(chunk_vectors, queries, "hnsw", flat["ids"])
@@ -350,7 +353,9 @@ def run(
             "chunks": len(chunk_vectors),
             "sentences": len(sentence_vectors),
             "chosen_index_type": choose_index_type(len(sentence_vectors)),
-            "bm25": bench_sparse([t for d in part for t in d.chunk_tokens], query_tokens, workdir),
+            "bm25": bench_sparse(
+                [d.chunk_tokens(i) for d in part for i in range(len(d.chunk_ranges))], query_tokens, workdir
+            ),
             "flat": _strip(flat),
             "hnsw": _strip(hnsw),
             "ivf": bench_ivf(chunk_vectors, queries, flat["ids"]),

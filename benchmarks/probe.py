@@ -34,7 +34,7 @@ def cold(index_dir: str, question: str) -> dict:
     from nekb import KnowledgeBase
 
     imported = time.perf_counter()
-    kb = KnowledgeBase.open(index_dir)
+    kb = KnowledgeBase.open(index_dir=index_dir)
     opened = time.perf_counter()
     kb.search(question, k=5)
     searched = time.perf_counter()
@@ -52,8 +52,7 @@ def serve(index_dir: str, questions_path: str) -> dict:
 
     questions = [json.loads(line)["q"] for line in Path(questions_path).read_text().splitlines() if line]
     baseline = rss_mb()
-    kb = KnowledgeBase.open(index_dir)
-    kb.snapshot  # noqa: B018 - load the index now, so "after open" includes it
+    kb = KnowledgeBase.open(index_dir=index_dir)  # loads the index, so "after open" includes it
     after_open = rss_mb()
     for q in questions:
         kb.search(q, k=5)

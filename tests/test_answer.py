@@ -1,9 +1,7 @@
-from types import SimpleNamespace
-
 import numpy as np
+from conftest import hand_built_snapshot
 
 from nekb.answer import Candidate, citations_for, informative_places, is_claimable, select_claims
-from nekb.index import SparseIndex
 from nekb.types import Hit
 
 
@@ -38,14 +36,13 @@ def test_headings_are_not_claims():
     assert is_claimable("黑龙江:出生率3.35‰")
 
 
-def test_citations_are_the_passages_holding_the_span():
+def test_citations_are_the_numbers_of_the_passages_holding_the_span():
     hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
-    assert citations_for("a", 60, 90, hits) == (0, 2)
-    assert citations_for("a", 120, 150, hits) == (2,)
+    assert citations_for("a", 60, 90, hits) == (1, 3)
+    assert citations_for("a", 120, 150, hits) == (3,)
 
 
 def test_a_place_most_sentences_name_earns_no_fit():
-    sentences = [["东北", "人口"], ["东北", "振兴"], ["东北", "黑龙江"], ["辽宁", "高铁"]]
-    snap = SimpleNamespace(sentence_sparse=SparseIndex.build(sentences))
+    snap = hand_built_snapshot({"a.txt": ["东北 人口", "东北 振兴", "东北 黑龙江", "辽宁 高铁"]})
     assert informative_places(snap, ["东北", "黑龙江", "辽宁"]) == ["黑龙江", "辽宁"]
     assert informative_places(snap, []) == []

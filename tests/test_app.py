@@ -1,4 +1,4 @@
-"""The Streamlit page (app.py) through AppTest, and the pure helpers of nekb.ui."""
+"""The Streamlit page (app.py) through AppTest: asking, sources, facts, documents, uploads."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import re
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from nekb import KnowledgeBase, ui
-from nekb.build import BuildReport
+from nekb import KnowledgeBase
 from nekb.normalize import normalize_for_match
-from nekb.types import Answer, Claim, DocumentInfo, Fact, Hit, RelatedFact
+from nekb.ui import documents as docview
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -25,6 +23,7 @@ DEV_QUESTIONS = {
 }
 
 ASK, FACTS, DOCUMENTS = 0, 1, 2
+EXAMPLE_QUESTIONS = ("2024年东北三省常住人口减少了多少？",)  # the page's first example button
 
 
 def make_app(monkeypatch, index_dir: Path, corpus_dir: Path = CORPUS) -> AppTest:
@@ -80,7 +79,7 @@ def test_source_expands_to_document_context(app):
 
 def test_example_button_asks_its_question(app):
     app.button(key="example-0").click().run()
-    assert app.text_input(key="question").value == ui.EXAMPLE_QUESTIONS[0]
+    assert app.text_input(key="question").value == EXAMPLE_QUESTIONS[0]
     assert any("[1]" in text for text in claim_texts(app))
 
 
@@ -119,7 +118,7 @@ def test_documents_tab_lists_documents_and_version(app):
 def test_missing_index_says_what_to_run(monkeypatch, tmp_path):
     at = make_app(monkeypatch, tmp_path / "index", tmp_path / "corpus")
     assert at.error and "索引" in at.error[0].value
-    assert at.code[0].value == ui.build_command(str(tmp_path / "corpus"), str(tmp_path / "index"))
+    assert at.code[0].value == docview.build_command(str(tmp_path / "corpus"), str(tmp_path / "index"))
     assert not at.tabs
 
 
@@ -178,7 +177,7 @@ def test_page_picks_up_a_version_built_elsewhere(writable_app, writable, tmp_pat
     (tmp_path / "upload").mkdir()
     path = tmp_path / "upload" / NEW_DOC
     path.write_text(NEW_TEXT, encoding="utf-8")
-    KnowledgeBase.open(*writable).add([path])  # another process would do the same
+    KnowledgeBase.open(writable[1], writable[0]).add([path])  # another process would do the same
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.tabs[DOCUMENTS].dataframe[0].value) == before + 1
@@ -196,147 +195,3 @@ def test_unreadable_upload_shows_an_error_and_the_page_keeps_working(writable_ap
     assert errors and any("broken" in e for e in errors), errors
     ask(at, DEV_QUESTIONS["q07"]["q"])
     assert any("[1]" in text for text in claim_texts(at))
-
-
-# --- nekb.ui -------------------------------------------------------------------------------------
-
-
-def test_highlight_marks_overlap_and_escapes():
-    text = "甲<b>乙。丙$1丁。"
-    html = ui.highlight_html(text, 100, [ui.Span(102, 108), ui.Span(0, 50)])
-    assert "<b>" not in html and "&lt;" in html
-    assert "$" not in html and "&#36;" in html
-    marked = re.findall(r"<mark[^>]*>(.*?)</mark>", html)
-    assert marked == ["b&gt;乙。丙&#36;"]
-
-
-def test_highlight_nested_spans_later_wins():
-    html = ui.highlight_html(
-        "0123456789", 0, [ui.Span(2, 8, ui.PASSAGE_STYLE), ui.Span(4, 6, ui.CLAIM_STYLE)]
-    )
-    pieces = re.findall(r'<mark class="nekb-(\w+)"[^>]*>(.*?)</mark>', html)
-    assert pieces == [("passage", "23"), ("claim", "45"), ("passage", "67")]
-    assert html.count("\n") == 0
-
-
-def test_context_window_and_html():
-    document = "前" * 1000 + "段落内容。" + "后" * 1000
-    hit = Hit("d.txt", "题", "段落内容。", 0.5, 1000, 1005)
-    claim = Claim("段落内容。", "d.txt", 1000, 1005, None, (0,))
-    assert ui.context_window(len(document), 1000, 1005, 600) == (400, 1605)
-    assert ui.context_window(50, 10, 20, 600) == (0, 50)
-    html = ui.context_html(document, hit, [claim])
-    assert "nekb-claim" in html and html.count("前") == 600 and "…" in html
-
-
-def test_claim_markdown_escapes_and_cites():
-    claim = Claim("增长*50%*_快_", "d", 0, 5, None, (0, 2))
-    assert ui.claim_markdown(claim) == r"增长\*50%\*\_快\_ **[1][3]**"
-
-
-def fact(fact_id: str, doc_id: str, value: float, period: str = "2024", entity: str = "黑龙江") -> Fact:
-    return Fact(fact_id, entity, "常住人口减少", period, value, "万人", "", doc_id, "句子。", 0, 3)
-
-
-def test_fact_comparison_rows_mark_agreement():
-    own = fact("f1", "a.txt", 33)
-    related = {
-        "f1": [RelatedFact(fact("f2", "b.txt", 33), True), RelatedFact(fact("f3", "c.pdf", 30), False)]
-    }
-    rows = ui.fact_comparison_rows([own], related, {"a.txt": "甲", "b.txt": "乙"})
-    assert list(rows["对照"]) == ["本句", "✓ 一致", "✗ 不一致"]
-    assert list(rows["来源"]) == ["《甲》", "↳ 《乙》", "↳ 《c.pdf》"]
-    assert list(rows["数值"]) == ["33 万人", "33 万人", "30 万人"]
-
-
-def test_claim_facts_reports_missing_ids():
-    f1 = fact("f1", "a.txt", 1)
-    claim = Claim("x", "a.txt", 0, 1, None, (0,), ("f1", "f9"))
-    found, missing = ui.claim_facts(Answer("q", (claim,), (), (f1,)), claim)
-    assert found == [f1] and missing == ["f9"]
-
-
-def test_format_value():
-    assert ui.format_value(33.0, "万人") == "33 万人"
-    assert ui.format_value(3.35, "‰") == "3.35‰"
-    assert ui.format_value(1200000.0, "") == "1,200,000"
-    assert ui.format_value(0.125, "%") == "0.125%"
-
-
-def facts_frame() -> pd.DataFrame:
-    rows = [
-        fact("f1", "a.txt", 33, "2024", "黑龙江"),
-        fact("f2", "a.txt", 27, "2024", "吉林"),
-        fact("f3", "b.txt", 25, "2023", "吉林"),
-        fact("f4", "b.txt", 26, "2023", "吉林"),
-        Fact("f5", "黑龙江", "出生率", "", 3.35, "‰", "", "b.txt", "黑龙江:出生率3.35‰", 0, 9),
-    ]
-    return ui.with_titles(pd.DataFrame([f.to_dict() for f in rows]), {"a.txt": "甲", "b.txt": "乙"})
-
-
-def test_filter_facts():
-    frame = facts_frame()
-    assert list(ui.filter_facts(frame, entities=["吉林"])["fact_id"]) == ["f2", "f3", "f4"]
-    assert list(ui.filter_facts(frame, periods=["2023"], doc_ids=["b.txt"])["fact_id"]) == ["f3", "f4"]
-    assert list(ui.filter_facts(frame, text="出生")["fact_id"]) == ["f5"]
-    assert len(ui.filter_facts(frame)) == 5
-    assert ui.choices(frame, "entity") == ["吉林", "黑龙江"]
-
-
-def test_chart_data_keeps_bars_apart_and_traceable():
-    data = ui.chart_data(facts_frame(), "常住人口减少", "万人")
-    assert len(data) == 4
-    jilin_2023 = data[(data["entity"] == "吉林") & (data["period"] == "2023")]
-    assert sorted(jilin_2023["series"]) == ["2023", "2023 (2)"]
-    assert set(data["title"]) == {"甲", "乙"}
-    spec = ui.fact_chart(data, "常住人口减少", "万人").to_dict()
-    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"sentence", "title"}
-    assert spec["encoding"]["color"]["field"] == "period_label"
-
-
-def test_save_uploads_keeps_names_inside_the_folder(tmp_path):
-    paths = ui.save_uploads([("../../etc/x.txt", b"a"), ("报告.md", b"b"), ("x.txt", b"c")], tmp_path)
-    assert [p.name for p in paths] == ["x.txt", "报告.md", "x.txt"]
-    assert all(tmp_path in p.parents for p in paths)
-    assert [p.read_bytes() for p in paths] == [b"a", b"b", b"c"]
-
-
-def test_add_uploads_passes_saved_files_to_kb():
-    seen: dict[str, bytes] = {}
-
-    class FakeKB:
-        def add(self, paths, progress=None):
-            for p in paths:
-                seen[Path(p).name] = Path(p).read_bytes()
-            progress("add", 1, 1)
-            return BuildReport(version="v", added=("新.txt",))
-
-    calls = []
-    report = ui.add_uploads(FakeKB(), [("新.txt", "内容".encode())], progress=lambda *a: calls.append(a))
-    assert seen == {"新.txt": "内容".encode()}
-    assert calls == [("add", 1, 1)]
-    assert report.added == ("新.txt",)
-
-
-def test_report_messages_one_error_per_file():
-    report = BuildReport(version="v", added=("a.txt",), errors=("b.pdf: encrypted", "c.txt: binary"))
-    messages = ui.report_messages(report, {"a.txt": "甲"})
-    assert [m.kind for m in messages] == ["error", "error", "success"]
-    assert messages[0].text == "未能添加：b.pdf: encrypted"
-    assert messages[2].text == "已添加：《甲》"
-    assert ui.report_messages(BuildReport(version="v"), {})[0].kind == "info"
-
-
-def test_report_messages_leave_out_documents_a_full_rebuild_re_added():
-    report = BuildReport(version="v", added=("old.txt", "new.txt"))
-    messages = ui.report_messages(report, {"new.txt": "新"}, known={"old.txt"})
-    assert [m.text for m in messages] == ["已添加：《新》"]
-
-
-def test_progress_state_and_labels():
-    assert ui.progress_state("embed", 5, 10) == (0.5, "计算向量：5 / 10")
-    assert ui.progress_state("read", 0, 0)[0] == 1.0
-    info = DocumentInfo("a.txt", "甲", date="2023")
-    hit = Hit("a.txt", "甲", "x", 0.0328, 0, 1, page=3)
-    assert ui.source_label(1, hit, info) == "[1] 甲 · 第 3 页 · 2023 · 相关度 0.0328"
-    assert list(ui.documents_frame([info])["标题"]) == ["甲"]

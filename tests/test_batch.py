@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from nekb.batch import (
     BatchRow,
@@ -16,12 +15,11 @@ from nekb.batch import (
     check_output,
     flat_record,
     parse_csv,
-    parse_jsonl,
     parse_txt,
     read_batch,
     write_answers,
 )
-from nekb.cli import cli
+from nekb.errors import InputError
 from nekb.types import Answer, Claim, Fact, Hit, RelatedFact
 
 # -- readers ----------------------------------------------------------------------------------
@@ -40,21 +38,26 @@ def test_txt_crlf_and_final_newline():
     assert batch.skipped == ()
 
 
-def test_jsonl_q_or_question_and_carried_fields():
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_jsonl_q_or_question_and_carried_fields(tmp_path):
     text = "\n".join(
         [
             json.dumps({"id": "a", "q": "问题一", "lang": "zh"}, ensure_ascii=False),
             json.dumps({"question": "问题二", "tags": ["x", 1]}, ensure_ascii=False),
         ]
     )
-    batch = parse_jsonl(text, "q.jsonl")
+    batch = read_batch(write(tmp_path / "q.jsonl", text))
     assert batch.questions == ["问题一", "问题二"]
     assert batch.rows[0].carried == {"id": "a", "lang": "zh"}
     assert batch.rows[1].carried == {"tags": ["x", 1]}
     assert batch.skipped == ()
 
 
-def test_jsonl_malformed_rows_are_reported_by_line_and_skipped_in_order():
+def test_jsonl_malformed_rows_are_reported_by_line_and_skipped_in_order(tmp_path):
     lines = [
         '{"q": "第一"}',
         "{not json",
@@ -65,7 +68,7 @@ def test_jsonl_malformed_rows_are_reported_by_line_and_skipped_in_order():
         '{"q": "   "}',
         '{"q": "第八"}',
     ]
-    batch = parse_jsonl("\n".join(lines) + "\n", "questions.jsonl")
+    batch = read_batch(write(tmp_path / "questions.jsonl", "\n".join(lines) + "\n"))
     assert batch.questions == ["第一", "第八"]
     assert [r.line for r in batch.rows] == [1, 8]
     where = [m.split(": ", 1)[0] for m in batch.skipped]
@@ -79,9 +82,9 @@ def test_jsonl_malformed_rows_are_reported_by_line_and_skipped_in_order():
     assert all("\n" not in m for m in batch.skipped)
 
 
-def test_jsonl_keeps_unicode_line_separator_inside_a_string():
+def test_jsonl_keeps_unicode_line_separator_inside_a_string(tmp_path):
     # str.splitlines would cut this line in two at U+2028.
-    batch = parse_jsonl('{"q": "甲\u2028乙"}\n', "q.jsonl")
+    batch = read_batch(write(tmp_path / "q.jsonl", '{"q": "甲\u2028乙"}\n'))
     assert batch.questions == ["甲\u2028乙"]
 
 
@@ -99,7 +102,7 @@ def test_csv_question_column_carried_columns_and_line_numbers():
 
 
 def test_csv_without_question_column_is_a_file_error():
-    with pytest.raises(ValueError, match=r"q\.csv: no 'question' column .*columns: id, q"):
+    with pytest.raises(InputError, match=r"q\.csv: no 'question' column .*columns: id, q"):
         parse_csv("id,q\n1,问题\n", "q.csv")
 
 
@@ -114,16 +117,16 @@ def test_read_batch_by_suffix_with_bom(tmp_path):
 def test_unsupported_extensions_are_named(tmp_path):
     path = tmp_path / "questions.xlsx"
     path.write_bytes(b"")
-    with pytest.raises(ValueError, match=r"questions\.xlsx: unsupported input .*\.txt, \.jsonl, \.csv"):
+    with pytest.raises(InputError, match=r"questions\.xlsx: unsupported input .*\.txt, \.jsonl, \.csv"):
         read_batch(path)
-    with pytest.raises(ValueError, match=r"out\.txt: unsupported output .*\.jsonl, \.csv"):
+    with pytest.raises(InputError, match=r"out\.txt: unsupported output .*\.jsonl, \.csv"):
         check_output(tmp_path / "out.txt")
 
 
 def test_not_utf8_is_a_one_line_error(tmp_path):
     path = tmp_path / "q.txt"
     path.write_bytes("黑龙江".encode("gbk"))
-    with pytest.raises(ValueError, match=r"q\.txt: not UTF-8 text"):
+    with pytest.raises(InputError, match=r"q\.txt: not UTF-8 text"):
         read_batch(path)
 
 
@@ -150,8 +153,8 @@ PASSAGES = (
 ANSWER = Answer(
     question="黑龙江2024年人口减少多少？",
     claims=(
-        Claim("黑龙江省2024年常住人口减少33万人。", "doc-a", 0, 19, None, (0,), ("doc-a:1",), 0.9),
-        Claim("另一段，有“引号”, 和逗号。", "doc-b", 100, 113, 3, (1, 0), ("doc-b:4",)),
+        Claim("黑龙江省2024年常住人口减少33万人。", "doc-a", 0, 19, None, (1,), ("doc-a:1",), 0.9),
+        Claim("另一段，有“引号”, 和逗号。", "doc-b", 100, 113, 3, (2, 1), ("doc-b:4",)),
     ),
     passages=PASSAGES,
     facts=(FACT,),
@@ -164,36 +167,21 @@ ROWS = (
 )
 
 
-def test_answer_record_has_claims_sources_and_facts():
+def test_answer_record_is_the_carried_fields_and_the_one_answer_json():
     record = answer_record(ROWS[0], ANSWER)
-    assert record["id"] == "q1" and record["tags"] == ["a", "b"]
-    assert record["question"] == ROWS[0].question
+    assert record == {"id": "q1", "tags": ["a", "b"], **ANSWER.to_dict()}
     assert record["answer"] == "黑龙江省2024年常住人口减少33万人。[1]\n另一段，有“引号”, 和逗号。[2][1]"
     first, second = record["claims"]
-    assert first == {
-        "doc_id": "doc-a",
-        "title": "东北人口",
-        "page": None,
-        "start": 0,
-        "end": 19,
-        "text": "黑龙江省2024年常住人口减少33万人。",
-        "citations": [1],
-        "fact_ids": ["doc-a:1"],
-    }
-    assert second["title"] == "振兴政策" and second["page"] == 3 and second["citations"] == [2, 1]
-    assert [s["n"] for s in record["sources"]] == [1, 2]
-    assert record["sources"][1] == {
-        "n": 2,
-        "title": "振兴政策",
-        "page": 3,
-        "doc_id": "doc-b",
-        "start": 100,
-        "end": 113,
-        "score": 0.02,
-        "text": PASSAGES[1].text,
-    }
+    assert first["citations"] == [1] and second["citations"] == [2, 1]
+    assert [p["n"] for p in record["passages"]] == [1, 2]
+    assert record["passages"][1] == {"n": 2, **PASSAGES[1].to_dict()}
     assert record["facts"][0]["fact_id"] == "doc-a:1"
     assert record["related"]["doc-a:1"][0]["fact_id"] == "doc-b:4"
+
+
+def test_a_carried_field_never_hides_the_question():
+    record = answer_record(BatchRow(1, "真的问题", {"question": "旧的", "answer": "旧答案"}), EMPTY)
+    assert record["question"] == "真的问题" and record["answer"] == EMPTY.text
 
 
 def test_jsonl_output_round_trips_in_order(tmp_path):
@@ -203,7 +191,7 @@ def test_jsonl_output_round_trips_in_order(tmp_path):
     assert records == [answer_record(ROWS[0], ANSWER), answer_record(ROWS[1], EMPTY)]
     assert [r["id"] for r in records] == ["q1", "q2"]
     assert records[1]["answer"] == "No relevant passage found." and records[1]["claims"] == []
-    assert not list(out.parent.glob(".*.tmp"))  # written via a temporary file, nothing left behind
+    assert not list(out.parent.glob(".*"))  # written via a temporary file, nothing left behind
 
 
 def test_csv_output_round_trips_flat_rows(tmp_path):
@@ -226,7 +214,7 @@ def test_csv_output_round_trips_flat_rows(tmp_path):
     assert rows[0]["tags"] == '["a", "b"]'
     assert rows[0]["answer"] == ANSWER.text  # the newline between claims survives quoting
     assert rows[0]["claims"] == "2"
-    assert rows[0]["sources"] == "[1] 东北人口 (doc-a 0-19) | [2] 振兴政策 p.3 (doc-b 100-113)"
+    assert rows[0]["sources"] == "[1] 东北人口 · doc-a | [2] 振兴政策 · p. 3 · doc-b"
     assert rows[0]["source_doc_ids"] == "doc-a | doc-b"
     assert rows[0]["fact_ids"] == "doc-a:1 | doc-b:4"
     assert rows[1]["id"] == "q2" and rows[1]["tags"] == "" and rows[1]["claims"] == "0"
@@ -250,7 +238,7 @@ def test_write_answers_refuses_mismatched_lengths(tmp_path):
 # -- the command over the real index ------------------------------------------------------------
 
 
-def test_cli_batch_jsonl_with_skipped_rows(real_index: Path, tmp_path):
+def test_cli_batch_jsonl_with_skipped_rows(run_cli, real_index: Path, tmp_path):
     source = tmp_path / "questions.jsonl"
     source.write_text(
         '{"id": "q07", "q": "黑龙江的人口出生率是多少？"}\n'
@@ -259,7 +247,7 @@ def test_cli_batch_jsonl_with_skipped_rows(real_index: Path, tmp_path):
         encoding="utf-8",
     )
     out = tmp_path / "answers.jsonl"
-    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(out), "--index", str(real_index)])
+    result = run_cli("batch", source, "--out", out, "--index", real_index)
     assert result.exit_code == 0, result.output
     assert "warning: skipped questions.jsonl:2: not valid JSON (" in result.stderr
     assert "2 questions:" in result.stdout and "1 rows skipped" in result.stdout
@@ -267,20 +255,27 @@ def test_cli_batch_jsonl_with_skipped_rows(real_index: Path, tmp_path):
     assert [r["id"] for r in records] == ["q07", "q58"]
     assert records[1]["topic"] == "交通"
     for record in records:
-        assert record["sources"] and record["claims"]
-        assert {"doc_id", "title", "page", "start", "end", "text", "citations", "fact_ids"} <= set(
-            record["claims"][0]
-        )
+        assert record["passages"] and record["claims"]
         assert "[1]" in record["answer"] or "[2]" in record["answer"]
     assert "3.35‰" in records[0]["answer"]
     assert "哈大" in records[1]["answer"]
 
 
-def test_cli_batch_txt_to_csv(real_index: Path, tmp_path):
+def test_cli_batch_rows_carry_the_same_answer_json_as_ask(run_cli, real_index: Path, tmp_path):
+    question = "黑龙江的人口出生率是多少？"
+    source = tmp_path / "q.txt"
+    source.write_text(question + "\n", encoding="utf-8")
+    run_cli("batch", source, "--out", tmp_path / "a.jsonl", "--index", real_index)
+    row = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    asked = json.loads(run_cli("ask", question, "--json", "--index", real_index).output)
+    assert row == asked
+
+
+def test_cli_batch_txt_to_csv(run_cli, real_index: Path, tmp_path):
     source = tmp_path / "questions.txt"
     source.write_text("沈阳正在试点什么空间重组模式？\n\n东北第一条高速铁路是哪条？\n", encoding="utf-8")
     out = tmp_path / "answers.csv"
-    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(out), "--index", str(real_index)])
+    result = run_cli("batch", source, "--out", out, "--index", real_index)
     assert result.exit_code == 0, result.output
     assert "questions.txt:2: empty line" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"), newline="")))
@@ -304,13 +299,11 @@ def test_cli_batch_txt_to_csv(real_index: Path, tmp_path):
     ],
 )
 def test_cli_batch_unsupported_file_type_is_one_line(
-    real_index: Path, tmp_path, source_name: str, out_name: str, message: str
+    run_cli, real_index: Path, tmp_path, source_name: str, out_name: str, message: str
 ):
     source = tmp_path / source_name
     source.write_text("问题\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        cli, ["batch", str(source), "--out", str(tmp_path / out_name), "--index", str(real_index)]
-    )
+    result = run_cli("batch", source, "--out", tmp_path / out_name, "--index", real_index)
     assert result.exit_code == 1
     assert message in result.output
     assert "Traceback" not in result.output

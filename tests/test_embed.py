@@ -6,6 +6,10 @@ import pytest
 
 from nekb import KnowledgeBase, ModelMismatchError
 from nekb.embed import HashEmbedder, load_embedder, pool_chunk_vectors
+from nekb.errors import InputError
+from nekb.normalize import SearchNormalizer
+from nekb.persist import load_snapshot
+from nekb.store import current_version
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +30,14 @@ def test_index_built_with_minilm_rejects_another_model(minilm, tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("Shenyang population fell. Dalian port grew.", encoding="utf-8")
-    kb = KnowledgeBase.build(corpus, tmp_path / "index", model=minilm)
+    KnowledgeBase.build(corpus, tmp_path / "index", model=minilm)
+    kb = KnowledgeBase.open(corpus, tmp_path / "index", model=minilm)
     assert kb.model == "st:all-MiniLM-L6-v2"
     assert kb.search("Dalian port", k=1)[0].doc_id == "a.md"
     with pytest.raises(ModelMismatchError, match="rebuild"):
-        KnowledgeBase.open(tmp_path / "index", corpus, model=HashEmbedder())
+        KnowledgeBase.open(corpus, tmp_path / "index", model=HashEmbedder())
     with pytest.raises(ModelMismatchError, match="nekb build --full --model e5"):
-        KnowledgeBase.open(tmp_path / "index", corpus, model="e5")
+        KnowledgeBase.open(corpus, tmp_path / "index", model="e5")
 
 
 def test_hash_embedder_is_deterministic_and_normalized():
@@ -42,7 +47,7 @@ def test_hash_embedder_is_deterministic_and_normalized():
 
 
 def test_unknown_model_name_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown model 'bert'"):
+    with pytest.raises(InputError, match="unknown model 'bert'"):
         load_embedder("bert")
 
 
@@ -71,24 +76,28 @@ class CountingEmbedder(HashEmbedder):
         return super().embed_passages(texts, progress)
 
 
+def load_live(index_dir):
+    return load_snapshot(current_version(index_dir))
+
+
 def test_the_build_embeds_each_sentence_once_and_pools_chunk_vectors(small_corpus, tmp_path):
     embedder = CountingEmbedder()
-    kb = KnowledgeBase.build(small_corpus, tmp_path / "index", model=embedder)
-    docs = list(kb.snapshot.documents.values())
-    assert len(embedder.passages) == sum(len(d.sentences) for d in docs)
-    for doc in docs:
-        forms = doc.sentence_texts(kb.normalizer)
+    KnowledgeBase.build(small_corpus, tmp_path / "index", model=embedder)
+    records = list(load_live(tmp_path / "index").records.values())
+    assert len(embedder.passages) == sum(len(r.sentences) for r in records)
+    for record in records:
+        forms = record.sentence_forms(SearchNormalizer())
         sentence_vectors = HashEmbedder().embed_passages(forms)
-        expected = pool_chunk_vectors(sentence_vectors, [len(t) for t in forms], doc.chunk_ranges)
-        assert np.allclose(doc.vectors, expected, atol=1e-6)
+        expected = pool_chunk_vectors(sentence_vectors, [len(t) for t in forms], record.chunk_ranges)
+        assert np.allclose(record.chunk_vectors, expected, atol=1e-6)
 
 
-def test_pooled_chunk_vectors_are_close_to_e5_embedding_the_whole_chunk(real_kb):
+def test_pooled_chunk_vectors_are_close_to_e5_embedding_the_whole_chunk(real_index, resources):
     """The approximation the build relies on, checked with the real model on the shipped corpus."""
-    snap = real_kb.snapshot
-    chunks = snap.chunks[::10]
-    direct = real_kb.embedder.embed_passages([real_kb.normalizer.search_form(c.text) for c in chunks])
-    stored = np.concatenate([d.vectors for d in snap.documents.values()])
-    pooled = stored[[c.chunk_id for c in chunks]]
-    cosines = (direct * pooled).sum(axis=1)
+    snap = load_live(real_index)
+    chunk_ids = list(range(0, snap.size("chunk"), 10))
+    texts = [resources.normalizer.search_form(snap.chunk(i).text) for i in chunk_ids]
+    direct = resources.embedder("e5").embed_passages(texts)
+    stored = np.concatenate([r.chunk_vectors for r in snap.records.values()])
+    cosines = (direct * stored[chunk_ids]).sum(axis=1)
     assert cosines.mean() > 0.95 and cosines.min() > 0.9, cosines

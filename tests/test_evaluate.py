@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from nekb.cli import cli
+from nekb.errors import InputError
 from nekb.evaluate import (
     Question,
     evaluate,
@@ -126,7 +125,7 @@ def test_format_report_without_misses(normalizer):
 def test_load_questions_names_the_bad_line(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text('{"id": "a", "q": "问", "any": ["答"]}\n\n{"id": "b", "q": "问"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"q\.jsonl:3: not a question row"):
+    with pytest.raises(InputError, match=r"q\.jsonl:3: not a question row"):
         load_questions(path)
     for line, message in (('{"q": "问", ', "not valid JSON"), ('["问"]', "not a question row")):
         path.write_text(line + "\n", encoding="utf-8")
@@ -232,53 +231,62 @@ def test_load_expected_facts(tmp_path):
     assert [f["id"] for f in load_expected_facts(EVAL / "facts.jsonl")][:2] == ["f01", "f05"]
     path = tmp_path / "facts.jsonl"
     path.write_text('{"id": "a", "entity": "黑龙江", "value": "多"}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"facts\.jsonl:1: value '多' is not a number"):
+    with pytest.raises(InputError, match=r"facts\.jsonl:1: value '多' is not a number"):
         load_expected_facts(path)
     path.write_text('{"id": "a", "value": 1}\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"facts\.jsonl:1: a fact row needs entity and value"):
+    with pytest.raises(InputError, match=r"facts\.jsonl:1: a fact row needs entity and value"):
         load_expected_facts(path)
     path.write_text('{"id": "a"\n', encoding="utf-8")
-    with pytest.raises(ValueError, match=r"facts\.jsonl:1: not valid JSON"):
+    with pytest.raises(InputError, match=r"facts\.jsonl:1: not valid JSON"):
         load_expected_facts(path)
 
 
 # -- the commands over the real index ------------------------------------------------------------
 
 
-def test_cli_eval_text_and_json(real_index: Path):
-    runner = CliRunner()
-    args = ["eval", str(EVAL / "questions.jsonl"), "--index", str(real_index)]
-    text = runner.invoke(cli, args)
-    assert text.exit_code == 0, text.output
-    for label in ("hit@1", "hit@3", "hit@5", "hit@10", "MRR@10", "answer@1", "answer@any", "search p50"):
-        assert label in text.stdout
-    result = runner.invoke(cli, [*args, "--json", "-k", "5"])
+def test_load_questions_keeps_a_unicode_line_separator_inside_a_question(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text(json.dumps({"id": "a", "q": "甲\u2028乙", "any": ["丙"]}) + "\n", encoding="utf-8")
+    assert [q.text for q in load_questions(path)] == ["甲\u2028乙"]
+
+
+def test_cli_eval_scores_a_small_question_file(run_cli, real_index: Path, tmp_path):
+    path = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "a", "q": "2024年东北三省常住人口合计减少了多少？", "any": ["合计减少82.1万人"]},
+        {"id": "b", "q": "黑龙江的人口出生率是多少？", "any": ["这句话不在任何文档里"]},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("eval", path, "--index", real_index, "--json", "-k", 5)
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     metrics = payload["metrics"]
-    assert metrics["questions"] == len(load_questions(EVAL / "questions.jsonl"))
-    assert "mrr@5" in metrics and 0 <= metrics["hit@1"] <= metrics["hit@5"] <= 1
-    assert {"search_p95_ms", "ask_p50_ms", "answer@any"} <= set(metrics)
-    assert isinstance(payload["misses"], list)
+    assert metrics["questions"] == 2 and "mrr@5" in metrics
+    assert metrics["hit@1"] == 0.5 and metrics["answer@1"] == 0.5 and metrics["answer@any"] == 0.5
+    assert [m["id"] for m in payload["misses"]] == ["b"]
+    text = run_cli("eval", path, "--index", real_index, "-k", 5).stdout
+    assert "hit@1 0.500" in text and "answer@1 0.500" in text and "b " in text
 
 
-def test_cli_eval_facts_text_and_json(real_index: Path):
-    runner = CliRunner()
-    args = ["eval-facts", str(EVAL / "facts.jsonl"), "--index", str(real_index)]
-    text = runner.invoke(cli, args)
-    assert text.exit_code == 0, text.output
-    assert text.stdout.startswith("fact recall ")
-    result = runner.invoke(cli, [*args, "--json"])
+def test_cli_eval_facts_reports_what_is_missing(run_cli, real_index: Path, tmp_path):
+    path = tmp_path / "facts.jsonl"
+    rows = [
+        {"id": "hlj", "entity": "黑龙江", "value": 3.35, "unit": "‰", "keyword": "出生率"},
+        {"id": "fake", "entity": "黑龙江", "value": 123456.0, "unit": "万人"},
+    ]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("eval-facts", path, "--index", real_index, "--json")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    expected = load_expected_facts(EVAL / "facts.jsonl")
-    assert len(payload["found"]) + len(payload["missing"]) == len(expected)
-    assert 0.0 <= payload["recall"] <= 1.0
+    assert payload["recall"] == 0.5
+    assert [f["id"] for f in payload["found"]] == ["hlj"] and payload["found"][0]["fact_ids"]
+    assert [f["id"] for f in payload["missing"]] == ["fake"]
+    assert run_cli("eval-facts", path, "--index", real_index).stdout.startswith("fact recall 0.500 (1/2)")
 
 
-def test_cli_eval_bad_file_is_one_line(real_index: Path, tmp_path):
+def test_cli_eval_bad_file_is_one_line(run_cli, real_index: Path, tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text("{oops\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["eval", str(path), "--index", str(real_index)])
+    result = run_cli("eval", path, "--index", real_index)
     assert result.exit_code == 1
     assert "q.jsonl:1: not valid JSON" in result.output and "Traceback" not in result.output

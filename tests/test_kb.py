@@ -2,7 +2,7 @@
 
 import pytest
 
-from nekb import IndexMissingError, KnowledgeBase
+from nekb import IndexMissingError, KnowledgeBase, NotFoundError
 from nekb.normalize import normalize_for_match
 
 
@@ -54,9 +54,9 @@ def test_claims_are_verbatim_sentences_at_their_offsets(real_kb):
     assert "吉林:自然减少11.3万人,净流出10.8万人" in answer.claims[0].text
     for claim in answer.claims:
         assert real_kb.document_text(claim.doc_id)[claim.start : claim.end] == claim.text
-        assert claim.citations and all(0 <= i < len(answer.passages) for i in claim.citations)
-        for i in claim.citations:
-            hit = answer.passages[i]
+        assert claim.citations and all(1 <= n <= len(answer.passages) for n in claim.citations)
+        for n in claim.citations:
+            hit = answer.passage(n)
             assert hit.doc_id == claim.doc_id and hit.start <= claim.start and claim.end <= hit.end
     assert "[1]" in answer.text or "[2]" in answer.text
 
@@ -101,16 +101,30 @@ def test_fact_table_filters_in_either_script(real_kb):
     }
 
 
-def test_ask_many_matches_ask(real_kb):
+def test_ask_many_matches_ask_and_reports_progress_only_when_asked(real_kb, capsys):
     questions = ["黑龙江的人口出生率是多少？", "东北第一条高速铁路是哪条？"]
-    many = real_kb.ask_many(questions, progress=False)
+    many = real_kb.ask_many(questions)
+    assert capsys.readouterr() == ("", "")  # the library prints nothing by default
     assert [a.text for a in many] == [real_kb.ask(q).text for q in questions]
+    steps = []
+    real_kb.ask_many(questions, progress=lambda *step: steps.append(step))
+    assert steps == [("answer", 1, 2), ("answer", 2, 2)]
     assert normalize_for_match("哈大客运专线") in normalize_for_match(many[1].text)
 
 
 def test_missing_index_says_what_to_run(tmp_path):
     with pytest.raises(IndexMissingError, match="nekb build"):
-        KnowledgeBase.open(tmp_path / "nothing")
+        KnowledgeBase.open(tmp_path / "corpus", tmp_path / "nothing")
+
+
+def test_doc_id_filter_is_exact_and_unknown_ids_are_named(real_kb):
+    doc = "northeast-population-loss-2024.txt"
+    assert set(real_kb.facts(doc_id=doc)["doc_id"]) == {doc}
+    assert real_kb.facts(doc_id="northeast").empty  # a prefix of an id is not that id
+    with pytest.raises(NotFoundError, match=r"no document 'nope\.txt'"):
+        real_kb.document_text("nope.txt")
+    with pytest.raises(NotFoundError, match=r"no fact 'x\#1'"):
+        real_kb.fact("x#1")
 
 
 def test_every_dev_answer_is_grounded_at_its_offsets(real_kb):
@@ -123,5 +137,5 @@ def test_every_dev_answer_is_grounded_at_its_offsets(real_kb):
         assert answer.claims, question.qid
         for claim in answer.claims:
             assert real_kb.document_text(claim.doc_id)[claim.start : claim.end] == claim.text
-            assert all(answer.passages[i].doc_id == claim.doc_id for i in claim.citations)
+            assert all(answer.passage(n).doc_id == claim.doc_id for n in claim.citations)
             assert set(claim.fact_ids) <= {f.fact_id for f in answer.facts}

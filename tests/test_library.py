@@ -1,4 +1,4 @@
-from nekb.library import copy_into_corpus, delete_from_corpus, sanitize_name
+from nekb.library import copy_into_corpus, delete_from_corpus, sanitize_name, save_uploads
 
 
 def test_names_lose_separators_dots_and_control_characters():
@@ -36,3 +36,13 @@ def test_delete_only_inside_the_corpus(tmp_path):
     removed, errors = delete_from_corpus(["a.txt", "../outside.txt", "nope.txt"], corpus)
     assert removed == ["a.txt"] and len(errors) == 2
     assert (tmp_path / "outside.txt").exists()
+
+
+def test_save_uploads_keeps_names_inside_a_temporary_folder():
+    uploads = [("../../etc/x.txt", b"a"), ("报告.md", b"b"), ("x.txt", b"c")]
+    with save_uploads(uploads) as paths:
+        assert [p.name for p in paths] == ["x.txt", "报告.md", "x.txt"]
+        folder = paths[0].parent
+        assert all(folder == p.parent or folder in p.parents for p in paths)
+        assert [p.read_bytes() for p in paths] == [b"a", b"b", b"c"]
+    assert not folder.exists()

@@ -15,8 +15,15 @@ from nekb.embed import HashEmbedder
 from nekb.store import current_version, write_lock
 
 
-def build(corpus, index, **kw):
+def build_report(corpus, index, **kw):
+    """Build with the hash embedder; the build's report."""
     return KnowledgeBase.build(corpus, index, model=HashEmbedder(), **kw)
+
+
+def build(corpus, index, **kw):
+    """Build with the hash embedder and open the result."""
+    build_report(corpus, index, **kw)
+    return KnowledgeBase.open(corpus, index, model=HashEmbedder())
 
 
 def results(kb, queries):
@@ -33,13 +40,13 @@ def test_incremental_build_equals_full_build(small_corpus, tmp_path):
         "# 辽宁\n\n辽宁2016年地区生产总值增速为-2.5%。", encoding="utf-8"
     )
     (small_corpus / "traditional.txt").unlink()
-    kb.update()
-    report = kb.last_build
+    report = kb.update()
     full = build(small_corpus, tmp_path / "full", full=True)
     assert results(kb, [*QUERIES, "大连常住人口"]) == results(full, [*QUERIES, "大连常住人口"])
     assert [d.doc_id for d in kb.documents()] == [d.doc_id for d in full.documents()]
     assert len(kb.facts()) == len(full.facts())
-    assert report.added == ("heilongjiang.txt", "liaoning.md", "traditional.txt")
+    assert report.added == ("new.txt",) and report.updated == ("liaoning.md",)
+    assert report.removed == ("traditional.txt",) and report.unchanged == ("heilongjiang.txt",)
 
 
 def test_unchanged_corpus_writes_no_new_version(small_corpus, tmp_path):
@@ -76,8 +83,9 @@ def test_bad_files_are_named_and_the_rest_indexed(small_corpus, tmp_path):
             "bom.txt": "\ufeff吉林省长春市人口九百万。".encode(),
         },
     )
-    kb = build(small_corpus, tmp_path / "index")
-    errors = "\n".join(kb.last_build.errors)
+    report = build_report(small_corpus, tmp_path / "index")
+    kb = KnowledgeBase.open(small_corpus, tmp_path / "index", model=HashEmbedder())
+    errors = "\n".join(report.errors)
     for name in ("empty.txt", "binary.txt", "corrupt.pdf", "table.docx"):
         assert name in errors
     assert "supported: .txt, .md, .pdf" in errors
@@ -98,7 +106,7 @@ def test_a_document_that_turns_unreadable_keeps_its_last_good_version(small_corp
 
 def test_refresh_picks_up_a_version_written_by_another_instance(small_corpus, tmp_path):
     reader = build(small_corpus, tmp_path / "index")
-    writer = KnowledgeBase.open(tmp_path / "index", small_corpus, model=HashEmbedder())
+    writer = KnowledgeBase.open(small_corpus, tmp_path / "index", model=HashEmbedder())
     (small_corpus / "new.txt").write_text("哈尔滨冰雪旅游收入增长。", encoding="utf-8")
     writer.update()
     assert "new.txt" not in {d.doc_id for d in reader.documents()}
@@ -153,7 +161,7 @@ SLOW_ADD = textwrap.dedent(
             time.sleep(60)
             return super().embed_passages(texts, progress)
 
-    kb = KnowledgeBase.open(sys.argv[1], sys.argv[2], model=SlowEmbedder())
+    kb = KnowledgeBase.open(sys.argv[2], sys.argv[1], model=SlowEmbedder())
     kb.add([sys.argv[3]])
     """
 )
@@ -173,7 +181,7 @@ def test_sigkill_during_add_leaves_the_last_version_intact(small_corpus, tmp_pat
     time.sleep(0.2)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    reopened = KnowledgeBase.open(index, small_corpus, model=HashEmbedder())
+    reopened = KnowledgeBase.open(small_corpus, index, model=HashEmbedder())
     assert reopened.version == version and results(reopened, QUERIES) == before
     # The next run cleans the partial state and finishes the job.
     report = reopened.update()
@@ -188,9 +196,10 @@ def test_a_scanned_pdf_is_a_warning_not_a_failure(small_corpus, tmp_path):
     writer.add_blank_page(width=200, height=200)
     with open(small_corpus / "scan.pdf", "wb") as handle:
         writer.write(handle)
-    kb = build(small_corpus, tmp_path / "index")
-    assert kb.last_build.ok
-    assert any("scan.pdf: no text layer (scanned PDF?)" in w for w in kb.last_build.warnings)
+    report = build_report(small_corpus, tmp_path / "index")
+    kb = KnowledgeBase.open(small_corpus, tmp_path / "index", model=HashEmbedder())
+    assert report.ok
+    assert any("scan.pdf: no text layer (scanned PDF?)" in w for w in report.warnings)
     assert "scan.pdf" not in {d.doc_id for d in kb.documents()}
 
 
@@ -201,3 +210,25 @@ def test_an_unreadable_file_added_is_not_left_in_the_corpus(small_corpus, tmp_pa
     assert any("broken.pdf: corrupt PDF" in e for e in report.errors)
     assert not (small_corpus / "broken.pdf").exists() and bad.exists()
     assert kb.update().ok
+
+
+def test_add_files_indexes_uploads_under_safe_names(small_corpus, tmp_path):
+    kb = build(small_corpus, tmp_path / "index")
+    steps = []
+    report = kb.add_files(
+        [("../../新.txt", "鹤岗煤矿工人冬季生活。".encode())], progress=lambda *s: steps.append(s)
+    )
+    assert report.added == ("新.txt",) and (small_corpus / "新.txt").exists()
+    assert kb.search("鹤岗煤矿", k=1)[0].doc_id == "新.txt"
+    assert steps and {stage for stage, _, _ in steps} <= {"read", "embed"}
+
+
+def test_removing_every_document_leaves_a_valid_empty_knowledge_base(small_corpus, tmp_path):
+    kb = build(small_corpus, tmp_path / "index")
+    report = kb.remove([d.doc_id for d in kb.documents()])
+    assert report.ok and report.documents == 0 and len(report.removed) == 3
+    assert kb.documents() == [] and kb.search("黑龙江") == [] and kb.ask("黑龙江").claims == ()
+    reopened = KnowledgeBase.open(small_corpus, tmp_path / "index", model=HashEmbedder())
+    assert reopened.documents() == [] and len(reopened.facts()) == 0
+    (small_corpus / "again.txt").write_text("大连港口吞吐量增长。", encoding="utf-8")
+    assert reopened.update().added == ("again.txt",)

@@ -17,6 +17,7 @@ from nekb.evaluate import (
     load_expected_facts,
     load_questions,
 )
+from nekb.normalize import SearchNormalizer
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 
@@ -29,7 +30,7 @@ FACT_RECALL_TARGET = 1.0
 def question_report(real_kb: KnowledgeBase) -> EvalReport:
     """One evaluation run over the dev questions, shared by the per-metric tests."""
     questions = load_questions(EVAL / "questions.jsonl")
-    return evaluate(questions, real_kb.search, real_kb.ask, real_kb.normalizer, k=10)
+    return evaluate(questions, real_kb.search, real_kb.ask, SearchNormalizer(), k=10)
 
 
 @pytest.mark.parametrize(("metric", "target"), TARGETS.items())
@@ -40,5 +41,5 @@ def test_dev_questions_meet_target(question_report: EvalReport, metric: str, tar
 
 def test_dev_facts_are_all_extracted(real_kb: KnowledgeBase):
     expected = load_expected_facts(EVAL / "facts.jsonl")
-    report = evaluate_facts(facts_from_table(real_kb.facts()), expected, real_kb.normalizer)
+    report = evaluate_facts(facts_from_table(real_kb.facts()), expected, SearchNormalizer())
     assert report.recall >= FACT_RECALL_TARGET, format_fact_report(report)

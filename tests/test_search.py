@@ -1,8 +1,13 @@
+"""Rank fusion and hybrid search, each against a brute-force reference."""
+
 import random
 
+import numpy as np
 import pytest
+from conftest import hand_built_snapshot
 
-from nekb.search import rrf_fuse
+from nekb.query import ParsedQuery
+from nekb.search import CANDIDATES, RRF_K, SENTENCE_CANDIDATES, hybrid_search, rankings, rrf_fuse
 
 
 def brute_force_rrf(rankings, weights, k):
@@ -32,3 +37,106 @@ def test_rrf_prefers_items_ranked_by_both():
     fused = rrf_fuse([[1, 2, 3], [3, 4, 1]])
     assert fused[0][0] in (1, 3)
     assert {i for i, _ in fused[:2]} == {1, 3}
+
+
+# -- hybrid search against a brute-force reference on a hand-built snapshot ----------------------
+
+DOCS = {
+    "a.txt": ["黑龙江 人口 减少 人口", "辽宁 出生率 下降", "吉林 人口 净流出", "沈阳 工业 振兴"],
+    "b.txt": ["大连 港口 吞吐量", "人口 流出 东北", "高铁 哈大 东北 东北"],
+    "c.txt": ["鹤岗 煤矿", "人口 减少 鹤岗 煤矿"],
+}
+VOCAB = sorted({w for sentences in DOCS.values() for s in sentences for w in s.split()})
+
+
+def brute_bm25(token_lists, query, k1=1.5, b=0.75):
+    """Lucene BM25 (bm25s's default) computed directly from its formula."""
+    n = len(token_lists)
+    avgdl = sum(len(t) for t in token_lists) / n
+    scores = []
+    for tokens in token_lists:
+        score = 0.0
+        for word in set(query):
+            df = sum(word in t for t in token_lists)
+            tf = tokens.count(word)
+            if df and tf:
+                idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+                score += idf * tf / (tf + k1 * (1 - b + b * len(tokens) / avgdl))
+        scores.append(score)
+    return np.asarray(scores)
+
+
+def ranked(scores, limit, positive_only=False):
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    return [i for i in order if scores[i] > 0 or not positive_only][:limit]
+
+
+def brute_force_hybrid(records, query_tokens, query_vector, scope, k):
+    chunks, sentences = [], []  # (doc_id, tokens, vector, sentence ids or chunk ids)
+    for record in records:
+        first_sentence, first_chunk = len(sentences), len(chunks)
+        for s, tokens in enumerate(record.sentence_tokens):
+            holders = [first_chunk + i for i, (a, b) in enumerate(record.chunk_ranges) if a <= s < b]
+            sentences.append((record.doc_id, list(tokens), record.sentence_vectors[s], holders))
+        for i in range(len(record.chunk_ranges)):
+            chunks.append((record.doc_id, record.chunk_tokens(i), record.chunk_vectors[i], first_sentence))
+
+    def in_scope(items):
+        return [scope is None or item[0] in scope for item in items]
+
+    def dense(items, limit):
+        keep = in_scope(items)
+        scores = [
+            float(v @ query_vector) if ok else -np.inf for (_, _, v, _), ok in zip(items, keep, strict=True)
+        ]
+        return [i for i in ranked(scores, limit) if keep[i]]
+
+    def sparse(items, limit):
+        scores = brute_bm25([t for _, t, _, _ in items], query_tokens)  # BM25 statistics use all items
+        keep = in_scope(items)
+        return ranked(
+            [s if ok else 0.0 for s, ok in zip(scores, keep, strict=True)], limit, positive_only=True
+        )
+
+    def chunks_of(sentence_ids):
+        out = []
+        for s in sentence_ids:
+            out.extend(c for c in sentences[s][3] if c not in out)
+        return out[:CANDIDATES]
+
+    rankings = [
+        dense(chunks, CANDIDATES),
+        sparse(chunks, CANDIDATES),
+        chunks_of(dense(sentences, SENTENCE_CANDIDATES)),
+        chunks_of(sparse(sentences, SENTENCE_CANDIDATES)),
+    ]
+    return brute_force_rrf(rankings, [1.0] * 4, RRF_K), rankings
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_hybrid_search_matches_a_brute_force_reference(seed):
+    rng = random.Random(seed)
+    snap = hand_built_snapshot(DOCS, seed=seed)
+    records = list(snap.records.values())
+    query_tokens = rng.sample(VOCAB, rng.randint(1, 3))
+    vector = np.random.default_rng(seed).normal(size=8).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    scope = frozenset({"a.txt", "c.txt"}) if seed % 3 == 0 else None
+    parsed = ParsedQuery(dense_text="问题", tokens=tuple(query_tokens), scope=scope)
+    expected, expected_rankings = brute_force_hybrid(records, query_tokens, vector, scope, k=5)
+    assert rankings(snap, parsed, vector) == expected_rankings
+    hits = hybrid_search(snap, parsed, vector, k=5)
+    best = sorted(expected.items(), key=lambda pair: -pair[1])[:5]
+    assert [h.chunk_id for h in hits] == [chunk_id for chunk_id, _ in best]
+    assert [h.score for h in hits] == pytest.approx([score for _, score in best], abs=1e-6)
+    for hit in hits:
+        assert scope is None or hit.doc_id in scope
+        assert snap.document(hit.doc_id).text[hit.start : hit.end] == hit.text
+
+
+def test_an_empty_query_or_snapshot_finds_nothing():
+    snap = hand_built_snapshot(DOCS)
+    vector = np.ones(8, dtype=np.float32) / np.sqrt(8)
+    assert hybrid_search(snap, ParsedQuery(dense_text=" ", tokens=()), vector, k=5) == []
+    empty = hand_built_snapshot({})
+    assert hybrid_search(empty, ParsedQuery(dense_text="人口", tokens=("人口",)), vector, k=5) == []

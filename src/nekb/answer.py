@@ -1,4 +1,5 @@
-"""Extractive answers: pick 1-4 sentences of the retrieved passages as cited claims (no generation)."""
+"""Extractive answers: pick 1-4 sentences of the retrieved passages as cited claims (no generation),
+link their numbers to fact rows, and assemble the :class:`Answer`."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .compare import related_facts
 from .query import ParsedQuery
 from .snapshot import Snapshot
-from .types import Claim, Hit, page_at
+from .types import Answer, Claim, Hit
 
 MAX_CLAIMS = 4
 # A candidate sentence must reach this share of the best sentence's score to be quoted beside it.
@@ -122,9 +124,11 @@ def _same_text(candidate: Candidate, chosen: list[Candidate]) -> bool:
 
 
 def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
-    """Indexes of the passages that contain the span ``[start, end)`` of ``doc_id``."""
+    """1-based numbers of the passages that contain the span ``[start, end)`` of ``doc_id``."""
     return tuple(
-        i for i, hit in enumerate(passages) if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
+        n
+        for n, hit in enumerate(passages, start=1)
+        if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
     )
 
 
@@ -144,9 +148,9 @@ def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...
 
 def informative_places(snap: Snapshot, asked: list[str]) -> list[str]:
     """The places in ``asked`` that at most COMMON_PLACE_SHARE of the indexed sentences name."""
-    if not asked or not snap.sentence_sparse.size:
+    if not asked:
         return asked
-    shares = snap.sentence_sparse.document_frequency(asked) / snap.sentence_sparse.size
+    shares = snap.sentence_share(asked)
     return [place for place, share in zip(asked, shares, strict=True) if share <= COMMON_PLACE_SHARE]
 
 
@@ -155,37 +159,60 @@ def sentence_candidates(
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages with its signals against the question."""
     words = list(dict.fromkeys(parsed.tokens))
-    idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
+    idf = dict(zip(words, snap.sentence_idf(words).tolist(), strict=True))
     own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
     asked_places = informative_places(snap, [w for w in dict.fromkeys(parsed.words) if w in places])
     wants_figure = bool(QUANTITY_QUESTION.search(parsed.dense_text.lower()))
-    seen: set[tuple[str, int]] = set()
+    seen: set[int] = set()
     out = []
     for rank, hit in enumerate(passages):
-        doc = snap.documents[hit.doc_id]
-        first, last = doc.chunk_ranges[hit.chunk_id - snap.first_chunk[hit.doc_id]]
-        for s in range(first, last):
-            start, end = doc.sentences[s]
-            if (hit.doc_id, start) in seen:
+        for sentence in snap.sentences_of(hit.chunk_id):
+            if sentence.sentence_id in seen:
                 continue
-            seen.add((hit.doc_id, start))
-            sentence_words = set(doc.sentence_tokens[s])
+            seen.add(sentence.sentence_id)
+            sentence_words = set(sentence.tokens)
             fit = sum(p in sentence_words for p in asked_places) / max(len(asked_places), 1)
-            if wants_figure and snap.facts_at(hit.doc_id, start):
+            if wants_figure and snap.facts_at(sentence.doc_id, sentence.start):
                 fit += 1.0
-            vector = doc.sentence_vectors[s]
             out.append(
                 Candidate(
-                    doc_id=hit.doc_id,
-                    start=start,
-                    end=end,
-                    text=doc.text[start:end],
-                    page=page_at(doc.page_starts, start),
-                    vector=vector,
-                    cosine=float(vector @ query_vector),
+                    doc_id=sentence.doc_id,
+                    start=sentence.start,
+                    end=sentence.end,
+                    text=sentence.text,
+                    page=sentence.page,
+                    vector=sentence.vector,
+                    cosine=float(sentence.vector @ query_vector),
                     lexical=min(1.0, sum(idf[w] for w in sentence_words & idf.keys()) / own_weight),
                     passage_rank=rank,
                     fit=fit,
                 )
             )
     return out
+
+
+EMPTY_INDEX = "No relevant passage found: the knowledge base holds no documents yet."
+NOTHING_RETRIEVED = "No relevant passage found: the index returned nothing for this question."
+NOTHING_CLOSE = "No relevant passage found: no sentence in the sources is close to the question."
+
+
+def compose_answer(
+    snap: Snapshot,
+    question: str,
+    parsed: ParsedQuery,
+    query_vector: np.ndarray,
+    passages: list[Hit],
+    places: frozenset[str],
+) -> Answer:
+    """The answer to ``question`` from its retrieved ``passages``: cited claims, the facts their
+    numbers link to, and comparable figures from other documents; no claims, with a reason, when
+    nothing retrieved is about the question."""
+    if not passages:
+        return Answer(question, (), (), reason=NOTHING_RETRIEVED)
+    chosen = select_claims(sentence_candidates(snap, parsed, query_vector, passages, places))
+    if not chosen:
+        return Answer(question, (), tuple(passages), reason=NOTHING_CLOSE)
+    claims = tuple(to_claim(c, passages, snap.facts_at(c.doc_id, c.start)) for c in chosen)
+    facts = tuple(snap.fact(i) for i in dict.fromkeys(i for c in claims for i in c.fact_ids))
+    related = {f.fact_id: tuple(related_facts(f, snap.facts)) for f in facts}
+    return Answer(question, claims, tuple(passages), facts, related={k: v for k, v in related.items() if v})

@@ -13,14 +13,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import InputError
-from .types import Answer, Claim, Hit
+from .fileio import json_lines, write_atomic
+from .types import Answer
 
 INPUT_SUFFIXES = (".txt", ".jsonl", ".csv")
 OUTPUT_SUFFIXES = (".jsonl", ".csv")
@@ -81,31 +81,23 @@ def read_batch(path: str | Path) -> BatchInput:
     """
     path = Path(path)
     suffix = _suffix(path, INPUT_SUFFIXES, "input")
+    if suffix == ".jsonl":
+        return _read_jsonl(path)
     try:
         # utf-8-sig: spreadsheet exports often start with a BOM that must not end up in a question.
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
-    if suffix == ".txt":
-        return parse_txt(text, path.name)
-    if suffix == ".jsonl":
-        return parse_jsonl(text, path.name)
-    return parse_csv(text, path.name)
-
-
-def _lines(text: str) -> list[str]:
-    """Physical lines split at \\n only: str.splitlines would also split at U+2028, which JSON
-    strings may hold unescaped."""
-    lines = [line.removesuffix("\r") for line in text.split("\n")]
-    if lines and lines[-1] == "":
-        lines.pop()  # the final newline ends the last line; it does not start an empty one
-    return lines
+    return parse_txt(text, path.name) if suffix == ".txt" else parse_csv(text, path.name)
 
 
 def parse_txt(text: str, name: str = "questions.txt") -> BatchInput:
     """One question per line; blank lines are reported and skipped."""
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()  # the final newline ends the last line; it does not start an empty one
     rows, skipped = [], []
-    for number, line in enumerate(_lines(text), start=1):
+    for number, line in enumerate(lines, start=1):
         question = line.strip()
         if question:
             rows.append(BatchRow(number, question))
@@ -114,18 +106,12 @@ def parse_txt(text: str, name: str = "questions.txt") -> BatchInput:
     return BatchInput(tuple(rows), tuple(skipped))
 
 
-def parse_jsonl(text: str, name: str = "questions.jsonl") -> BatchInput:
+def _read_jsonl(path: Path) -> BatchInput:
     """One JSON object per line holding ``q`` or ``question``; its other fields are carried."""
-    rows, skipped = [], []
-    for number, line in enumerate(_lines(text), start=1):
-        if not line.strip():
-            skipped.append(f"{name}:{number}: empty line")
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as err:
-            skipped.append(f"{name}:{number}: not valid JSON ({err.msg} at column {err.colno})")
-            continue
+    rows: list[BatchRow] = []
+    skipped: list[str] = []
+    name = path.name
+    for number, record in json_lines(path, skipped=skipped):
         if not isinstance(record, dict):
             skipped.append(f"{name}:{number}: not a JSON object")
             continue
@@ -195,57 +181,12 @@ def parse_csv(text: str, name: str = "questions.csv") -> BatchInput:
 # -- output -----------------------------------------------------------------------------------
 
 
-def _claim_record(claim: Claim, passages: Sequence[Hit]) -> dict[str, Any]:
-    # A claim is quoted from a cited passage, so that passage names its document's title.
-    cited = [passages[i] for i in claim.citations if 0 <= i < len(passages)]
-    same_doc = [p for p in passages if p.doc_id == claim.doc_id]
-    title = (cited or same_doc)[0].title if (cited or same_doc) else ""
-    return {
-        "doc_id": claim.doc_id,
-        "title": title,
-        "page": claim.page,
-        "start": claim.start,
-        "end": claim.end,
-        "text": claim.text,
-        "citations": [i + 1 for i in claim.citations],  # the [n] numbers shown in the answer text
-        "fact_ids": list(claim.fact_ids),
-    }
-
-
-def _source_record(n: int, hit: Hit) -> dict[str, Any]:
-    return {
-        "n": n,
-        "title": hit.title,
-        "page": hit.page,
-        "doc_id": hit.doc_id,
-        "start": hit.start,
-        "end": hit.end,
-        "score": hit.score,
-        "text": hit.text,
-    }
-
-
 def answer_record(row: BatchRow, answer: Answer) -> dict[str, Any]:
-    """The JSONL object of one answered row: carried fields, then the answer, claims, sources, facts.
+    """The JSONL object of one answered row: the carried fields, then :meth:`Answer.to_dict`.
 
-    ``claims[].citations`` and ``sources[].n`` use the 1-based ``[n]`` numbers of ``answer``. When
-    a carried field has the name of an answer field, the answer field wins.
+    When a carried field has the name of an answer field, the answer field wins.
     """
-    return {
-        **row.carried,
-        "question": row.question,
-        "answer": answer.text,
-        "reason": answer.reason,
-        "claims": [_claim_record(c, answer.passages) for c in answer.claims],
-        "sources": [_source_record(n, h) for n, h in enumerate(answer.passages, start=1)],
-        "facts": [f.to_dict() for f in answer.facts],
-        "related": {k: [r.to_dict() for r in v] for k, v in answer.related.items()},
-    }
-
-
-def _source_label(n: int, hit: Hit) -> str:
-    page = f" p.{hit.page}" if hit.page else ""
-    return f"[{n}] {hit.title}{page} ({hit.doc_id} {hit.start}-{hit.end})"
+    return {**row.carried, **answer.to_dict(), "question": row.question}
 
 
 def flat_record(row: BatchRow, answer: Answer) -> dict[str, str]:
@@ -262,7 +203,7 @@ def flat_record(row: BatchRow, answer: Answer) -> dict[str, str]:
         "answer": answer.text,
         "reason": answer.reason,
         "claims": str(len(answer.claims)),
-        "sources": CSV_JOIN.join(_source_label(n, h) for n, h in enumerate(answer.passages, start=1)),
+        "sources": CSV_JOIN.join(h.label(n) for n, h in enumerate(answer.passages, start=1)),
         "source_doc_ids": CSV_JOIN.join(dict.fromkeys(h.doc_id for h in answer.passages)),
         "fact_ids": CSV_JOIN.join(fact_ids),
     }
@@ -276,7 +217,7 @@ def write_answers(path: str | Path, rows: Sequence[BatchRow], answers: Sequence[
     path = Path(path)
     suffix = check_output(path)
     if len(rows) != len(answers):
-        raise InputError(f"{len(rows)} questions but {len(answers)} answers")
+        raise ValueError(f"{len(rows)} questions but {len(answers)} answers")  # a caller's bug
     if suffix == ".jsonl":
         lines = [
             json.dumps(answer_record(r, a), ensure_ascii=False) for r, a in zip(rows, answers, strict=True)
@@ -285,10 +226,8 @@ def write_answers(path: str | Path, rows: Sequence[BatchRow], answers: Sequence[
     else:
         content = format_csv([flat_record(r, a) for r, a in zip(rows, answers, strict=True)])
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     # utf-8-sig for CSV: without the BOM, Excel shows Chinese text as mojibake.
-    tmp.write_text(content, encoding="utf-8-sig" if suffix == ".csv" else "utf-8", newline="")
-    os.replace(tmp, path)
+    write_atomic(path, content, encoding="utf-8-sig" if suffix == ".csv" else "utf-8")
 
 
 def format_csv(records: Sequence[dict[str, str]]) -> str:

@@ -10,15 +10,16 @@ from pathlib import Path
 
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
 from .embed import Embedder, pool_chunk_vectors
+from .errors import NekbError
 from .ingest import IngestError, NoTextError, read_document
 from .normalize import SearchNormalizer
-from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
+from .persist import load_snapshot, save_snapshot
+from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed
 from .segment import Segmenter
-from .snapshot import Snapshot, load_snapshot, save_snapshot
+from .snapshot import Snapshot
 from .store import collect_garbage, current_version, new_version_dir, publish, write_lock
-from .types import DocumentInfo
 
-# progress(stage, done, total)
+# progress(stage, done, total): how every long call of nekb reports progress (build, add, ask_many).
 Progress = Callable[[str, int, int], None]
 
 
@@ -55,6 +56,8 @@ CHUNK_VECTORS = "length-weighted mean of sentence vectors"
 PIPELINE_FILES = (
     "ingest.py",
     "clean.py",
+    "pdf_layout.py",
+    "normalize.py",
     "chunk.py",
     "segment.py",
     "facts.py",
@@ -82,10 +85,14 @@ def settings() -> dict:
 
 
 def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
+    """The live version to carry unchanged documents over from, if it can serve (else rebuild all)."""
     version = current_version(index_dir)
     if version is None or full:
         return None
-    snapshot = load_snapshot(version)
+    try:
+        snapshot = load_snapshot(version)
+    except (NekbError, OSError, ValueError, KeyError):
+        return None  # an unreadable version cannot be carried over; the build replaces it
     if snapshot.model != model or snapshot.manifest.get("settings") != settings():
         return None  # another model or chunking: nothing can be carried over
     return snapshot
@@ -97,6 +104,7 @@ def build_index(
     embedder: Embedder,
     segmenter: Segmenter,
     normalizer: SearchNormalizer,
+    *,
     full: bool = False,
     progress: Progress | None = None,
 ) -> BuildReport:
@@ -110,11 +118,11 @@ def build_index(
     with write_lock(index_dir):
         collect_garbage(index_dir)  # leftovers of a crashed build
         previous = _previous(index_dir, embedder.name, full)
-        old = previous.documents if previous else {}
+        old = previous.records if previous else {}
         sources = load_sources(corpus_dir)
         files = corpus_files(corpus_dir)
-        docs: list[DocumentData] = []
-        pending: list[DocumentData] = []
+        docs: list[DocumentRecord] = []
+        pending: list[DocumentRecord] = []
         outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
         errors: list[str] = []
         warnings: list[str] = []
@@ -127,7 +135,7 @@ def build_index(
             info = document_info(doc_id, sources, content_hash=digest)
             prior = old.get(doc_id)
             if prior is not None and prior.info.content_hash == digest:
-                docs.append(_with_metadata(prior, info))
+                docs.append(prior.with_info(info))
                 outcome["unchanged"].append(doc_id)
                 continue
             try:
@@ -146,7 +154,8 @@ def build_index(
         present = {d.info.doc_id for d in docs}
         removed = tuple(sorted(set(old) - present))
         with timed(timings, "embed"):
-            _embed(pending, embedder, normalizer, progress)
+            embedded = _embed(pending, embedder, normalizer, progress)
+            docs = [embedded.get(d.doc_id, d) for d in docs]
         report = BuildReport(
             version=previous.version if previous else "",
             added=tuple(outcome["added"]),
@@ -160,7 +169,7 @@ def build_index(
             timings=timings,
         )
         metadata_changed = previous is not None and any(
-            d.info != previous.documents[d.info.doc_id].info for d in docs if d.info.doc_id in old
+            d.info != old[d.doc_id].info for d in docs if d.doc_id in old
         )
         if previous is not None and not report.changed and not metadata_changed:
             return report
@@ -173,30 +182,25 @@ def build_index(
         return replace(report, version=version.name)
 
 
-def _with_metadata(prior: DocumentData, info: DocumentInfo) -> DocumentData:
-    """An unchanged document keeps its data but takes the current sources.toml metadata."""
-    info = replace(info, **_counts(prior))
-    return prior if prior.info == info else replace(prior, info=info)
-
-
-def _counts(doc: DocumentData) -> dict:
-    info = doc.info
-    return {"chars": info.chars, "pages": info.pages, "chunks": info.chunks, "facts": info.facts}
-
-
 def _embed(
-    docs: list[DocumentData], embedder: Embedder, normalizer: SearchNormalizer, progress: Progress | None
-) -> None:
+    docs: list[DocumentRecord], embedder: Embedder, normalizer: SearchNormalizer, progress: Progress | None
+) -> dict[str, DocumentRecord]:
     """Embed every sentence of ``docs`` in one pass; chunk vectors are pooled from their sentences'.
 
     Sentence vectors are what answers are scored with and what finds a passage by its one matching
     sentence; embedding the chunks as well would run the model over every character twice.
+    Returns the embedded records by doc id.
     """
-    forms = [d.sentence_texts(normalizer) for d in docs]
+    forms = [d.sentence_forms(normalizer) for d in docs]
     texts = [t for doc_forms in forms for t in doc_forms]
     vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, len(texts)))
+    vectors.setflags(write=False)  # records share these rows; nothing may change them
+    embedded = {}
     offset = 0
     for d, doc_forms in zip(docs, forms, strict=True):
-        d.sentence_vectors = vectors[offset : offset + len(doc_forms)]
-        d.vectors = pool_chunk_vectors(d.sentence_vectors, [len(t) for t in doc_forms], d.chunk_ranges)
+        sentence_vectors = vectors[offset : offset + len(doc_forms)]
+        chunk_vectors = pool_chunk_vectors(sentence_vectors, [len(t) for t in doc_forms], d.chunk_ranges)
+        chunk_vectors.setflags(write=False)
+        embedded[d.doc_id] = d.with_vectors(sentence_vectors, chunk_vectors)
         offset += len(doc_forms)
+    return embedded

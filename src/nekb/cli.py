@@ -10,8 +10,8 @@ from typing import ClassVar
 
 import click
 
-from . import KnowledgeBase
 from . import batch as batch_io
+from .build import BuildReport
 from .embed import DEFAULT_MODEL
 from .errors import NekbError
 from .evaluate import (
@@ -23,6 +23,9 @@ from .evaluate import (
     load_expected_facts,
     load_questions,
 )
+from .fileio import write_atomic
+from .kb import KnowledgeBase
+from .resources import Resources
 
 corpus_option = click.option(
     "--corpus",
@@ -49,9 +52,10 @@ def echo_json(payload: object) -> None:
 
 
 class ProgressBars:
-    """One click progress bar per build stage, fed by ``progress(stage, done, total)`` calls."""
+    """One click progress bar per stage, fed by ``progress(stage, done, total)`` calls (on stderr, so
+    JSON or piped output stays clean). Use as a context manager so the last bar is closed."""
 
-    LABELS: ClassVar[dict[str, str]] = {"read": "reading", "embed": "embedding"}
+    LABELS: ClassVar[dict[str, str]] = {"read": "reading", "embed": "embedding", "answer": "answering"}
 
     def __init__(self) -> None:
         self.stage: str | None = None
@@ -74,18 +78,24 @@ class ProgressBars:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
+    def __enter__(self) -> ProgressBars:
+        return self
 
-def open_kb(index_dir: Path, corpus_dir: Path = Path("corpus")) -> KnowledgeBase:
-    """Open the index, turning a missing one into a message that says what to run."""
-    return KnowledgeBase.open(index_dir, corpus_dir)
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
-def print_report(report) -> None:
+def open_kb(resources: Resources, index_dir: Path, corpus_dir: Path = Path("corpus")) -> KnowledgeBase:
+    """Open the index with the command's shared resources (a missing index says what to run)."""
+    return KnowledgeBase.open(corpus_dir, index_dir, resources=resources)
+
+
+def print_report(report: BuildReport) -> None:
     """The per-file errors, what changed, and the per-stage timing summary of a build."""
     for line in report.warnings:
-        click.echo(f"warning: {line}", err=True)
+        click.echo(f"warning: {_one_line(line)}", err=True)
     for line in report.errors:
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {_one_line(line)}", err=True)
     click.echo(
         f"{report.documents} documents, {report.chunks} chunks; added {len(report.added)}, "
         f"updated {len(report.updated)}, removed {len(report.removed)}, unchanged {len(report.unchanged)}"
@@ -98,20 +108,29 @@ def print_report(report) -> None:
         click.echo(f"{len(report.errors)} file(s) failed; the index kept every document it could.", err=True)
 
 
+def _one_line(text: str) -> str:
+    """A message on one line even when a file name holds a line break."""
+    return " ".join(text.splitlines())
+
+
 class NekbGroup(click.Group):
-    """Turns the errors a user can act on into one-line messages with exit code 1."""
+    """Turns nekb's own errors (NekbError: bad input, missing index…) into one-line messages with exit
+    code 1. Any other exception is a bug and keeps its traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except NekbError as err:
-            raise click.ClickException(str(err)) from err
+            raise click.ClickException(_one_line(str(err))) from err
 
 
 @click.group(cls=NekbGroup)
 @click.version_option(package_name="nekb")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """nekb: cited answers from Chinese documents about Northeast China."""
+    # Models load once per process; tests pass one Resources as ``obj`` to share it across commands.
+    ctx.ensure_object(Resources)
 
 
 @cli.command()
@@ -119,19 +138,19 @@ def cli() -> None:
 @index_option
 @click.option("--model", default=DEFAULT_MODEL, show_default=True, help="e5 or st:<name-or-path>.")
 @click.option("--full", is_flag=True, help="Rebuild everything instead of only what changed.")
-def build(corpus_dir: Path, index_dir: Path, model: str, full: bool) -> None:
+@click.pass_obj
+def build(resources: Resources, corpus_dir: Path, index_dir: Path, model: str, full: bool) -> None:
     """Index the corpus folder (incrementally unless --full)."""
     if not corpus_dir.is_dir():
         raise click.ClickException(f"corpus folder {corpus_dir} does not exist")
-    bars = ProgressBars()
-    try:
-        kb = KnowledgeBase.build(corpus_dir, index_dir, model=model, full=full, progress=bars)
-    finally:
-        bars.close()
-    print_report(kb.last_build)
-    if kb.last_build.documents == 0:
+    with ProgressBars() as bars:
+        report = KnowledgeBase.build(
+            corpus_dir, index_dir, model=model, full=full, progress=bars, resources=resources
+        )
+    print_report(report)
+    if report.documents == 0:
         raise click.ClickException(f"no documents indexed from {corpus_dir}: add .txt, .md or .pdf files")
-    if not kb.last_build.ok:
+    if not report.ok:
         sys.exit(1)
 
 
@@ -140,26 +159,27 @@ def build(corpus_dir: Path, index_dir: Path, model: str, full: bool) -> None:
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages to return.")
 @index_option
 @json_option
-def search(query: str, k: int, index_dir: Path, as_json: bool) -> None:
+@click.pass_obj
+def search(resources: Resources, query: str, k: int, index_dir: Path, as_json: bool) -> None:
     """Print the passages that best match QUERY."""
-    hits = open_kb(index_dir).search(query, k=k)
+    hits = open_kb(resources, index_dir).search(query, k=k)
     if as_json:
-        echo_json([h.to_dict() for h in hits])
+        echo_json([{"n": n, **h.to_dict()} for n, h in enumerate(hits, start=1)])
         return
     if not hits:
         click.echo("No relevant passage found.")
     for n, hit in enumerate(hits, start=1):
-        page = f" p.{hit.page}" if hit.page else ""
-        click.echo(f"[{n}] {hit.title}{page}  ({hit.doc_id} {hit.start}-{hit.end}, score {hit.score:.4f})")
+        click.echo(f"{hit.label(n)}  (chars {hit.start}-{hit.end})")
         click.echo(f"    {hit.text}\n")
 
 
 @cli.command()
 @index_option
 @json_option
-def info(index_dir: Path, as_json: bool) -> None:
+@click.pass_obj
+def info(resources: Resources, index_dir: Path, as_json: bool) -> None:
     """Describe the index: version, model and documents."""
-    kb = open_kb(index_dir)
+    kb = open_kb(resources, index_dir)
     docs = kb.documents()
     if as_json:
         payload = {"version": kb.version, "model": kb.model, "documents": [d.to_dict() for d in docs]}
@@ -176,22 +196,19 @@ def info(index_dir: Path, as_json: bool) -> None:
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to quote from.")
 @index_option
 @json_option
-def ask(question: str, k: int, index_dir: Path, as_json: bool) -> None:
+@click.pass_obj
+def ask(resources: Resources, question: str, k: int, index_dir: Path, as_json: bool) -> None:
     """Answer QUESTION with quoted, cited claims and their linked facts."""
-    kb = open_kb(index_dir)
-    answer = kb.ask(question, k=k)
+    answer = open_kb(resources, index_dir).ask(question, k=k)
     if as_json:
         echo_json(answer.to_dict())
         return
-    click.echo(answer.text if answer.claims else f"No relevant passage found. {answer.reason}")
+    click.echo(answer.text)
     if not answer.claims:
         return
-    dates = {d.doc_id: d.date for d in kb.documents()}
     click.echo("\nSources:")
     for n, hit in enumerate(answer.passages, start=1):
-        page = f", p.{hit.page}" if hit.page else ""
-        date = f", {dates[hit.doc_id]}" if dates.get(hit.doc_id) else ""
-        click.echo(f"[{n}] {hit.title}{date}{page} ({hit.doc_id})")
+        click.echo(hit.label(n))
     if answer.facts:
         click.echo("\nLinked facts:")
         click.echo(format_facts([f.to_dict() for f in answer.facts]))
@@ -228,15 +245,26 @@ def _display_width(text: str) -> int:
 @click.option("--entity", help="Entity contains this (e.g. 黑龙江).")
 @click.option("--indicator", help="Indicator contains this (e.g. 出生率).")
 @click.option("--period", help="Period contains this (e.g. 2024).")
-@click.option("--doc", "doc_id", help="Only facts from this document id.")
+@click.option("--doc", "doc_id", help="Only facts from this document id (exact).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Write CSV here.")
 @index_option
 @json_option
-def facts(entity, indicator, period, doc_id, csv_path: Path | None, index_dir: Path, as_json: bool) -> None:
+@click.pass_obj
+def facts(
+    resources: Resources,
+    entity: str | None,
+    indicator: str | None,
+    period: str | None,
+    doc_id: str | None,
+    csv_path: Path | None,
+    index_dir: Path,
+    as_json: bool,
+) -> None:
     """List extracted facts (entity, indicator, period, value, unit, source)."""
-    table = open_kb(index_dir).facts(entity=entity, indicator=indicator, period=period, doc_id=doc_id)
+    kb = open_kb(resources, index_dir)
+    table = kb.facts(entity=entity, indicator=indicator, period=period, doc_id=doc_id)
     if csv_path:
-        table.to_csv(csv_path, index=False, encoding="utf-8-sig")
+        write_atomic(csv_path, table.to_csv(index=False), encoding="utf-8-sig")
         click.echo(f"wrote {len(table)} facts to {csv_path}")
         return
     if as_json:
@@ -250,13 +278,12 @@ def facts(entity, indicator, period, doc_id, csv_path: Path | None, index_dir: P
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @corpus_option
 @index_option
-def add(paths: tuple[Path, ...], corpus_dir: Path, index_dir: Path) -> None:
+@click.pass_obj
+def add(resources: Resources, paths: tuple[Path, ...], corpus_dir: Path, index_dir: Path) -> None:
     """Copy files or folders into the corpus and index them (only what is new)."""
-    bars = ProgressBars()
-    try:
-        report = KnowledgeBase.open_or_create(index_dir, corpus_dir).add(list(paths), progress=bars)
-    finally:
-        bars.close()
+    kb = KnowledgeBase.open(corpus_dir, index_dir, create=True, resources=resources)
+    with ProgressBars() as bars:
+        report = kb.add(list(paths), progress=bars)
     print_report(report)
     if not report.ok:
         sys.exit(1)
@@ -266,9 +293,11 @@ def add(paths: tuple[Path, ...], corpus_dir: Path, index_dir: Path) -> None:
 @click.argument("doc_ids", nargs=-1, required=True)
 @corpus_option
 @index_option
-def remove(doc_ids: tuple[str, ...], corpus_dir: Path, index_dir: Path) -> None:
+@click.pass_obj
+def remove(resources: Resources, doc_ids: tuple[str, ...], corpus_dir: Path, index_dir: Path) -> None:
     """Delete documents (by id, see `nekb info`) from the corpus and the index."""
-    report = KnowledgeBase.open(index_dir, corpus_dir).remove(list(doc_ids))
+    with ProgressBars() as bars:
+        report = open_kb(resources, index_dir, corpus_dir).remove(list(doc_ids), progress=bars)
     print_report(report)
     if not report.ok:
         sys.exit(1)
@@ -289,12 +318,14 @@ question_file_argument = click.argument("file", type=click.Path(path_type=Path, 
 )
 @index_option
 @click.option("-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages per answer.")
-def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
+@click.pass_obj
+def batch_command(resources: Resources, file: Path, out_path: Path, index_dir: Path, k: int) -> None:
     """Answer the questions of FILE into OUT, in order.
 
     FILE is .txt (one question per line), .jsonl ({"q": ...} or {"question": ...}) or .csv (a
     question column); other fields and columns are carried to OUT (.jsonl or .csv). Empty or
-    malformed rows are skipped with a warning naming their line.
+    malformed rows are skipped with a warning naming their line. Each .jsonl row is the answer in the
+    same JSON form as `nekb ask --json`.
     """
     started = time.perf_counter()
     batch_io.check_output(out_path)  # fail on a wrong --out before answering anything
@@ -303,8 +334,9 @@ def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
         click.echo(f"warning: skipped {message}", err=True)
     if not batch_input.rows:
         raise click.ClickException(f"no questions in {file}")
-    kb = open_kb(index_dir)
-    answers = kb.ask_many(batch_input.questions, k=k, progress=sys.stderr.isatty())
+    kb = open_kb(resources, index_dir)
+    with ProgressBars() as bars:
+        answers = kb.ask_many(batch_input.questions, k=k, progress=bars)
     batch_io.write_answers(out_path, batch_input.rows, answers)
     answered = sum(bool(a.claims) for a in answers)
     click.echo(
@@ -318,15 +350,16 @@ def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
 @index_option
 @click.option("-k", default=10, show_default=True, type=click.IntRange(1, 100), help="Passages searched.")
 @json_option
-def eval_command(file: Path, index_dir: Path, k: int, as_json: bool) -> None:
+@click.pass_obj
+def eval_command(resources: Resources, file: Path, index_dir: Path, k: int, as_json: bool) -> None:
     """Score search and answers on a question set.
 
     FILE holds one {"id", "q", "any": [answer substrings]} per line. Prints hit@1/3/5/10, MRR@k,
     answer@1 (the first claim holds an answer), answer@any, latency p50/p95 and the misses.
     """
     questions = load_questions(file)
-    kb = open_kb(index_dir)
-    report = evaluate(questions, kb.search, kb.ask, kb.normalizer, k=k)
+    kb = open_kb(resources, index_dir)
+    report = evaluate(questions, kb.search, kb.ask, resources.normalizer, k=k)
     if as_json:
         echo_json(report.to_dict())
     else:
@@ -337,15 +370,16 @@ def eval_command(file: Path, index_dir: Path, k: int, as_json: bool) -> None:
 @question_file_argument
 @index_option
 @json_option
-def eval_facts_command(file: Path, index_dir: Path, as_json: bool) -> None:
+@click.pass_obj
+def eval_facts_command(resources: Resources, file: Path, index_dir: Path, as_json: bool) -> None:
     """Score fact extraction: recall of the facts listed in FILE.
 
     FILE holds one {"id", "entity", "period", "value", "unit", "keyword"} per line; prints the
     recall and the facts the fact table is missing.
     """
     expected = load_expected_facts(file)
-    kb = open_kb(index_dir)
-    report = evaluate_facts(facts_from_table(kb.facts()), expected, kb.normalizer)
+    kb = open_kb(resources, index_dir)
+    report = evaluate_facts(facts_from_table(kb.facts()), expected, resources.normalizer)
     if as_json:
         echo_json(report.to_dict())
     else:

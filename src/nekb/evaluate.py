@@ -86,7 +86,7 @@ def evaluate(
     costs (lazy loading, first-call allocation) do not land in the latency percentiles.
     """
     if warmup and questions:
-        search(questions[0].text, k)
+        search(questions[0].text, k=k)
         if ask is not None:
             ask(questions[0].text)
     ranks: list[int | None] = []
@@ -97,7 +97,7 @@ def evaluate(
     misses = []
     for q in questions:
         started = time.perf_counter()
-        hits = search(q.text, k)
+        hits = search(q.text, k=k)
         search_times.append(time.perf_counter() - started)
         rank = first_answer_rank([h.text for h in hits], q.answers, normalizer)
         ranks.append(rank)

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError
 
@@ -32,47 +33,42 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
     return fd, Path(name)
 
 
-def _commit(tmp: Path, path: Path, replace: bool) -> None:
-    if replace:
-        os.replace(tmp, path)
-    else:
-        os.link(tmp, path)  # fails with FileExistsError instead of overwriting
-        tmp.unlink()
-    fsync_dir(path.parent)
+@contextlib.contextmanager
+def _atomic_file(path: Path, replace: bool) -> Iterator[BinaryIO]:
+    """A binary handle whose content becomes ``path`` when the block ends without error.
 
-
-def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` atomically (text is encoded with ``encoding``, newlines kept as is)."""
-    path = Path(path)
-    payload = data.encode(encoding) if isinstance(data, str) else data
+    With ``replace`` an existing ``path`` is replaced; without, it raises FileExistsError and stays
+    untouched. On any error the temporary file is removed and ``path`` is as it was.
+    """
     fd, tmp = _temporary_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        _commit(tmp, path, replace=True)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            os.link(tmp, path)  # fails with FileExistsError instead of overwriting
+            tmp.unlink()
+        fsync_dir(path.parent)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def write_atomic(path: str | Path, data: str | bytes, encoding: str = "utf-8") -> None:
+    """Write ``data`` to ``path`` atomically (text is encoded with ``encoding``, newlines kept as is)."""
+    with _atomic_file(Path(path), replace=True) as handle:
+        handle.write(data.encode(encoding) if isinstance(data, str) else data)
 
 
 def copy_atomic(source: str | Path, target: str | Path, overwrite: bool = False) -> None:
     """Copy ``source`` to ``target`` atomically; without ``overwrite`` an existing target raises
     FileExistsError and is left untouched."""
-    target = Path(target)
-    fd, tmp = _temporary_beside(target)
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-            out.flush()
-            os.fsync(out.fileno())
-        _commit(tmp, target, replace=overwrite)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    with _atomic_file(Path(target), replace=overwrite) as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def write_json(path: Path, data: object) -> None:
@@ -93,22 +89,31 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
             handle.write("\n")
 
 
-def json_lines(path: str | Path) -> Iterator[tuple[int, object]]:
-    """``(line number, value)`` for each non-blank line of a JSON-lines file.
+def json_lines(path: str | Path, skipped: list[str] | None = None) -> Iterator[tuple[int, object]]:
+    """``(line number, value)`` for each JSON line of a JSON-lines file — the one reader nekb uses.
 
     Lines end at ``\\n`` only: U+2028 and other Unicode line separators are legal inside JSON
-    strings and do not split a row. Invalid JSON or UTF-8 raises :class:`InputError` naming the line.
+    strings and do not split a row. Invalid JSON raises :class:`InputError` naming the line; with a
+    ``skipped`` list, it is recorded there instead (``"name:line: reason"``, blank lines too) and the
+    reading goes on. A file that is not UTF-8 or cannot be read raises InputError.
     """
     path = Path(path)
     try:
-        with open(path, encoding="utf-8", newline="\n") as handle:
+        with open(path, encoding="utf-8-sig", newline="\n") as handle:
             for n, line in enumerate(handle, start=1):
                 if not line.strip():
+                    if skipped is not None:
+                        skipped.append(f"{path.name}:{n}: empty line")
                     continue
                 try:
-                    yield n, json.loads(line)
+                    value = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise InputError(f"{path}:{n}: not valid JSON ({err.msg})") from err
+                    message = f"{path.name}:{n}: not valid JSON ({err.msg} at column {err.colno})"
+                    if skipped is None:
+                        raise InputError(f"{path}:{n}: not valid JSON ({err.msg})") from err
+                    skipped.append(message)
+                    continue
+                yield n, value
     except UnicodeDecodeError as err:
         raise InputError(f"{path}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     except OSError as err:

@@ -73,15 +73,20 @@ class DenseIndex:
 
 
 class SparseIndex:
-    """BM25 over pre-tokenized chunks, built once and persisted (never rebuilt per query)."""
+    """BM25 over pre-tokenized chunks, built once and persisted (never rebuilt per query).
 
-    def __init__(self, bm25: bm25s.BM25, size: int) -> None:
+    An index of nothing is valid (an emptied knowledge base): it scores every query as no match.
+    """
+
+    def __init__(self, bm25: bm25s.BM25 | None, size: int) -> None:
         self.bm25 = bm25
         self.size = size
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> SparseIndex:
         """Index one token list per chunk."""
+        if not token_lists:
+            return cls(None, 0)
         bm25 = bm25s.BM25()
         # bm25s needs at least one token per document; an empty chunk gets a placeholder.
         bm25.index([tokens or ["\u2205"] for tokens in token_lists], show_progress=False)
@@ -89,13 +94,15 @@ class SparseIndex:
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk for the query ``tokens`` (zeros when none is in the vocabulary)."""
-        ids = self.bm25.get_tokens_ids(tokens)
-        if not ids or self.size == 0:
+        ids = self.bm25.get_tokens_ids(tokens) if self.bm25 is not None else []
+        if not ids:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
     def document_frequency(self, tokens: list[str]) -> np.ndarray:
         """How many indexed token lists hold each token (0 for unknown tokens)."""
+        if self.bm25 is None:
+            return np.zeros(len(tokens), dtype=np.float64)
         indptr = np.asarray(self.bm25.scores["indptr"])
         return np.array(
             [
@@ -119,12 +126,15 @@ class SparseIndex:
 
     def save(self, directory: Path) -> None:
         """Write bm25s's JSON vocabulary and .npy arrays (no pickle)."""
-        self.bm25.save(str(directory), allow_pickle=False)
+        if self.bm25 is not None:
+            self.bm25.save(str(directory), allow_pickle=False)
         (directory / "nekb_sparse.json").write_text(json.dumps({"size": self.size}))
 
     @classmethod
     def load(cls, directory: Path) -> SparseIndex:
         """Read an index written by :meth:`save`."""
-        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False)
         size = json.loads((directory / "nekb_sparse.json").read_text())["size"]
+        if size == 0:
+            return cls(None, 0)
+        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False)
         return cls(bm25, size)

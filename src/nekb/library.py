@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-import shutil
+import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .corpus import content_hash, corpus_files, doc_id_for
+from .fileio import copy_atomic
 from .ingest import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -68,23 +70,30 @@ def copy_into_corpus(paths: Iterable[str | Path], corpus_dir: Path) -> tuple[lis
         if digest in known:
             errors.append(f"{source.name}: duplicate of {known[digest]}, not added")
             continue
-        target = _free_name(corpus_dir, sanitize_name(source.name))
-        tmp = target.with_name(f".{target.name}.part")
-        shutil.copyfile(source, tmp)
-        tmp.replace(target)  # a crash mid-copy leaves only a hidden .part file, which builds ignore
+        target = _copy_under_free_name(source, corpus_dir, sanitize_name(source.name))
         known[digest] = target.name
         added.append(target.name)
     return added, errors
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
-    stem, suffix = target.stem, target.suffix
-    n = 2
-    while target.exists():
-        target = folder / f"{stem}-{n}{suffix}"
+def _copy_under_free_name(source: Path, folder: Path, name: str) -> Path:
+    """Copy ``source`` into ``folder`` as ``name``, or ``stem-2.ext``… if taken, never overwriting.
+
+    The copy goes to a unique hidden temporary file first and is then linked in under a name that
+    must not exist yet, so two processes adding the same name at once get two files, neither a mix
+    (a crash mid-copy leaves only a hidden ``.part`` file, which builds ignore).
+    """
+    stem, suffix = Path(name).stem, Path(name).suffix
+    n = 1
+    while True:
+        target = folder / (name if n == 1 else f"{stem}-{n}{suffix}")
+        if not target.exists():
+            try:
+                copy_atomic(source, target, overwrite=False)
+                return target
+            except FileExistsError:
+                pass  # another writer took the name between the check and the link
         n += 1
-    return target
 
 
 def delete_from_corpus(doc_ids: Iterable[str], corpus_dir: Path) -> tuple[list[str], list[str]]:
@@ -99,3 +108,25 @@ def delete_from_corpus(doc_ids: Iterable[str], corpus_dir: Path) -> tuple[list[s
         path.unlink()
         removed.append(doc_id)
     return removed, errors
+
+
+@contextlib.contextmanager
+def save_uploads(files: Sequence[tuple[str, bytes]]) -> Iterator[list[Path]]:
+    """Write ``(name, content)`` uploads into a temporary folder under their sanitized names.
+
+    Yields the paths; the folder is deleted afterwards. Two uploads with the same name go into
+    separate sub-folders so neither overwrites the other.
+    """
+    with tempfile.TemporaryDirectory(prefix="nekb-upload-") as tmp:
+        folder = Path(tmp)
+        paths: list[Path] = []
+        used: set[str] = set()
+        for n, (name, content) in enumerate(files):
+            base = sanitize_name(name)
+            target_dir = folder if base not in used else folder / f"dup-{n}"
+            target_dir.mkdir(parents=True, exist_ok=True)
+            used.add(base)
+            path = target_dir / base
+            path.write_bytes(content)
+            paths.append(path)
+        yield paths

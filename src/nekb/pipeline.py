@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -18,26 +19,40 @@ CHUNK_CHARS = 250
 CHUNK_OVERLAP = 1
 
 
-@dataclass
-class DocumentData:
-    """Everything the index stores about one document; ``vectors`` holds one row per chunk."""
+@dataclass(frozen=True, eq=False)
+class DocumentRecord:
+    """Everything the index holds about one document; immutable once made.
+
+    ``sentences`` are ``(start, end)`` offsets into ``text``; ``chunk_ranges`` are ``(first, last)``
+    sentence index ranges (last exclusive). The vectors (one row per sentence, one per chunk) are
+    absent until the document is embedded: :meth:`with_vectors` returns the embedded record.
+    """
 
     info: DocumentInfo
     text: str
     page_starts: tuple[int, ...]
-    sentences: list[tuple[int, int]]
-    chunk_ranges: list[tuple[int, int]]  # sentence index ranges, last exclusive
-    chunk_tokens: list[list[str]]
-    sentence_tokens: list[list[str]]
-    facts: list[Fact]
-    vectors: np.ndarray | None = None  # one row per chunk
-    sentence_vectors: np.ndarray | None = None  # one row per sentence
-    warnings: tuple[str, ...] = field(default=())
+    sentences: tuple[tuple[int, int], ...]
+    chunk_ranges: tuple[tuple[int, int], ...]
+    sentence_tokens: tuple[tuple[str, ...], ...]
+    facts: tuple[Fact, ...]
+    warnings: tuple[str, ...] = ()
+    sentence_vectors: np.ndarray | None = None
+    chunk_vectors: np.ndarray | None = None
+
+    @property
+    def doc_id(self) -> str:
+        """The document's id (its path inside the corpus folder)."""
+        return self.info.doc_id
 
     def chunk_span(self, i: int) -> tuple[int, int]:
         """Character offsets of chunk ``i``."""
         first, last = self.chunk_ranges[i]
         return self.sentences[first][0], self.sentences[last - 1][1]
+
+    def chunk_tokens(self, i: int) -> list[str]:
+        """BM25 tokens of chunk ``i``: its sentences' tokens (sentences end where jieba cuts anyway)."""
+        first, last = self.chunk_ranges[i]
+        return [t for s in range(first, last) for t in self.sentence_tokens[s]]
 
     def chunks(self, first_id: int = 0) -> list[Chunk]:
         """The document's chunks, numbered from ``first_id``."""
@@ -45,16 +60,26 @@ class DocumentData:
         for i in range(len(self.chunk_ranges)):
             start, end = self.chunk_span(i)
             page = page_at(self.page_starts, start)
-            out.append(Chunk(first_id + i, self.info.doc_id, start, end, page, self.text[start:end]))
+            out.append(Chunk(first_id + i, self.doc_id, start, end, page, self.text[start:end]))
         return out
 
-    def sentence_texts(self, normalizer: SearchNormalizer) -> list[str]:
+    def sentence_forms(self, normalizer: SearchNormalizer) -> list[str]:
         """The search form of each sentence: what gets embedded and tokenized."""
         return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
 
+    def with_vectors(self, sentence_vectors: np.ndarray, chunk_vectors: np.ndarray) -> DocumentRecord:
+        """This record with its embeddings (one row per sentence, one per chunk)."""
+        return replace(self, sentence_vectors=sentence_vectors, chunk_vectors=chunk_vectors)
+
+    def with_info(self, info: DocumentInfo) -> DocumentRecord:
+        """This record under new metadata (sources.toml changed; the counts stay the document's)."""
+        counts = {k: getattr(self.info, k) for k in ("chars", "pages", "chunks", "facts")}
+        info = replace(info, **counts)
+        return self if info == self.info else replace(self, info=info)
+
 
 @contextmanager
-def timed(timings: dict[str, float] | None, stage: str):
+def timed(timings: dict[str, float] | None, stage: str) -> Iterator[None]:
     """Add the wall time of the block to ``timings[stage]`` (when a dict is given)."""
     start = time.perf_counter()
     try:
@@ -72,7 +97,7 @@ def process_document(
     chunk_chars: int = CHUNK_CHARS,
     overlap: int = CHUNK_OVERLAP,
     timings: dict[str, float] | None = None,
-) -> DocumentData:
+) -> DocumentRecord:
     """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet)."""
     text = document.text
     with timed(timings, "chunk"):
@@ -80,22 +105,17 @@ def process_document(
         chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
     with timed(timings, "facts"):
         facts = extract_facts(info.doc_id, text, sentences, tuple(document.page_starts))
-    data = DocumentData(
-        info=replace(
-            info, chars=len(text), pages=len(document.page_starts), chunks=len(chunk_ranges), facts=len(facts)
-        ),
+    with timed(timings, "segment"):
+        forms = [normalizer.search_form(text[s:e]) for s, e in sentences]
+        tokens = tuple(tuple(segmenter.tokens(form)) for form in forms)
+    counts = {"chars": len(text), "pages": len(document.page_starts), "chunks": len(chunk_ranges)}
+    return DocumentRecord(
+        info=replace(info, **counts, facts=len(facts)),
         text=text,
         page_starts=tuple(document.page_starts),
-        sentences=sentences,
-        chunk_ranges=chunk_ranges,
-        chunk_tokens=[],
-        sentence_tokens=[],
-        facts=facts,
+        sentences=tuple(sentences),
+        chunk_ranges=tuple(chunk_ranges),
+        sentence_tokens=tokens,
+        facts=tuple(facts),
         warnings=tuple(document.warnings),
     )
-    with timed(timings, "segment"):
-        data.sentence_tokens = [segmenter.tokens(t) for t in data.sentence_texts(normalizer)]
-        # Sentences end at punctuation, where jieba cuts anyway: a chunk's tokens are its sentences'.
-        tokens = data.sentence_tokens
-        data.chunk_tokens = [[t for s in range(a, b) for t in tokens[s]] for a, b in chunk_ranges]
-    return data

@@ -31,67 +31,27 @@ def rrf_fuse(
     return sorted(scores.items(), key=lambda pair: -pair[1])
 
 
-def hybrid_search(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
-    """The ``k`` best chunks for an analyzed query and its embedding.
+def rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> list[list[int]]:
+    """The four chunk rankings fused by :func:`hybrid_search`: chunks by embedding and by BM25, then
+    chunks ranked by their best sentence, by embedding and by BM25.
 
-    Four rankings are fused: chunks and sentences, each by embedding and by BM25; a sentence ranks
-    the chunks that hold it, so a passage with one sharply matching sentence rises.
+    A sentence ranks the chunks that hold it, so a passage with one sharply matching sentence rises.
+    A query scoped to documents (a 《title》) is ranked within them exactly.
     """
-    if not parsed.dense_text.strip() or not snap.chunks:
-        return []
-    tokens = list(parsed.tokens)
-    sentence_dense = dense_ranking(snap, parsed, query_vector, sentences=True)
-    _, sentence_sparse = snap.sentence_sparse.search(tokens, SENTENCE_CANDIDATES)
-    rankings = [
-        dense_ranking(snap, parsed, query_vector, sentences=False),
-        snap.sparse.search(tokens, CANDIDATES)[1].tolist(),
-        chunks_of_sentences(snap, sentence_dense),
-        chunks_of_sentences(snap, sentence_sparse.tolist()),
+    scope, tokens = parsed.scope, list(parsed.tokens)
+    by_sentence_dense = snap.dense_search("sentence", query_vector, SENTENCE_CANDIDATES, scope)
+    by_sentence_sparse = snap.sparse_search("sentence", tokens, SENTENCE_CANDIDATES, scope)
+    return [
+        snap.dense_search("chunk", query_vector, CANDIDATES, scope),
+        snap.sparse_search("chunk", tokens, CANDIDATES, scope),
+        snap.chunks_of_sentences(by_sentence_dense)[:CANDIDATES],
+        snap.chunks_of_sentences(by_sentence_sparse)[:CANDIDATES],
     ]
-    if parsed.scope is not None:
-        rankings = [[i for i in r if snap.chunks[i].doc_id in parsed.scope] for r in rankings]
-    return [_hit(snap, chunk_id, score) for chunk_id, score in rrf_fuse(rankings)[:k]]
 
 
-def chunks_of_sentences(snap: Snapshot, sentence_ids: list[int]) -> list[int]:
-    """Chunk ranking implied by a sentence ranking (each chunk at its best sentence's place)."""
-    seen: dict[int, None] = {}
-    for sentence_id in sentence_ids:
-        for chunk_id in snap.sentence_chunks[sentence_id]:
-            seen.setdefault(chunk_id, None)
-    return list(seen)[:CANDIDATES]
-
-
-def dense_ranking(
-    snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, sentences: bool
-) -> list[int]:
-    """Best chunk (or sentence) ids by cosine similarity, limited to the query's scope if any."""
-    index = snap.sentence_dense if sentences else snap.dense
-    limit = SENTENCE_CANDIDATES if sentences else CANDIDATES
-    if parsed.scope is None:
-        return index.search(query_vector, limit)[1].tolist()
-    # Scoped: score the documents' own vectors exactly instead of filtering a global top list.
-    ids, scores = [], []
-    first = 0
-    for doc_id, doc in snap.documents.items():
-        vectors = doc.sentence_vectors if sentences else doc.vectors
-        if doc_id in parsed.scope:
-            ids.extend(range(first, first + len(vectors)))
-            scores.extend((vectors @ query_vector).tolist())
-        first += len(vectors)
-    order = np.argsort(-np.asarray(scores), kind="stable")[:limit]
-    return [ids[i] for i in order]
-
-
-def _hit(snap: Snapshot, chunk_id: int, score: float) -> Hit:
-    chunk = snap.chunks[chunk_id]
-    return Hit(
-        doc_id=chunk.doc_id,
-        title=snap.documents[chunk.doc_id].info.title,
-        text=chunk.text,
-        score=round(float(score), 6),
-        start=chunk.start,
-        end=chunk.end,
-        page=chunk.page,
-        chunk_id=chunk.chunk_id,
-    )
+def hybrid_search(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
+    """The ``k`` best chunks for an analyzed query and its embedding, best first."""
+    if not parsed.dense_text.strip() or not snap.size("chunk"):
+        return []
+    fused = rrf_fuse(rankings(snap, parsed, query_vector))
+    return [snap.hit(chunk_id, score) for chunk_id, score in fused[:k]]

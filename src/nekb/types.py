@@ -73,7 +73,7 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """One ranked passage returned by search."""
+    """One ranked passage returned by search: a chunk of a document's cleaned text."""
 
     doc_id: str
     title: str
@@ -83,6 +83,18 @@ class Hit:
     end: int
     page: int | None = None
     chunk_id: int = -1
+    date: str = ""
+
+    def label(self, number: int) -> str:
+        """How a cited passage is named everywhere: ``[n] title · date · p. 3 · doc_id``."""
+        parts = [f"[{number}] {self.title or self.doc_id}"]
+        if self.date:
+            parts.append(self.date)
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        if self.title and self.title != self.doc_id:
+            parts.append(self.doc_id)
+        return " · ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form for JSON output."""
@@ -113,7 +125,11 @@ class Fact:
 
 @dataclass(frozen=True)
 class Claim:
-    """A sentence quoted verbatim from a retrieved passage."""
+    """A sentence quoted verbatim from a retrieved passage.
+
+    ``citations`` are 1-based passage numbers: claim ``[2]`` quotes ``answer.passages[1]``, and the
+    same numbers appear in ``Answer.text``, in JSON and on the page.
+    """
 
     text: str
     doc_id: str
@@ -125,13 +141,17 @@ class Claim:
     score: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form for JSON output."""
-        return asdict(self)
+        """Plain-dict form for JSON output (lists where the claim holds tuples)."""
+        return {**asdict(self), "citations": list(self.citations), "fact_ids": list(self.fact_ids)}
 
 
 @dataclass(frozen=True)
 class Answer:
-    """Claims (with ``[n]`` citations into ``passages``) answering a question."""
+    """Claims (with ``[n]`` citations into ``passages``) answering a question.
+
+    ``reason`` says why there are no claims (empty when there are). ``related`` maps a linked fact's
+    id to comparable figures from other documents.
+    """
 
     question: str
     claims: tuple[Claim, ...]
@@ -142,23 +162,24 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """Claims in order, each followed by its ``[n]`` markers (n indexes passages from 1)."""
+        """Claims in order, each followed by its ``[n]`` markers; the reason when there is no claim."""
         if not self.claims:
             return self.reason
-        parts = []
-        for claim in self.claims:
-            marks = "".join(f"[{i + 1}]" for i in claim.citations)
-            parts.append(f"{claim.text}{marks}")
-        return "\n".join(parts)
+        return "\n".join(claim.text + "".join(f"[{n}]" for n in claim.citations) for claim in self.claims)
+
+    def passage(self, number: int) -> Hit:
+        """The passage a citation ``[number]`` refers to (1-based)."""
+        return self.passages[number - 1]
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain-dict form for JSON output."""
+        """The one JSON form of an answer (``nekb ask --json``, ``nekb batch``): passages carry their
+        citation number ``n``, claims cite those numbers."""
         return {
             "question": self.question,
-            "text": self.text,
+            "answer": self.text,
             "reason": self.reason,
             "claims": [c.to_dict() for c in self.claims],
-            "passages": [h.to_dict() for h in self.passages],
+            "passages": [{"n": n, **h.to_dict()} for n, h in enumerate(self.passages, start=1)],
             "facts": [f.to_dict() for f in self.facts],
             "related": {k: [r.to_dict() for r in v] for k, v in self.related.items()},
         }
