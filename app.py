@@ -41,19 +41,26 @@ def answer_for(_kb: KnowledgeBase, index_dir: str, version: str, question: str) 
 
 def open_kb(index_dir: str, corpus_dir: str) -> KnowledgeBase:
     """The shared KnowledgeBase, refreshed to the newest index version; stops the page if there is none."""
+    build = docview.build_command(corpus_dir, index_dir)
     try:
         kb = load_kb(index_dir, corpus_dir)
         if kb.refresh():
             st.toast(f"已载入新的索引版本 {kb.version}")
-        return kb
     except IndexMissingError:
         st.error(f"还没有索引：`{index_dir}` 中找不到已建好的索引。请先构建索引（`make run` 会自动构建）：")
-        st.code(docview.build_command(corpus_dir, index_dir), language="bash")
+        st.code(build, language="bash")
         st.stop()
     except ModelMismatchError as err:
         st.error(f"索引与模型不匹配：{err}")
-        st.code(docview.build_command(corpus_dir, index_dir) + " --full", language="bash")
+        st.code(build + " --full", language="bash")
         st.stop()
+    except NekbError as err:  # a damaged index with no intact version left, and the like
+        st.error(f"索引无法读取：{err}")
+        st.code(build, language="bash")
+        st.stop()
+    for warning in kb.index_warnings:
+        st.warning(f"索引的最新版本已损坏，正在使用上一个完好的版本。重新构建即可修复：{warning}")
+    return kb
 
 
 def choose_example(question: str) -> None:
@@ -84,7 +91,11 @@ def ask_tab(kb: KnowledgeBase, index_dir: str) -> None:
         st.info("输入一个关于东北人口、经济或振兴政策的问题。回答中的每句话都摘自文档原文，并标注来源。")
         return
     with st.spinner("正在检索…"):
-        answer = answer_for(kb, index_dir, kb.version, question.strip())
+        try:
+            answer = answer_for(kb, index_dir, kb.version, question.strip())
+        except NekbError as err:  # e.g. a question too long to be one
+            st.error(str(err))
+            return
     show_answer(kb, answer)
 
 

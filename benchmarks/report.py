@@ -409,6 +409,29 @@ def threshold_note(scale: dict, points: dict[int, float], slope: float, intercep
     return note + f"so the measurements suggest a lower threshold, about {suggested:,} (now {threshold:,})."
 
 
+def _soak_section(results: dict) -> str:
+    soak = results["soak"]
+    rows = [
+        ["asks (two threads)", soak["asks"]],
+        ["refreshes (one thread)", soak["refreshes"]],
+        ["index versions the readers saw", soak["versions_seen"]],
+        ["add + remove rounds by the other process", soak["writer_rounds"]],
+        ["errors in the readers (any exception, or a citation into another document)", soak["reader_errors"]],
+        ["errors in the writer process", soak["writer_errors"]],
+        ["`kb.ask` p50 / p95 during the churn", f"{soak['ask_ms']['p50']} / {soak['ask_ms']['p95']} ms"],
+    ]
+    text = (
+        f"One `KnowledgeBase` over a copy of the shipped corpus, shared by two threads asking the dev "
+        f"questions in turn and one thread calling `refresh()`, while a separate process added and removed "
+        f"a small document in a loop (`kb.add`, `kb.remove`), for {soak['seconds']:.0f} s "
+        "(`benchmarks/bench_soak.py`)."
+    )
+    lines = [text, "", _table(["measure", "count"], rows)]
+    if soak["first_errors"]:
+        lines += ["", "First errors: " + "; ".join(soak["first_errors"])]
+    return "\n".join(lines)
+
+
 def format_results(results: dict) -> str:
     """The whole RESULTS.md."""
     others = results.get("others_cpu", {})
@@ -453,6 +476,10 @@ def format_results(results: dict) -> str:
             "## Scale",
             "",
             _scale_section(results),
+            "",
+            "## Soak: shared knowledge base under concurrent changes",
+            "",
+            _soak_section(results),
             "",
         ]
     )

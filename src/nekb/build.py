@@ -8,16 +8,16 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
+from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources, outside_link
 from .embed import Embedder, pool_chunk_vectors
-from .errors import NekbError
-from .ingest import IngestError, NoTextError, read_document
+from .errors import IndexDamagedError, InputError
+from .ingest import IngestError, NoTextError, printable, read_document
 from .normalize import SearchNormalizer
-from .persist import load_snapshot, save_snapshot
+from .persist import load_latest, save_snapshot
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed
 from .segment import Segmenter
 from .snapshot import Snapshot
-from .store import collect_garbage, current_version, new_version_dir, publish, write_lock
+from .store import collect_garbage, current_version, new_version_dir, publish
 
 # progress(stage, done, total): how every long call of nekb reports progress (build, add, ask_many).
 Progress = Callable[[str, int, int], None]
@@ -85,14 +85,17 @@ def settings() -> dict:
 
 
 def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
-    """The live version to carry unchanged documents over from, if it can serve (else rebuild all)."""
-    version = current_version(index_dir)
-    if version is None or full:
+    """The newest intact version to carry unchanged documents over from (None: embed everything).
+
+    A damaged live version is passed over for the newest older one that loads, so a plain build
+    repairs the index; with none intact, or another model or pipeline, everything is rebuilt.
+    """
+    if full or current_version(index_dir) is None:
         return None
     try:
-        snapshot = load_snapshot(version)
-    except (NekbError, OSError, ValueError, KeyError):
-        return None  # an unreadable version cannot be carried over; the build replaces it
+        snapshot, _ = load_latest(index_dir)
+    except IndexDamagedError:
+        return None
     if snapshot.model != model or snapshot.manifest.get("settings") != settings():
         return None  # another model or chunking: nothing can be carried over
     return snapshot
@@ -111,75 +114,87 @@ def build_index(
     """Bring the index in line with ``corpus_dir``, embedding only new or changed documents.
 
     Files that cannot be read are reported in ``errors`` (one line each) and skipped; a document the
-    index already had is kept as it was. The new version is published atomically.
+    index already had is kept as it was. The new version is published atomically. The caller holds
+    the index's write lock (:func:`nekb.store.write_lock`).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     timings: dict[str, float] = {}
-    with write_lock(index_dir):
-        collect_garbage(index_dir)  # leftovers of a crashed build
-        previous = _previous(index_dir, embedder.name, full)
-        old = previous.records if previous else {}
-        sources = load_sources(corpus_dir)
-        files = corpus_files(corpus_dir)
-        docs: list[DocumentRecord] = []
-        pending: list[DocumentRecord] = []
-        outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
-        errors: list[str] = []
-        warnings: list[str] = []
-        for n, path in enumerate(files, start=1):
-            doc_id = doc_id_for(path, corpus_dir)
-            if progress:
-                progress("read", n, len(files))
+    collect_garbage(index_dir)  # leftovers of a crashed build
+    previous = _previous(index_dir, embedder.name, full)
+    old = previous.records if previous else {}
+    errors: list[str] = []
+    try:
+        sources: dict | None = load_sources(corpus_dir)
+    except InputError as err:  # a broken sources.toml must not stop the build or lose metadata
+        errors.append(f"{err}; the metadata the index had is kept")
+        sources = None
+    files = corpus_files(corpus_dir)
+    docs: list[DocumentRecord] = []
+    pending: list[DocumentRecord] = []
+    outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+    warnings: list[str] = []
+    for n, path in enumerate(files, start=1):
+        doc_id = doc_id_for(path, corpus_dir)
+        if progress:
+            progress("read", n, len(files))
+        if refused := outside_link(path, corpus_dir):
+            errors.append(f"{printable(doc_id)}: {refused}")
+            continue
+        with timed(timings, "read"):
+            digest = content_hash(path)
+        prior = old.get(doc_id)
+        if sources is None and prior is not None:
+            info = replace(prior.info, content_hash=digest)
+        else:
+            info = document_info(doc_id, sources or {}, content_hash=digest)
+        if prior is not None and prior.info.content_hash == digest:
+            docs.append(prior.with_info(info))
+            outcome["unchanged"].append(doc_id)
+            continue
+        try:
             with timed(timings, "read"):
-                digest = content_hash(path)
-            info = document_info(doc_id, sources, content_hash=digest)
-            prior = old.get(doc_id)
-            if prior is not None and prior.info.content_hash == digest:
-                docs.append(prior.with_info(info))
-                outcome["unchanged"].append(doc_id)
-                continue
-            try:
-                with timed(timings, "read"):
-                    cleaned = read_document(path)
-            except IngestError as err:
-                (warnings if isinstance(err, NoTextError) else errors).append(str(err))
-                if prior is not None:
-                    docs.append(prior)  # keep what the index had rather than lose the document
-                continue
-            data = process_document(info, cleaned, segmenter, normalizer, timings=timings)
-            warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
-            docs.append(data)
-            pending.append(data)
-            outcome["updated" if prior is not None else "added"].append(doc_id)
-        present = {d.info.doc_id for d in docs}
-        removed = tuple(sorted(set(old) - present))
-        with timed(timings, "embed"):
-            embedded = _embed(pending, embedder, normalizer, progress)
-            docs = [embedded.get(d.doc_id, d) for d in docs]
-        report = BuildReport(
-            version=previous.version if previous else "",
-            added=tuple(outcome["added"]),
-            updated=tuple(outcome["updated"]),
-            removed=removed,
-            unchanged=tuple(outcome["unchanged"]),
-            errors=tuple(errors),
-            warnings=tuple(warnings),
-            documents=len(docs),
-            chunks=sum(len(d.chunk_ranges) for d in docs),
-            timings=timings,
-        )
-        metadata_changed = previous is not None and any(
-            d.info != old[d.doc_id].info for d in docs if d.doc_id in old
-        )
-        if previous is not None and not report.changed and not metadata_changed:
-            return report
-        if not docs and previous is None:
-            return report  # nothing readable: leave the index directory as it was
-        with timed(timings, "index"):
-            version = new_version_dir(index_dir)
-            save_snapshot(version, docs, embedder.name, embedder.dim, settings())
-            publish(version)
-        return replace(report, version=version.name)
+                cleaned = read_document(path)
+        except IngestError as err:
+            (warnings if isinstance(err, NoTextError) else errors).append(str(err))
+            if prior is not None:
+                docs.append(prior)  # keep what the index had rather than lose the document
+            continue
+        data = process_document(info, cleaned, segmenter, normalizer, timings=timings)
+        warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
+        docs.append(data)
+        pending.append(data)
+        outcome["updated" if prior is not None else "added"].append(doc_id)
+    present = {d.info.doc_id for d in docs}
+    removed = tuple(sorted(set(old) - present))
+    with timed(timings, "embed"):
+        embedded = _embed(pending, embedder, normalizer, progress)
+        docs = [embedded.get(d.doc_id, d) for d in docs]
+    report = BuildReport(
+        version=previous.version if previous else "",
+        added=tuple(outcome["added"]),
+        updated=tuple(outcome["updated"]),
+        removed=removed,
+        unchanged=tuple(outcome["unchanged"]),
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        documents=len(docs),
+        chunks=sum(len(d.chunk_ranges) for d in docs),
+        timings=timings,
+    )
+    metadata_changed = previous is not None and any(
+        d.info != old[d.doc_id].info for d in docs if d.doc_id in old
+    )
+    live = current_version(index_dir)
+    repairs = previous is not None and (live is None or live.name != previous.version)
+    if previous is not None and not (report.changed or metadata_changed or repairs):
+        return report
+    if not docs and previous is None:
+        return report  # nothing readable: leave the index directory as it was
+    with timed(timings, "index"):
+        version = new_version_dir(index_dir)
+        save_snapshot(version, docs, embedder.name, embedder.dim, settings())
+        publish(version)
+    return replace(report, version=version.name)
 
 
 def _embed(

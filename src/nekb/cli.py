@@ -86,8 +86,12 @@ class ProgressBars:
 
 
 def open_kb(resources: Resources, index_dir: Path, corpus_dir: Path = Path("corpus")) -> KnowledgeBase:
-    """Open the index with the command's shared resources (a missing index says what to run)."""
-    return KnowledgeBase.open(corpus_dir, index_dir, resources=resources)
+    """Open the index with the command's shared resources (a missing index says what to run); a
+    damaged newest version passed over is a warning on stderr."""
+    kb = KnowledgeBase.open(corpus_dir, index_dir, resources=resources)
+    for line in kb.index_warnings:
+        click.echo(f"warning: {_one_line(line)} (using the newest intact version)", err=True)
+    return kb
 
 
 def print_report(report: BuildReport) -> None:

@@ -14,14 +14,32 @@ METADATA_FIELDS = ("title", "author", "publisher", "date", "url", "language", "k
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every regular file under ``corpus_dir`` except hidden files and ``sources.toml``, sorted."""
+    """Every regular file under ``corpus_dir`` except hidden files and ``sources.toml``, sorted.
+
+    Symbolic links are listed too; :func:`outside_link` tells which of them leave the corpus.
+    """
     corpus_dir = Path(corpus_dir)
     files = []
     for path in sorted(corpus_dir.rglob("*")):
         rel = path.relative_to(corpus_dir)
-        if path.is_file() and path.name != SOURCES_FILE and not any(p.startswith(".") for p in rel.parts):
+        if path.name == SOURCES_FILE or any(p.startswith(".") for p in rel.parts):
+            continue
+        if path.is_file() or path.is_symlink():
             files.append(path)
     return files
+
+
+def outside_link(path: Path, corpus_dir: Path) -> str | None:
+    """Why ``path`` must not be read (a link leaving the corpus, or a broken one), else None."""
+    if not path.is_symlink():
+        return None
+    target = path.resolve()
+    root = Path(corpus_dir).resolve()
+    if root != target and root not in target.parents:
+        return "a symbolic link to a file outside the corpus folder; not indexed"
+    if not target.is_file():
+        return "a broken symbolic link; not indexed"
+    return None
 
 
 def doc_id_for(path: Path, corpus_dir: Path) -> str:

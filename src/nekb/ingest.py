@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,13 +28,20 @@ _MAX_CONTROL_SHARE = 0.05  # real text has almost no control characters; binary 
 _MAX_REASON_CHARS = 80
 
 
+def printable(name: str) -> str:
+    """A file name fit for a one-line message: control characters (a newline) shown escaped."""
+    return "".join(
+        ch.encode("unicode_escape").decode() if unicodedata.category(ch)[0] == "C" else ch for ch in name
+    )
+
+
 class IngestError(NekbError):
-    """A document could not be read; ``str()`` is ``"<file name>: <reason>"``."""
+    """A document could not be read; ``str()`` is ``"<file name>: <reason>"`` on one line."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"{self.path.name}: {reason}")
+        super().__init__(f"{printable(self.path.name)}: {reason}")
 
 
 class NoTextError(IngestError):

@@ -17,17 +17,22 @@ from .answer import EMPTY_INDEX, compose_answer
 from .build import BuildReport, Progress, build_index
 from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder
-from .errors import ModelMismatchError
+from .errors import InputError, ModelMismatchError
 from .library import copy_into_corpus, delete_from_corpus, save_uploads
-from .persist import load_snapshot
+from .persist import load_latest
 from .query import ParsedQuery
 from .resources import Resources
 from .search import hybrid_search
 from .snapshot import Snapshot
-from .store import current_version, require_version
+from .store import current_version, require_version, write_lock
 from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
 
 FACT_COLUMNS = [f.name for f in fields(Fact)]
+# How long an add, remove or build waits for another writer of the same index before giving up.
+LOCK_WAIT_SECONDS = 60.0
+# Questions longer than this are refused: real questions are short, and a pasted document would
+# take a minute to segment and embed.
+MAX_QUESTION_CHARS = 2000
 
 
 class KnowledgeBase:
@@ -50,6 +55,8 @@ class KnowledgeBase:
         self._embedder = embedder
         self._resources = resources or Resources()
         self._snapshot = snapshot
+        self._damaged: frozenset[str] = frozenset()  # versions found damaged, not tried again
+        self.index_warnings: tuple[str, ...] = ()  # damaged versions passed over at the last load
 
     # -- construction and lifecycle --------------------------------------------------------------
     @classmethod
@@ -92,17 +99,26 @@ class KnowledgeBase:
             embedder = resources.embedder(model or DEFAULT_MODEL)
             return cls(corpus_dir, index_dir, embedder=embedder, resources=resources)
         expected = model if isinstance(model, str) or model is None else model.name
-        snapshot = load_snapshot(version, expected_model=expected)
+        snapshot, damaged = load_latest(Path(index_dir), expected_model=expected)
         embedder = resources.embedder(model if model is not None else snapshot.model)
         if embedder.dim != snapshot.dim:
             raise ModelMismatchError(
                 f"model {embedder.name!r} has dim {embedder.dim}, index has {snapshot.dim}: "
                 "rebuild with `nekb build --full`"
             )
-        return cls(corpus_dir, index_dir, embedder=embedder, resources=resources, snapshot=snapshot)
+        kb = cls(corpus_dir, index_dir, embedder=embedder, resources=resources, snapshot=snapshot)
+        kb._note_damage(damaged)
+        return kb
 
     def update(self, *, full: bool = False, progress: Progress | None = None) -> BuildReport:
-        """Re-index the corpus folder (only what changed unless ``full``) and load the new version."""
+        """Re-index the corpus folder (only what changed unless ``full``) and load the new version.
+
+        A damaged index is repaired: documents are carried over from the newest intact version.
+        """
+        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+            return self._update_locked(full, progress)
+
+    def _update_locked(self, full: bool, progress: Progress | None) -> BuildReport:
         report = build_index(
             self.corpus_dir,
             self.index_dir,
@@ -112,6 +128,7 @@ class KnowledgeBase:
             full=full,
             progress=progress,
         )
+        self._damaged = frozenset()  # a new version was written, or the live one loads
         self.refresh()
         return report
 
@@ -119,14 +136,22 @@ class KnowledgeBase:
         """Copy files (or folders' files) into the corpus under safe names and index them.
 
         Exact duplicates (by content), unsupported and unreadable files are refused with a one-line
-        error each; the others are indexed. The originals are never touched.
+        error each; the others are indexed. The originals are never touched. Names are chosen and
+        files copied under the index's write lock, so concurrent adds never collide; if indexing
+        fails, the copies are taken back out.
         """
-        copied, errors = copy_into_corpus(paths, self.corpus_dir)
-        report = self.update(progress=progress)
-        indexed = {d.doc_id for d in self.documents()}
-        # A copy that could not be indexed would fail every later build: take it back out (the
-        # original stays where it was, so nothing is lost).
-        _, cleanup_errors = delete_from_corpus([c for c in copied if c not in indexed], self.corpus_dir)
+        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+            copied, errors = copy_into_corpus(paths, self.corpus_dir)
+            try:
+                report = self._update_locked(False, progress)
+            except BaseException:
+                delete_from_corpus(copied, self.corpus_dir)
+                raise
+            indexed = {d.doc_id for d in self.documents()}
+            # A copy that could not be indexed would fail every later build: take it back out (the
+            # original stays where it was, so nothing is lost).
+            unindexed = [c for c in copied if c not in indexed]
+            _, cleanup_errors = delete_from_corpus(unindexed, self.corpus_dir)
         return replace(report, errors=tuple(errors) + report.errors + tuple(cleanup_errors))
 
     def add_files(
@@ -138,17 +163,31 @@ class KnowledgeBase:
 
     def remove(self, doc_ids: Sequence[str], *, progress: Progress | None = None) -> BuildReport:
         """Delete documents (by id) from the corpus folder and the index."""
-        _, errors = delete_from_corpus(doc_ids, self.corpus_dir)
-        report = self.update(progress=progress)
+        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+            _, errors = delete_from_corpus(doc_ids, self.corpus_dir)
+            report = self._update_locked(False, progress)
         return replace(report, errors=tuple(errors) + report.errors)
 
     def refresh(self) -> bool:
-        """Load a newer index version if one was published; return True when it did."""
+        """Load a newer index version if one was published; return True when it did.
+
+        A damaged version is passed over for the newest intact one (named in ``index_warnings``).
+        """
         version = current_version(self.index_dir)
-        if version is None or (self._snapshot is not None and self._snapshot.version == version.name):
+        loaded = self._snapshot.version if self._snapshot is not None else None
+        if version is None or version.name in (loaded, *self._damaged):
             return False
-        self._snapshot = load_snapshot(version, expected_model=self._embedder.name)
+        snapshot, damaged = load_latest(self.index_dir, self._embedder.name, skip=self._damaged)
+        self._note_damage(damaged)
+        if snapshot.version == loaded:
+            return False
+        self._snapshot = snapshot
         return True
+
+    def _note_damage(self, damaged: dict[str, str]) -> None:
+        """Remember versions that failed to load (not retried) and say which, until a build repairs."""
+        self._damaged = self._damaged | damaged.keys()
+        self.index_warnings = tuple(damaged.values())
 
     def _current(self) -> Snapshot | None:
         """The loaded version, read once per call so a concurrent refresh cannot mix two."""
@@ -187,6 +226,11 @@ class KnowledgeBase:
 
     # -- search and answers ------------------------------------------------------------------------
     def _parse(self, snapshot: Snapshot, text: str) -> ParsedQuery:
+        if len(text) > MAX_QUESTION_CHARS:
+            raise InputError(
+                f"question of {len(text):,} characters: the limit is {MAX_QUESTION_CHARS:,}; "
+                "ask about one thing at a time"
+            )
         titles = {d.doc_id: d.title for d in snapshot.documents()}
         return self._resources.analyzer.parse(text, titles)
 

@@ -9,15 +9,20 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .corpus import content_hash, corpus_files, doc_id_for
+from .corpus import content_hash, corpus_files, doc_id_for, outside_link
 from .fileio import copy_atomic
-from .ingest import SUPPORTED_SUFFIXES
+from .ingest import SUPPORTED_SUFFIXES, printable
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 
 
+# File systems allow 255 bytes per name; leave room for "-NN" and the temporary copy's affixes.
+MAX_NAME_BYTES = 180
+
+
 def sanitize_name(name: str) -> str:
-    """A safe file name: no path separators, no ``..``, no control characters, NFC, at most 120 chars.
+    """A safe file name: no path separators, no ``..``, no control characters, NFC, at most
+    MAX_NAME_BYTES bytes of UTF-8 (cut on a character boundary, the suffix kept).
 
     Spaces and Chinese characters are kept; an empty result becomes ``document``.
     """
@@ -27,8 +32,10 @@ def sanitize_name(name: str) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
-    stem = stem[:120] or "document"
-    return f"{stem}.{suffix.lower()}" if suffix else stem
+    suffix = f".{suffix.lower()}" if suffix else ""
+    budget = MAX_NAME_BYTES - len(suffix.encode())
+    stem = stem.encode()[:budget].decode(errors="ignore").rstrip(" .") or "document"
+    return stem + suffix
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -53,24 +60,29 @@ def copy_into_corpus(paths: Iterable[str | Path], corpus_dir: Path) -> tuple[lis
     """
     corpus_dir = Path(corpus_dir)
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    known = {content_hash(p): doc_id_for(p, corpus_dir) for p in corpus_files(corpus_dir)}
+    files = [p for p in corpus_files(corpus_dir) if outside_link(p, corpus_dir) is None]
+    known = {content_hash(p): doc_id_for(p, corpus_dir) for p in files}
     added: list[str] = []
     errors: list[str] = []
     for source in expand_paths(paths):
         if not source.is_file():
-            errors.append(f"{source}: no such file")
+            errors.append(f"{printable(str(source))}: no such file")
             continue
         if source.suffix.lower() not in SUPPORTED_SUFFIXES:
             errors.append(
-                f"{source.name}: unsupported format {source.suffix or '(none)'} "
+                f"{printable(source.name)}: unsupported format {source.suffix or '(none)'} "
                 f"(supported: {', '.join(SUPPORTED_SUFFIXES)})"
             )
             continue
         digest = content_hash(source)
         if digest in known:
-            errors.append(f"{source.name}: duplicate of {known[digest]}, not added")
+            errors.append(f"{printable(source.name)}: duplicate of {known[digest]}, not added")
             continue
-        target = _copy_under_free_name(source, corpus_dir, sanitize_name(source.name))
+        try:
+            target = _copy_under_free_name(source, corpus_dir, sanitize_name(source.name))
+        except OSError as err:
+            errors.append(f"{printable(source.name)}: cannot copy ({err.strerror or type(err).__name__})")
+            continue
         known[digest] = target.name
         added.append(target.name)
     return added, errors
@@ -97,13 +109,18 @@ def _copy_under_free_name(source: Path, folder: Path, name: str) -> Path:
 
 
 def delete_from_corpus(doc_ids: Iterable[str], corpus_dir: Path) -> tuple[list[str], list[str]]:
-    """Delete documents' files from the corpus folder; returns ``(removed ids, one-line errors)``."""
+    """Delete documents' files from the corpus folder; returns ``(removed ids, one-line errors)``.
+
+    A document that is a symbolic link loses the link only, never the file it points to.
+    """
     corpus_dir = Path(corpus_dir).resolve()
     removed, errors = [], []
     for doc_id in doc_ids:
-        path = (corpus_dir / doc_id).resolve()
-        if corpus_dir not in path.parents or not path.is_file():
-            errors.append(f"{doc_id}: no such document in {corpus_dir}")
+        path = corpus_dir / doc_id
+        # Resolve the folders, not the file itself: a link named in the corpus is what goes.
+        inside = corpus_dir == path.parent.resolve() or corpus_dir in path.parent.resolve().parents
+        if not inside or not (path.is_symlink() or path.is_file()):
+            errors.append(f"{printable(doc_id)}: no such document in {corpus_dir}")
             continue
         path.unlink()
         removed.append(doc_id)

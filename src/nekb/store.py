@@ -25,15 +25,31 @@ LOCK = ".lock"
 VERSION_PREFIX = "v-"
 
 
+def complete_versions(index_dir: Path) -> list[Path]:
+    """Every complete version directory (its manifest written), newest first."""
+    versions = [p for p in Path(index_dir).glob(f"{VERSION_PREFIX}*") if (p / "manifest.json").is_file()]
+    return sorted(versions, key=lambda p: p.name, reverse=True)
+
+
 def current_version(index_dir: Path) -> Path | None:
-    """Return the live version directory, or None when the index has never been built."""
+    """The live version directory: the one CURRENT names, or, when CURRENT is lost or names no
+    complete version, the newest complete one; None when the index has never been built."""
     pointer = Path(index_dir) / POINTER
     try:
         name = pointer.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    version = Path(index_dir) / name
-    return version if (version / "manifest.json").exists() else None
+    except (FileNotFoundError, UnicodeDecodeError):
+        name = ""
+    version = Path(index_dir) / name if name and "/" not in name and name != ".." else None
+    if version is not None and (version / "manifest.json").is_file():
+        return version
+    versions = complete_versions(index_dir)
+    return versions[0] if versions else None
+
+
+def candidate_versions(index_dir: Path) -> list[Path]:
+    """The versions to try loading, in order: the live one, then the older complete ones, newest first."""
+    live = current_version(index_dir)
+    return ([live] if live else []) + [v for v in complete_versions(index_dir) if v != live]
 
 
 def require_version(index_dir: Path) -> Path:
