@@ -7,9 +7,30 @@ show its traceback, which is why the CLI and the page catch ``NekbError`` only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class NekbError(Exception):
     """Base class of every error nekb raises for bad input or a bad state of the index."""
+
+
+class IngestError(NekbError):
+    """A document could not be read; ``str()`` is ``"<file name>: <reason>"``."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+def short_reason(message: str, limit: int = 80) -> str:
+    """The first line of a library's error message, cut to a readable length for a one-line reason."""
+    line = (message.strip().splitlines() or [""])[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class NoTextError(IngestError):
+    """A readable file with nothing to index (a blank scan): a warning, not a failure."""
 
 
 class InputError(NekbError, ValueError):

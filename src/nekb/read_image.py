@@ -1,0 +1,74 @@
+"""Images (.png, .jpg, .jpeg, .tif, .tiff): OCR'd page by page (each frame of a TIFF is a page)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from pathlib import Path
+
+from .errors import IngestError, NoTextError, short_reason
+from .ocr import CachedOcr, confidence
+from .ocr_layout import page_lines
+from .pdf_layout import clean_pdf_pages
+from .read_text import read_bytes
+from .types import CleanDocument
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+_MAX_PIXELS = 100_000_000  # larger images are refused rather than risk running out of memory
+_MAX_SIDE = 4000  # pixels; larger images are shrunk first (OCR works at about 2000 anyway)
+
+
+def _frames(path: Path, data: bytes) -> list:
+    """The image's frames as upright RGB-convertible PIL images; IngestError if it is not an image."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.width * image.height > _MAX_PIXELS:
+                raise IngestError(path, f"image too large ({image.width}×{image.height} pixels)")
+            frames = []
+            for index in range(getattr(image, "n_frames", 1)):
+                image.seek(index)
+                frame = ImageOps.exif_transpose(image.copy())  # phone photos are stored sideways
+                frame.thumbnail((_MAX_SIDE, _MAX_SIDE))
+                frames.append(frame)
+            return frames
+    except IngestError:
+        raise
+    except UnidentifiedImageError as err:
+        raise IngestError(path, "not a readable image (unknown or corrupt format)") from err
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as err:
+        raise IngestError(path, f"not a readable image ({short_reason(str(err))})") from err
+
+
+def read_image(path: Path, ocr: CachedOcr) -> CleanDocument:
+    """OCR an image file into a cleaned document, one page per frame.
+
+    Raises IngestError for empty or unreadable images and NoTextError when OCR finds no text.
+    """
+    data = read_bytes(path)
+    if not data:
+        raise IngestError(path, "empty file")
+    frames = _frames(path, data)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        found = ocr.pages(digest, {str(n): (lambda f=frame: f) for n, frame in enumerate(frames, start=1)})
+    except Exception as err:  # the OCR runtime failing on this image
+        raise IngestError(path, f"OCR failed ({short_reason(str(err) or type(err).__name__)})") from err
+    pages = [found[str(n)] for n in range(1, len(frames) + 1)]
+    texts = ["\n".join(page_lines(page)) for page in pages]
+    blank = [n for n, text in enumerate(texts, start=1) if not text.strip()]
+    if len(blank) == len(texts):
+        where = "in the image" if len(texts) == 1 else f"on {len(texts)} pages"
+        raise NoTextError(path, f"OCR found no text {where}")
+    text, page_starts = clean_pdf_pages(texts)
+    notes = (f"OCR found no text on page{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank))}",)
+    return CleanDocument(
+        text=text,
+        page_starts=page_starts,
+        warnings=notes if blank else (),
+        ocr_confidence=confidence(pages),
+    )
