@@ -20,6 +20,7 @@ from nekb import (
     RelatedFact,
     ui,
 )
+from nekb.ingest import SUPPORTED_SUFFIXES
 
 ACTION_ERRORS = (NekbError, OSError)
 
@@ -191,8 +192,8 @@ def documents_tab(kb: KnowledgeBase) -> None:
     st.subheader("添加文档")
     round_ = st.session_state.setdefault("upload-round", 0)
     uploads = st.file_uploader(
-        "上传 txt / md / pdf 文件（可多选）",
-        type=["txt", "md", "pdf"],
+        "上传 txt / md / pdf / docx / html / csv / xlsx / 图片文件（可多选）",
+        type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
         accept_multiple_files=True,
         key=f"upload-{round_}",
     )

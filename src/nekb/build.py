@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
+from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources, with_own_metadata
 from .embed import Embedder, pool_chunk_vectors
-from .ingest import IngestError, NoTextError, read_document
+from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
 from .segment import Segmenter
@@ -54,6 +54,16 @@ CHUNK_VECTORS = "length-weighted mean of sentence vectors"
 # Modules and data whose change alters what a document turns into; their hash is part of the settings.
 PIPELINE_FILES = (
     "ingest.py",
+    "read_text.py",
+    "read_pdf.py",
+    "read_docx.py",
+    "read_html.py",
+    "read_tables.py",
+    "read_image.py",
+    "ocr.py",
+    "ocr_layout.py",
+    "tables.py",
+    "pdf_layout.py",
     "clean.py",
     "chunk.py",
     "segment.py",
@@ -118,12 +128,14 @@ def build_index(
         outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
         errors: list[str] = []
         warnings: list[str] = []
+        reader = DocumentReader(ocr_cache=index_dir / OCR_CACHE_DIR)  # OCR runs once per file content
         for n, path in enumerate(files, start=1):
             doc_id = doc_id_for(path, corpus_dir)
             if progress:
                 progress("read", n, len(files))
             with timed(timings, "read"):
                 digest = content_hash(path)
+                reader.ocr.cache.keep(digest)
             info = document_info(doc_id, sources, content_hash=digest)
             prior = old.get(doc_id)
             if prior is not None and prior.info.content_hash == digest:
@@ -132,7 +144,7 @@ def build_index(
                 continue
             try:
                 with timed(timings, "read"):
-                    cleaned = read_document(path)
+                    cleaned = reader.read(path)
             except IngestError as err:
                 (warnings if isinstance(err, NoTextError) else errors).append(str(err))
                 if prior is not None:
@@ -143,6 +155,7 @@ def build_index(
             docs.append(data)
             pending.append(data)
             outcome["updated" if prior is not None else "added"].append(doc_id)
+        reader.ocr.cache.prune()  # forget the OCR of files no longer in the corpus
         present = {d.info.doc_id for d in docs}
         removed = tuple(sorted(set(old) - present))
         with timed(timings, "embed"):
@@ -175,13 +188,14 @@ def build_index(
 
 def _with_metadata(prior: DocumentData, info: DocumentInfo) -> DocumentData:
     """An unchanged document keeps its data but takes the current sources.toml metadata."""
-    info = replace(info, **_counts(prior))
+    info = with_own_metadata(replace(info, **_counts(prior)))
     return prior if prior.info == info else replace(prior, info=info)
 
 
 def _counts(doc: DocumentData) -> dict:
     info = doc.info
-    return {"chars": info.chars, "pages": info.pages, "chunks": info.chunks, "facts": info.facts}
+    derived = ("chars", "pages", "chunks", "facts", "ocr_confidence", "document_title", "document_date")
+    return {name: getattr(info, name) for name in derived}  # what the file itself gave, not sources.toml
 
 
 def _embed(

@@ -152,6 +152,7 @@ class OcrCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = Path(folder) if folder is not None else None
+        self.kept: set[str] = set()  # contents still in use (see keep / prune)
 
     def _path(self, digest: str) -> Path | None:
         return self.folder / f"{digest}.json" if self.folder is not None else None
@@ -182,6 +183,19 @@ class OcrCache:
         with contextlib.suppress(OSError):  # a read-only index folder costs speed, not correctness
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, json.dumps(data, ensure_ascii=False))
+
+    def keep(self, digest: str) -> None:
+        """Mark a file content as still in use, so :meth:`prune` leaves its entry."""
+        self.kept.add(digest)
+
+    def prune(self) -> None:
+        """Delete entries of contents not marked with :meth:`keep` (files gone from the corpus)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.json"):
+            if path.stem not in self.kept:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 class CachedOcr:

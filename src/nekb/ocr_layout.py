@@ -23,6 +23,9 @@ _SHORT_LINE_CHARS = 2.5  # a line ending this many character heights before the 
 _GAP_FACTOR = 1.6  # a gap this many times the usual line pitch separates paragraphs
 # A lone number (perhaps in dashes) as the first or last line of a scanned page is its page number;
 # OCR often loses the dashes that would let clean_pdf_pages recognise it.
+# The recognizer reads a dash between figures (5－20厘米, 1546年－1618年) as the character 一, which
+# never stands between two numbers in Chinese text.
+_DASH_AS_ONE = re.compile(r"(?<=\d)一(?=\d)|(?<=\d年)一(?=\d{1,4}年)")
 _PAGE_NUMBER = re.compile(r"^[-—–－~\s]*\d{1,4}[-—–－~\s]*$")
 
 
@@ -43,7 +46,7 @@ def _group_lines(boxes: Sequence[OcrBox]) -> list[list[OcrBox]]:
 
 def _line_text(line: list[OcrBox]) -> str:
     # A space between boxes; clean_pdf_pages drops it again next to CJK characters.
-    return " ".join(b.text for b in line)
+    return _DASH_AS_ONE.sub("-", " ".join(b.text for b in line))
 
 
 def page_lines(page: OcrPage) -> list[str]:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .chunk import make_chunks, split_sentences
-from .facts import extract_facts
+from .corpus import with_own_metadata
 from .normalize import SearchNormalizer
 from .segment import Segmenter
+from .tables import document_facts
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
 
 CHUNK_CHARS = 250
@@ -79,10 +80,19 @@ def process_document(
         sentences = split_sentences(text)
         chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
     with timed(timings, "facts"):
-        facts = extract_facts(info.doc_id, text, sentences, tuple(document.page_starts))
+        facts = document_facts(info.doc_id, document, sentences)  # prose by regex, tables by cell
     data = DocumentData(
-        info=replace(
-            info, chars=len(text), pages=len(document.page_starts), chunks=len(chunk_ranges), facts=len(facts)
+        info=with_own_metadata(
+            replace(
+                info,
+                chars=len(text),
+                pages=len(document.page_starts),
+                chunks=len(chunk_ranges),
+                facts=len(facts),
+                ocr_confidence=document.ocr_confidence,
+                document_title=document.title,
+                document_date=document.date,
+            )
         ),
         text=text,
         page_starts=tuple(document.page_starts),

@@ -19,6 +19,7 @@ from .types import CleanDocument
 HTML_SUFFIXES = (".html", ".htm")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MIN_ARTICLE_CHARS = 60
 
 
 def decode_html(data: bytes, name: str) -> str:
@@ -31,6 +32,18 @@ def decode_html(data: bytes, name: str) -> str:
         except (LookupError, UnicodeDecodeError):
             pass  # a wrong declaration is common; fall back to detection
     return decode_bytes(data, name)
+
+
+def _config():
+    """trafilatura's settings for Chinese pages: its 250-character minimum article size is meant for
+    English; a short Chinese article falls below it and trafilatura then returns the whole page body
+    joined on one line. No signal-based timeout either (it fails outside the main thread)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(_MIN_ARTICLE_CHARS))
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
 
 
 def _quiet() -> None:
@@ -58,6 +71,7 @@ def read_html(path: Path) -> CleanDocument:
             include_images=False,
             with_metadata=True,
             deduplicate=False,
+            config=_config(),
         )
     except Exception as err:  # lxml failing on badly broken markup
         raise IngestError(path, f"unreadable HTML ({short_reason(str(err) or type(err).__name__)})") from err

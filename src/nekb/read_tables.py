@@ -35,7 +35,8 @@ def column_letter(number: int) -> str:
 
 
 def _filled(row: Sequence[str]) -> list[str]:
-    return [c for c in row if c]
+    """The row's non-empty cells, a merged cell's repeats counted once (a merged title is one cell)."""
+    return list(dict.fromkeys(c for c in row if c))
 
 
 def split_tables(

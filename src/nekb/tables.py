@@ -48,8 +48,9 @@ _SERIAL_HEADER = re.compile(r"^(?:序号|编号|No\.?|#)$", re.IGNORECASE)
 # Characters units are written with: a bracket of only these is a unit (万人, 亿元, 元/人, %), a
 # bracket with other words is a remark (不含港澳台).
 _UNIT_CHARS = re.compile(
-    r"^[%‰℃°/·²³A-Za-z万亿千百十个元角美欧镑币人户岁年月日天时分秒米里克斤吨亩顷升度倍次件台辆套家所座项名位例张本册只头株平方立标准箱瓦焦]{1,7}$"
+    r"^[%‰℃°/·²³A-Za-z万亿千百十个元角美欧镑币人户岁年月日天时分秒公毫厘米里克斤吨亩顷升度倍次件台辆套家所座项名位例张本册只头株平方立标准箱瓦焦]{1,7}$"
 )
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")  # what is left of "人口（2024年）" once the year is out
 _EMPTY_MARKS = {"", "-", "—", "--", "…", "...", "/", "－", "x", "X", "NA", "N/A", "n/a"}
 
 
@@ -99,7 +100,7 @@ def _label(text: str) -> _Label:
         plain = (plain[: m.start()] + plain[m.end() :]).strip()
     if (m := _BRACKET_UNIT.search(plain)) and _UNIT_CHARS.match(m["unit"].strip()):
         unit, plain = unit or m["unit"].strip(), plain[: m.start()]
-    words = _TABLE_LABEL.sub("", plain).strip(" \t:：,，()（）[]")
+    words = _EMPTY_BRACKETS.sub("", _TABLE_LABEL.sub("", plain)).strip(" \t:：,，、([")
     return _Label(re.sub(r"\s+", " ", words), period, unit)
 
 

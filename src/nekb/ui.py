@@ -220,6 +220,7 @@ def _fact_row(fact: Fact, titles: Mapping[str, str], verdict: str) -> dict[str, 
     source = f"《{titles.get(fact.doc_id, fact.doc_id)}》"
     if fact.page is not None:
         source += f" 第 {fact.page} 页"
+    source += f" {fact.location}" if fact.location else ""  # a table cell: Sheet1!C4
     return {
         "主体": fact.entity,
         "指标": fact.indicator,
@@ -240,6 +241,7 @@ FACT_TABLE_ORDER = (
     "qualifier",
     "title",
     "page",
+    "location",
     "sentence",
 )
 DOCUMENT_COLUMNS = (
@@ -251,6 +253,7 @@ DOCUMENT_COLUMNS = (
     "语言",
     "字数",
     "页数",
+    "OCR 置信度",
     "段落数",
     "事实数",
     "文件",
@@ -267,6 +270,7 @@ FACT_COLUMNS = {
     "title": "文档",
     "sentence": "原句",
     "page": "页",
+    "location": "位置",
     "doc_id": "文件",
     "fact_id": "编号",
     "start": "起",
@@ -375,6 +379,7 @@ def documents_frame(docs: Sequence[DocumentInfo]) -> pd.DataFrame:
             "语言": d.language,
             "字数": d.chars,
             "页数": d.pages or None,
+            "OCR 置信度": None if d.ocr_confidence is None else f"{d.ocr_confidence:.0%}",
             "段落数": d.chunks,
             "事实数": d.facts,
             "文件": d.doc_id,
