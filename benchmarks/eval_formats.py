@@ -166,14 +166,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             result = evaluate(plan, Path(tmp))
     for row in result["files"]:
+        n = row["questions"]
         print(
             f"{row['file']:<22} indexed={row['indexed']!s:<5} coverage={row['coverage']:.4f} "
-            f"answers any {row['answer_any']}/{row['questions']} first {row['answer_first']}/{row['questions']} "
-            f"ocr={row['ocr_confidence']} leftovers={row['leftovers']} title={row['title']!r} date={row['date']!r}"
+            f"answers any {row['answer_any']}/{n} first {row['answer_first']}/{n} "
+            f"ocr={row['ocr_confidence']} leftovers={row['leftovers']} "
+            f"title={row['title']!r} date={row['date']!r}"
         )
     print(
-        f"answer@any {result['answer_any']}  answer@1 {result['answer_first']}  over {result['questions']} questions;"
-        f" build {result['build_seconds']} s; errors {result['errors']}; warnings {result['warnings']}"
+        f"answer@any {result['answer_any']}  answer@1 {result['answer_first']}  "
+        f"over {result['questions']} questions; build {result['build_seconds']} s; "
+        f"errors {result['errors']}; warnings {result['warnings']}"
     )
     if args.out:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
