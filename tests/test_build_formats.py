@@ -75,7 +75,7 @@ def test_table_cells_are_facts_with_their_location(built) -> None:
 
 
 def test_rebuilds_read_ocr_from_the_cache(built, monkeypatch) -> None:
-    kb, corpus, index = built
+    _, corpus, index = built
     assert len(list((index / OCR_CACHE_DIR).glob("*.json"))) == 1
 
     def no_ocr(self, image):
@@ -90,7 +90,7 @@ def test_rebuilds_read_ocr_from_the_cache(built, monkeypatch) -> None:
 
 
 def test_unchanged_documents_keep_their_own_metadata(built) -> None:
-    kb, corpus, index = built
+    _, corpus, index = built
     again = KnowledgeBase.build(corpus, index, model="hash")  # incremental: nothing re-read
     assert "ice.html" in again.last_build.unchanged
     info = {d.doc_id: d for d in again.documents()}
@@ -99,7 +99,6 @@ def test_unchanged_documents_keep_their_own_metadata(built) -> None:
 
 
 def test_add_accepts_new_formats_and_reports_bad_files_in_one_line(tmp_path, built) -> None:
-    kb, _, _ = built
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     shutil.copytree(built[1], corpus)
     kb = KnowledgeBase.build(corpus, index, model="hash")
