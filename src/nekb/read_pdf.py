@@ -27,6 +27,7 @@ from .errors import IngestError, NoTextError, short_reason
 from .ocr import CachedOcr, OcrPage, confidence
 from .ocr_layout import page_lines
 from .pdf_layout import clean_pdf_pages, heading_key
+from .pdf_tags import MarkedText, article_mcids, page_ids
 from .read_text import read_bytes
 from .types import CleanDocument
 
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
 
 _HEADING_SIZE_RATIO = 1.25  # a line set this much larger than the page's body text is a heading
 _OCR_LONG_SIDE = 2000  # pixels: the size RapidOCR works at (it shrinks larger images anyway)
+_MIN_ARTICLE_SHARE = 0.2  # a tagged article must hold this share of the text to stand for the page
 _MIN_TEXT_CHARS = 3  # a page with fewer characters in its text layer is treated as a scan
+_TITLE_PARTS = re.compile(r"\s+[-|–—·]\s+|_|\|")  # "标题 - 站名", "标题_站名", "标题|站名"
 _JUNK_TITLE = re.compile(r"^(?:untitled|无标题|document\d*)$|\.(?:docx?|pdf|txt|html?|pptx?|xlsx?)$", re.I)
 
 
@@ -93,21 +96,24 @@ def _effective_size(size: float, cm: list[float], tm: list[float]) -> float:
     return round(size * scale, 1)
 
 
-def _page_text(page) -> tuple[str, set[str]]:
-    """Plain-mode text of one page and the :func:`heading_key` of its lines set in a larger font.
+def _page_text(page) -> tuple[str, set[str], MarkedText]:
+    """Plain-mode text of one page, the :func:`heading_key` of its lines set in a larger font, and
+    its text runs by marked-content id (for tagged PDFs).
 
     Plain mode (not ``extraction_mode="layout"``): it follows the content stream, which reads
     a two-column page column by column; layout mode interleaves both columns line by line.
     """
     runs: list[tuple[str, float, float]] = []
+    marked = MarkedText()
 
     def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        marked.text(text)
         if text.strip():
             y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
             runs.append((text, _effective_size(size, cm, tm), round(y, 1)))
 
-    text = page.extract_text(visitor_text=visit) or ""
-    return text, _large_lines(runs)
+    text = page.extract_text(visitor_text=visit, visitor_operand_before=marked.operator) or ""
+    return text, _large_lines(runs), marked
 
 
 def _large_lines(runs: list[tuple[str, float, float]]) -> set[str]:
@@ -126,20 +132,44 @@ def _large_lines(runs: list[tuple[str, float, float]]) -> set[str]:
     return {key for key in keys if len(key) >= 2}
 
 
-def _page_texts(reader: PdfReader) -> tuple[list[str], list[set[str]], list[int]]:
-    """Text and heading keys of every page, plus the 1-based numbers of pages that failed."""
-    texts, headings, failed = [], [], []
+def _page_texts(reader: PdfReader) -> tuple[list[str], list[set[str]], list[MarkedText], list[int]]:
+    """Text, heading keys and marked runs of every page, plus the 1-based numbers of pages that failed."""
+    texts, headings, marks, failed = [], [], [], []
     for number, page in enumerate(reader.pages, start=1):
         try:
-            text, large = _page_text(page)
+            text, large, marked = _page_text(page)
         except (FileNotDecryptedError, DependencyError):
             raise
         except Exception:  # one damaged page should not cost the whole document
-            text, large = "", set()
+            text, large, marked = "", set(), MarkedText()
             failed.append(number)
         texts.append(text)
         headings.append(large)
-    return texts, headings, failed
+        marks.append(marked)
+    return texts, headings, marks, failed
+
+
+def _article_only(reader: PdfReader, texts: list[str], marks: list[MarkedText]) -> list[str]:
+    """Pages cut to the tagged article (a browser print of a web page) when the PDF tags one.
+
+    Kept only when the article holds a fair share of the text: a stray /Art around a caption must
+    not hide the document.
+    """
+    try:
+        article = article_mcids(reader)
+        ids = page_ids(reader)
+    except Exception:  # a damaged structure tree: read the pages whole
+        return texts
+    if not article:
+        return texts
+    kept = [
+        marked.kept(article.kept.get(pid, set()), article.links.get(pid, set()))
+        for marked, pid in zip(marks, ids, strict=True)
+    ]
+    chars = sum(len("".join(t.split())) for t in texts)
+    if sum(len("".join(t.split())) for t in kept) < _MIN_ARTICLE_SHARE * chars:
+        return texts
+    return kept  # a page holding none of the article (a sidebar's overflow) keeps nothing
 
 
 def _page_list(numbers: list[int]) -> str:
@@ -192,6 +222,17 @@ def pdf_title(reader: PdfReader, path: Path) -> str:
     return "" if _JUNK_TITLE.search(title) or title == path.stem else title
 
 
+def _without_site_name(title: str, first_page_headings: set[str]) -> str:
+    """``"高英_百科新知网"`` -> ``"高英"`` when the first page's heading says the title is ``高英``.
+
+    A printed web page's PDF title is the page's ``<title>``, which sites suffix with their name.
+    """
+    for part in _TITLE_PARTS.split(title):
+        if heading_key(part) in first_page_headings and part.strip() != title:
+            return part.strip()
+    return title
+
+
 def read_pdf(path: Path, ocr: CachedOcr) -> CleanDocument:
     """Read a PDF: its text layer, and OCR for the pages that have none.
 
@@ -205,8 +246,9 @@ def read_pdf(path: Path, ocr: CachedOcr) -> CleanDocument:
     with _quiet_pypdf() as collector:
         try:
             reader = _open_pdf(path, data)
-            texts, headings, failed = _page_texts(reader)
-            title = pdf_title(reader, path)
+            texts, headings, marks, failed = _page_texts(reader)
+            title = _without_site_name(pdf_title(reader, path), headings[0] if headings else set())
+            content = _article_only(reader, texts, marks)
         except IngestError:
             raise
         except FileNotDecryptedError as err:
@@ -222,13 +264,13 @@ def read_pdf(path: Path, ocr: CachedOcr) -> CleanDocument:
     ]
     scanned = _ocr_pages(path, data, textless, ocr) if textless else {}
     for number, page in scanned.items():
-        texts[number - 1] = "\n".join(page_lines(page))
-    blank = [n for n in textless if not texts[n - 1].strip()]
+        content[number - 1] = "\n".join(page_lines(page))
+    blank = [n for n in textless if not content[n - 1].strip()]
     if len(blank) + len(failed) == len(texts):
         if failed:
             raise IngestError(path, f"corrupt PDF (text extraction failed on {_pages_word(failed)})")
         raise NoTextError(path, f"OCR found no text on {len(blank)} page{'s' if len(blank) > 1 else ''}")
-    text, page_starts = clean_pdf_pages(texts, headings)
+    text, page_starts = clean_pdf_pages(content, headings)
     notes = []
     if blank:
         notes.append(f"OCR found no text on {_pages_word(blank)}")

@@ -3,8 +3,9 @@
 python tests/data/make_test_files.py
 
 * ``ocr-sample.png``: a title and a short paragraph rendered with a CJK font (for the OCR tests);
-* ``printed.pdf``: a two-page article page printed by headless Chromium with its default print
-  header (date, time, title) and footer (URL, page i/n), for the browser-print tests.
+* ``printed.pdf``: a two-page news page (site navigation, sidebar, footer around an ``<article>``)
+  printed by headless Chromium with its default print header (date, time, title) and footer (URL,
+  page i/n), for the browser-print tests.
 """
 
 from __future__ import annotations
@@ -27,7 +28,24 @@ PRINT_PARAGRAPHS = [
     "长白山位于吉林省东南部，是中朝两国的界山，主峰海拔2691米。",
     "每年六月到九月是长白山的旅游旺季，天池周围的高山花园开满野花。"
     "冬季的长白山被积雪覆盖，滑雪场吸引了大量游客前来。",
-] + [f"第{n}段：长白山自然保护区建于1960年，面积约19.6万公顷，是重要的森林生态系统。" for n in range(1, 40)]
+]
+# Distinct paragraphs (identical ones at page edges would look like a running header).
+PLACES = [
+    "天池",
+    "长白瀑布",
+    "绿渊潭",
+    "地下森林",
+    "锦江大峡谷",
+    "小天池",
+    "岳桦林",
+    "温泉群",
+    "高山花园",
+    "魔界",
+]
+SEASONS = ["春天", "夏天", "秋天", "冬天"]
+PRINT_PARAGRAPHS += [
+    f"{place}的{season}景色各不相同，值得游客细细品味。" for place in PLACES for season in SEASONS
+]
 
 
 def make_ocr_sample() -> None:
@@ -41,12 +59,23 @@ def make_ocr_sample() -> None:
     image.save(HERE / "ocr-sample.png", optimize=True)
 
 
+NAVIGATION = ["首页", "新闻", "旅游", "关于我们"]
+SIDEBAR = ["热门文章", "哈尔滨冰雪大世界开园", "沈阳故宫夜游开放"]
+FOOTER = "版权所有 © 2024 东北旅游网 吉ICP备10000001号"
+
+
 def make_printed_pdf() -> None:
+    nav = " ".join(f'<a href="/c/{i}">{t}</a>' for i, t in enumerate(NAVIGATION))
+    side = "".join(f'<li><a href="/a/{i}">{t}</a></li>' for i, t in enumerate(SIDEBAR[1:]))
     body = "".join(f"<p>{html.escape(p)}</p>" for p in PRINT_PARAGRAPHS)
     page = (
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{PRINT_TITLE}</title>'
-        f'<style>body{{font-family:"WenQuanYi Micro Hei"}}</style></head>'
-        f"<body><h1>{PRINT_TITLE}</h1>{body}</body></html>"
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{PRINT_TITLE}_东北旅游网</title>'
+        f'<style>body{{font-family:"WenQuanYi Micro Hei"}} aside{{float:right;width:180px}}</style></head>'
+        f"<body><header>东北旅游网 <nav>{nav}</nav></header>"
+        f"<aside><h3>{SIDEBAR[0]}</h3><ul>{side}</ul></aside>"
+        f"<article><h1>{PRINT_TITLE}</h1><p>2024-07-02 来源：东北旅游网</p>{body}"
+        f'<p>标签：<a href="/t/1">长白山</a> <a href="/t/2">旅游</a></p></article>'
+        f"<footer>{FOOTER}</footer></body></html>"
     )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "article.html"
