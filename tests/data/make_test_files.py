@@ -69,7 +69,8 @@ def make_printed_pdf() -> None:
     side = "".join(f'<li><a href="/a/{i}">{t}</a></li>' for i, t in enumerate(SIDEBAR[1:]))
     body = "".join(f"<p>{html.escape(p)}</p>" for p in PRINT_PARAGRAPHS)
     page = (
-        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{PRINT_TITLE}_东北旅游网</title>'
+        f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>{PRINT_TITLE}_东北旅游网</title>"
         f'<style>body{{font-family:"WenQuanYi Micro Hei"}} aside{{float:right;width:180px}}</style></head>'
         f"<body><header>东北旅游网 <nav>{nav}</nav></header>"
         f"<aside><h3>{SIDEBAR[0]}</h3><ul>{side}</ul></aside>"
