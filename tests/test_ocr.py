@@ -52,6 +52,7 @@ def test_read_image_joins_lines_into_sentences(tmp_path, engine) -> None:
     doc = read_image(SAMPLE, CachedOcr(tmp_path / "cache", engine))
     assert normalize_for_match(doc.text) == normalize_for_match(EXPECTED)
     assert doc.text.split("\n")[0] == "东北振兴"  # the title stands alone
+    assert doc.title == "东北振兴"  # set larger than the text below it
     assert doc.page_starts == (0,)
     assert 0.8 < doc.ocr_confidence <= 1.0
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nekb.ocr import OcrBox, OcrPage
-from nekb.ocr_layout import PARAGRAPH_INDENT, page_lines
+from nekb.ocr_layout import PARAGRAPH_INDENT, page_lines, page_title
 from nekb.pdf_layout import clean_pdf_pages
 
 
@@ -67,3 +67,10 @@ def test_lines_join_into_sentences_like_pdf_pages() -> None:
 def test_a_dash_read_as_one_between_figures_is_a_dash() -> None:
     page = _page(_box(100, 100, 900, "叶长5一20厘米，生于1546年一1618年，一年一度。"))
     assert page_lines(page) == ["叶长5-20厘米，生于1546年-1618年，一年一度。"]
+
+
+def test_a_large_first_line_is_the_page_title() -> None:
+    body = [_box(100, 150 + 50 * i, 900, f"正文第{i}行。") for i in range(3)]
+    assert page_title(_page(_box(420, 50, 580, "东北振兴", height=45), *body)) == "东北振兴"
+    assert page_title(_page(_box(100, 50, 900, "不是标题的第一行"), *body)) == ""
+    assert page_title(_page()) == ""

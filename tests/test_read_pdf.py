@@ -188,7 +188,7 @@ def test_scanned_pdf_is_ocr_read(tmp_path: Path) -> None:
     assert doc.text == "东北振兴\n2024年黑龙江省常住人口为3029万人，比上年末减少33万人。"
     assert doc.page_starts == (0,)
     assert 0.8 < doc.ocr_confidence <= 1
-    assert doc.title == ""  # Pillow writes the file name as title: not a real title
+    assert doc.title == "东北振兴"  # not Pillow's file-name title: the large first line
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1
 
 

@@ -21,6 +21,8 @@ _SAME_LINE_OVERLAP = 0.5  # share of the smaller box's height two boxes of one l
 _INDENT_CHARS = 1.0  # a line starting this many character heights right of the margin is indented
 _SHORT_LINE_CHARS = 2.5  # a line ending this many character heights before the margin ends a paragraph
 _GAP_FACTOR = 1.6  # a gap this many times the usual line pitch separates paragraphs
+_TITLE_SIZE_RATIO = 1.2  # a first line this much taller than the body text is the page's title
+_TITLE_MAX_CHARS = 40
 # A lone number (perhaps in dashes) as the first or last line of a scanned page is its page number;
 # OCR often loses the dashes that would let clean_pdf_pages recognise it.
 # The recognizer reads a dash between figures (5－20厘米, 1546年－1618年) as the character 一, which
@@ -76,3 +78,16 @@ def page_lines(page: OcrPage) -> list[str]:
         text = _line_text(line)
         out.append(PARAGRAPH_INDENT + text if starts else text)
     return out
+
+
+def page_title(page: OcrPage) -> str:
+    """The page's first line when it is set clearly larger than the text below it (a title), else ""."""
+    lines = _group_lines(page.boxes)
+    if len(lines) < 2 or _PAGE_NUMBER.match(_line_text(lines[0])):
+        lines = lines[1:]
+    if len(lines) < 2:
+        return ""
+    first = max(b.height for b in lines[0])
+    body = statistics.median(b.height for line in lines[1:] for b in line)
+    text = _line_text(lines[0]).strip()
+    return text if first >= _TITLE_SIZE_RATIO * body and len(text) <= _TITLE_MAX_CHARS else ""

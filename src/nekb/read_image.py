@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import IngestError, NoTextError, short_reason
 from .ocr import CachedOcr, confidence
-from .ocr_layout import page_lines
+from .ocr_layout import page_lines, page_title
 from .pdf_layout import clean_pdf_pages
 from .read_text import read_bytes
 from .types import CleanDocument
@@ -71,4 +71,5 @@ def read_image(path: Path, ocr: CachedOcr) -> CleanDocument:
         page_starts=page_starts,
         warnings=notes if blank else (),
         ocr_confidence=confidence(pages),
+        title=page_title(pages[0]),
     )

@@ -25,7 +25,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError
 
 from .errors import IngestError, NoTextError, short_reason
 from .ocr import CachedOcr, OcrPage, confidence
-from .ocr_layout import page_lines
+from .ocr_layout import page_lines, page_title
 from .pdf_layout import clean_pdf_pages, heading_key
 from .pdf_tags import MarkedText, article_mcids, page_ids
 from .read_text import read_bytes
@@ -277,6 +277,8 @@ def read_pdf(path: Path, ocr: CachedOcr) -> CleanDocument:
     if failed:
         notes.append(f"text extraction failed on {_pages_word(failed)}")
     read = [scanned[n] for n in textless if n not in blank]
+    if not title and 1 in scanned:  # a scan: a title set large at the top of its first page
+        title = page_title(scanned[1])
     return CleanDocument(
         text=text,
         page_starts=page_starts,
