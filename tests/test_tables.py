@@ -76,3 +76,10 @@ def test_compose_offsets_point_at_values() -> None:
     (cell,) = document.cells
     assert document.text[cell.start : cell.end] == "3029"
     assert (cell.entity, cell.indicator, cell.unit) == ("黑龙江", "人口", "万人")
+
+
+def test_values_that_look_like_years_are_figures_in_the_body() -> None:
+    _, cells = _cells(
+        _table([("城市", "2023年", "2024年"), ("长春", "1906", "2010")], caption=["常住人口（万人）"])
+    )
+    assert [(c[0], c[2], c[3]) for c in cells] == [("长春", "2023", 1906), ("长春", "2024", 2010)]

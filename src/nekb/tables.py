@@ -14,6 +14,7 @@ searchable and every fact quotes the line holding its value.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -51,6 +52,7 @@ _UNIT_CHARS = re.compile(
     r"^[%‰℃°/·²³A-Za-z万亿千百十个元角美欧镑币人户岁年月日天时分秒公毫厘米里克斤吨亩顷升度倍次件台辆套家所座项名位例张本册只头株平方立标准箱瓦焦]{1,7}$"
 )
 _EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")  # what is left of "人口（2024年）" once the year is out
+_YEAR_STEP = 10  # largest gap between the years of a header row (2010 2015 2020)
 _EMPTY_MARKS = {"", "-", "—", "--", "…", "...", "/", "－", "x", "X", "NA", "N/A", "n/a"}
 
 
@@ -84,6 +86,10 @@ def _is_year(text: str) -> bool:
     return bool(_PURE_PERIOD.match(unicodedata.normalize("NFKC", text).strip()))
 
 
+def _is_number(text: str) -> bool:
+    return parse_number(text) is not None
+
+
 def _is_figure(text: str) -> bool:
     return parse_number(text) is not None and not _is_year(text)
 
@@ -113,18 +119,33 @@ def _join(parts: Sequence[str]) -> str:
     return "".join(out)
 
 
+def _is_header_row(row: Sequence[str]) -> bool:
+    """No figures: words, and years. Bare numbers count as years only when they run like a header's
+    (2021 2022 2023, or 2010 2015 2020), since a row of values such as 1906 and 2010 is data."""
+    if any(_is_figure(c) for c in row):
+        return False
+    bare = [int(c) for c in (unicodedata.normalize("NFKC", c).strip() for c in row) if c.isdigit()]
+    steps = [b - a for a, b in itertools.pairwise(bare)]
+    return all(0 < d <= _YEAR_STEP for d in steps) or all(-_YEAR_STEP <= d < 0 for d in steps)
+
+
 def _header_rows(rows: Sequence[Sequence[str]]) -> int:
-    """How many leading rows hold no figures (years allowed: 2023 / 2024 are column headers)."""
+    """How many leading rows are column headers (at least one row is left for the body)."""
     count = 0
-    while count < len(rows) - 1 and not any(_is_figure(c) for c in rows[count]):
+    while count < len(rows) - 1 and _is_header_row(rows[count]):
         count += 1
     return count
 
 
 def _label_columns(body: Sequence[Sequence[str]], width: int) -> int:
-    """How many leading columns hold no figures in the body (names, or years down the side)."""
+    """How many leading columns hold no figures in the body: names, or years down the first column
+    (further in, a column of values like 1998 or 2010 holds figures)."""
     count = 0
-    while count < width - 1 and not any(_is_figure(row[count]) for row in body if count < len(row)):
+    while count < width - 1:
+        cells = [row[count] for row in body if count < len(row)]
+        is_figure = _is_figure if count == 0 else _is_number
+        if any(is_figure(c) for c in cells):
+            break
         count += 1
     return count
 
@@ -138,16 +159,14 @@ class _Layout:
 def _layout(table: Table) -> _Layout | None:
     """Header rows and row-header columns, or None for a table without figures."""
     rows = table.rows
-    if not rows or not any(_is_figure(c) for row in rows for c in row):
-        return None
     header = _header_rows(rows)
+    if not any(_is_number(c) for row in rows[header:] for c in row):
+        return None
     width = max(len(r) for r in rows)
     return _Layout(header, _label_columns(rows[header:], width))
 
 
-def _cell_fact(
-    table: Table, layout: _Layout, r: int, c: int, value: float, cell_unit: str
-) -> tuple[str, str, str, str]:
+def _cell_fact(table: Table, layout: _Layout, r: int, c: int, cell_unit: str) -> tuple[str, str, str, str]:
     """(entity, indicator, period, unit) of the figure in row ``r``, column ``c``."""
     rows = table.rows
     column = _label(_join([rows[h][c] for h in range(layout.header) if c < len(rows[h])]))
@@ -204,7 +223,7 @@ def _row_line(table: Table, layout: _Layout | None, r: int) -> list[tuple[str, t
             pieces.append(("，", None))
         if head:
             pieces.append((f"{head}：", None))
-        pieces.append((cell, (r, c) if _is_figure(cell) else None))
+        pieces.append((cell, (r, c) if _is_number(cell) else None))  # a body cell of 2000 is a figure
     return pieces
 
 
@@ -236,7 +255,7 @@ def render_table(table: Table, offset: int) -> tuple[str, list[CellFact]]:
         for text, place in pieces:
             if place is not None and layout is not None:
                 value, cell_unit = parse_number(text) or (0.0, "")
-                entity, indicator, period, unit = _cell_fact(table, layout, *place, value, cell_unit)
+                entity, indicator, period, unit = _cell_fact(table, layout, *place, cell_unit)
                 location = table.locations[place[0]][place[1]]
                 facts.append(
                     CellFact(entity, indicator, period, value, unit, location, position, position + len(text))
