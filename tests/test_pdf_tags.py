@@ -61,3 +61,10 @@ def test_chromium_print_tags_its_article() -> None:
 def test_untagged_pdf_has_no_article() -> None:
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     assert article_mcids(PdfReader(corpus / "reform-revitalization-policy-evolution.pdf")) is None
+
+
+def test_lines_of_one_block_element_stay_one_paragraph() -> None:
+    # A word processor marks each line of a paragraph separately; both belong to one /P element.
+    marked = _marked(("第一行写到", 1, False), ("\n", 2, False), ("第二行才结束。", 2, False))
+    assert marked.kept({1, 2}, blocks={1: 100, 2: 100}) == "第一行写到\n第二行才结束。"
+    assert marked.kept({1, 2}, blocks={1: 100, 2: 200}) == f"第一行写到\n{PARAGRAPH_INDENT}第二行才结束。"

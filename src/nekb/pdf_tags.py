@@ -10,6 +10,7 @@ article and of top-level headings (a page title often sits outside ``<article>``
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ PARAGRAPH_INDENT = "\u3000\u3000"  # how clean_pdf_pages recognises a paragraph 
 _LINK_LINE_SHARE = 0.6  # a line whose text is mostly links is navigation, not prose
 _KEEP_ROLES = ("/Art",)  # subtrees kept whole
 _TITLE_ROLES = ("/H1",)  # kept wherever they are
+# Elements inside a line of text: a new one at the start of a line continues the paragraph.
+_INLINE_ROLES = frozenset(("/Link", "/Span", "/Quote", "/Code", "/Reference", "/Annot", "/Note", "/BibEntry"))
 _MAX_DEPTH = 200  # structure trees are shallow; this guards against reference cycles
 
 
@@ -45,10 +48,14 @@ class MarkedText:
         artifact = any(tag == "/Artifact" for tag, _ in self._stack)
         self.runs.append((text, mcids[-1] if mcids else None, artifact))
 
-    def kept(self, mcids: set[int], links: set[int] = frozenset()) -> str:
+    def kept(
+        self, mcids: set[int], links: set[int] = frozenset(), blocks: dict[int, int] | None = None
+    ) -> str:
         """The page text with runs outside ``mcids`` removed, lines that are mostly links dropped
-        (tags, share buttons, related links), and a paragraph indent where a line starts another
-        structure element than the line before ended in (the tags know where paragraphs end)."""
+        (tags, share buttons, related links), and a paragraph indent where a line starts in another
+        block element (paragraph, heading, list item: ``blocks`` maps MCIDs to them) than the line
+        before ended in: the tags know where paragraphs end."""
+        blocks = blocks or {}
         lines: list[list[tuple[str, int | None]]] = [[]]
         for text, mcid, artifact in self.runs:
             for i, piece in enumerate(text.split("\n")):
@@ -63,7 +70,7 @@ class MarkedText:
             linked = sum(len("".join(piece.split())) for piece, mcid in line if mcid in links)
             if not chars or linked >= _LINK_LINE_SHARE * chars:
                 continue
-            marks = [mcid for piece, mcid in line if piece.strip()]
+            marks = [blocks.get(mcid, mcid) for piece, mcid in line if piece.strip()]
             if previous is not None and marks[0] != previous:
                 text = PARAGRAPH_INDENT + text.lstrip()
             previous = marks[-1]
@@ -92,6 +99,7 @@ class Article:
 
     kept: dict[int, set[int]]
     links: dict[int, set[int]]
+    blocks: dict[int, dict[int, int]]  # page -> MCID -> the block element (paragraph, heading…) holding it
 
 
 def article_mcids(reader: Any) -> Article | None:
@@ -107,29 +115,32 @@ def article_mcids(reader: Any) -> Article | None:
     role_map = {str(k): str(v) for k, v in (root.get("/RoleMap") or {}).items()}
     kept: dict[int, set[int]] = {}
     links: dict[int, set[int]] = {}
+    blocks: dict[int, dict[int, int]] = {}
+    numbers = itertools.count()  # block elements are told apart by the order they are met in
     found_article = False
 
-    def mark(page: int | None, mcid: object, keep: bool, link: bool) -> None:
+    def mark(page: int | None, mcid: object, keep: bool, link: bool, block: int) -> None:
         if page is not None and isinstance(mcid, int):
+            blocks.setdefault(page, {})[mcid] = block
             if keep:
                 kept.setdefault(page, set()).add(mcid)
             if link:
                 links.setdefault(page, set()).add(mcid)
 
-    def walk(node: Any, page: int | None, keep: bool, link: bool, depth: int) -> None:
+    def walk(node: Any, page: int | None, keep: bool, link: bool, block: int, depth: int) -> None:
         nonlocal found_article
         if depth > _MAX_DEPTH:
             return
         for kid in _kids(node):
             if isinstance(kid, int):
-                mark(page, kid, keep, link)
+                mark(page, kid, keep, link, block)
                 continue
             if not hasattr(kid, "get"):
                 continue
             kid_page = kid.get("/Pg")
             kid_page = kid_page.idnum if hasattr(kid_page, "idnum") else page
             if kid.get("/Type") == "/MCR":
-                mark(kid_page, kid.get("/MCID"), keep, link)
+                mark(kid_page, kid.get("/MCID"), keep, link, block)
                 continue
             if kid.get("/Type") == "/OBJR":
                 continue
@@ -137,10 +148,11 @@ def article_mcids(reader: Any) -> Article | None:
             role = role_map.get(role, role)
             found_article = found_article or role in _KEEP_ROLES
             inside = keep or role in _KEEP_ROLES or role in _TITLE_ROLES
-            walk(kid, kid_page, inside, link or role == "/Link", depth + 1)
+            kid_block = block if role in _INLINE_ROLES else next(numbers)
+            walk(kid, kid_page, inside, link or role == "/Link", kid_block, depth + 1)
 
-    walk(root, None, False, False, 0)
-    return Article(kept, links) if found_article else None
+    walk(root, None, False, False, next(numbers), 0)
+    return Article(kept, links, blocks) if found_article else None
 
 
 def page_ids(reader: Any) -> list[int | None]:

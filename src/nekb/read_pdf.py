@@ -163,7 +163,7 @@ def _article_only(reader: PdfReader, texts: list[str], marks: list[MarkedText]) 
     if not article:
         return texts
     kept = [
-        marked.kept(article.kept.get(pid, set()), article.links.get(pid, set()))
+        marked.kept(article.kept.get(pid, set()), article.links.get(pid, set()), article.blocks.get(pid))
         for marked, pid in zip(marks, ids, strict=True)
     ]
     chars = sum(len("".join(t.split())) for t in texts)
