@@ -64,6 +64,7 @@ PIPELINE_FILES = (
     "ocr_layout.py",
     "tables.py",
     "pdf_layout.py",
+    "pdf_tags.py",
     "clean.py",
     "chunk.py",
     "segment.py",
