@@ -113,6 +113,7 @@ def replace_section(report: str, body: str) -> str:
 
 
 def main() -> None:
+    """Run on a quiet machine, print the section and put it into RESULTS.md."""
     with tempfile.TemporaryDirectory(prefix="nekb-ocr-") as tmp:
         wait_for_quiet(0.1, 300)
         mark = CpuMark.now()

@@ -31,7 +31,7 @@ import format_fixtures as ff  # noqa: E402
 from nekb import KnowledgeBase  # noqa: E402
 from nekb.normalize import normalize_for_match  # noqa: E402
 
-CMRC = Path("/work/shared/eval/cmrc2018-trial")
+CMRC = Path("/work/shared/eval/cmrc2018-trial")  # the shared dev set; --cmrc points elsewhere
 # article number -> format; chosen once among articles with five questions, before measuring
 DEFAULT_PLAN = {
     "0020": "docx",
@@ -72,11 +72,11 @@ def lcs_coverage(reference: str, text: str) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / len(a)
 
 
-def make_files(plan: dict[str, str], corpus: Path) -> dict[str, tuple[str, Path]]:
+def make_files(plan: dict[str, str], corpus: Path, cmrc: Path) -> dict[str, tuple[str, Path]]:
     """Write one file per article; returns doc file name -> (article file, path)."""
     made = {}
     for n, (number, kind) in enumerate(sorted(plan.items())):
-        article = next((CMRC / "corpus").glob(f"{number}-*.txt"))
+        article = next((cmrc / "corpus").glob(f"{number}-*.txt"))
         title, paragraphs = ff.read_article(article)
         stem = f"{number}-{kind}"
         if kind == "docx":
@@ -103,19 +103,20 @@ def make_files(plan: dict[str, str], corpus: Path) -> dict[str, tuple[str, Path]
     return made
 
 
-def evaluate(plan: dict[str, str], workdir: Path) -> dict:
+def evaluate(plan: dict[str, str], workdir: Path, cmrc: Path = CMRC) -> dict:
+    """Make the files of ``plan`` in ``workdir``, index them, and measure them (see the module doc)."""
     corpus, index = workdir / "corpus", workdir / "index"
     corpus.mkdir(parents=True)
-    made = make_files(plan, corpus)
+    made = make_files(plan, corpus, cmrc)
     started = time.perf_counter()
     kb = KnowledgeBase.build(corpus, index)
     build_s = time.perf_counter() - started
     report = kb.last_build
-    questions = [json.loads(line) for line in (CMRC / "questions.jsonl").open(encoding="utf-8")]
+    questions = [json.loads(line) for line in (cmrc / "questions.jsonl").open(encoding="utf-8")]
     infos = {d.doc_id: d for d in kb.documents()}
     rows = []
     for name, (article, _) in made.items():
-        reference = (CMRC / "corpus" / article).read_text(encoding="utf-8")
+        reference = (cmrc / "corpus" / article).read_text(encoding="utf-8")
         indexed = name in infos
         text = kb.document_text(name) if indexed else ""
         asked = [q for q in questions if q["doc"] == article]
@@ -154,17 +155,19 @@ def evaluate(plan: dict[str, str], workdir: Path) -> dict:
 
 
 def main() -> None:
+    """Parse arguments, evaluate, print one line per file and the totals (and write --out)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plan", help="article:kind,... e.g. 0020:docx,0053:html")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--cmrc", type=Path, default=CMRC, help="folder with corpus/ and questions.jsonl")
     args = parser.parse_args()
     plan = dict(item.split(":") for item in args.plan.split(",")) if args.plan else DEFAULT_PLAN
     if args.keep:
-        result = evaluate(plan, args.keep)
+        result = evaluate(plan, args.keep, args.cmrc)
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = evaluate(plan, Path(tmp))
+            result = evaluate(plan, Path(tmp), args.cmrc)
     for row in result["files"]:
         n = row["questions"]
         print(
