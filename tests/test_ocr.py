@@ -124,3 +124,13 @@ def test_bad_images_fail_in_one_line(tmp_path, content: bytes, reason: str) -> N
     message = str(info.value)
     assert message.startswith(f"scan.png: {reason}")
     assert "\n" not in message
+
+
+def test_each_tiff_frame_is_a_page(tmp_path, sample_page) -> None:
+    path = tmp_path / "two.tif"
+    sample = Image.open(SAMPLE).convert("L")
+    sample.save(path, save_all=True, append_images=[Image.new("L", sample.size, 255)])
+    counting = CountingEngine(sample_page)
+    doc = read_image(path, CachedOcr(None, counting))
+    assert counting.calls == 2
+    assert len(doc.page_starts) == 2  # the same recognized lines twice, as the stand-in engine says

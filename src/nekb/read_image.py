@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import IngestError, NoTextError, short_reason
 from .ocr import CachedOcr, confidence
@@ -14,34 +17,59 @@ from .pdf_layout import clean_pdf_pages
 from .read_text import read_bytes
 from .types import CleanDocument
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 _MAX_PIXELS = 100_000_000  # larger images are refused rather than risk running out of memory
 _MAX_SIDE = 4000  # pixels; larger images are shrunk first (OCR works at about 2000 anyway)
 
 
-def _frames(path: Path, data: bytes) -> list:
-    """The image's frames as upright RGB-convertible PIL images; IngestError if it is not an image."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """Turn Pillow's complaints about a bad image into one-line IngestErrors naming the file."""
+    from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > _MAX_PIXELS:
-                raise IngestError(path, f"image too large ({image.width}×{image.height} pixels)")
-            frames = []
-            for index in range(getattr(image, "n_frames", 1)):
-                image.seek(index)
-                frame = ImageOps.exif_transpose(image.copy())  # phone photos are stored sideways
-                frame.thumbnail((_MAX_SIDE, _MAX_SIDE))
-                frames.append(frame)
-            return frames
-    except IngestError:
-        raise
+            yield
     except UnidentifiedImageError as err:
         raise IngestError(path, "not a readable image (unknown or corrupt format)") from err
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning) as err:
-        raise IngestError(path, f"not a readable image ({short_reason(str(err))})") from err
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning) as err:
+        raise IngestError(
+            path, f"not a readable image ({short_reason(str(err) or type(err).__name__)})"
+        ) from err
+
+
+def _open(path: Path, data: bytes) -> Image.Image:
+    """The image, its first frame decoded (so a corrupt file fails here); IngestError if unreadable."""
+    from PIL import Image
+
+    with _readable(path):
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > _MAX_PIXELS:
+            raise IngestError(path, f"image too large ({image.width}×{image.height} pixels)")
+        image.load()
+        return image
+
+
+def _frame(path: Path, image: Image.Image, index: int) -> Callable[[], Image.Image]:
+    """A function giving frame ``index`` upright and at most _MAX_SIDE pixels on its long side.
+
+    Frames are decoded one at a time, only when OCR needs them: a long TIFF never sits in memory.
+    """
+
+    def load() -> Image.Image:
+        from PIL import ImageOps
+
+        with _readable(path):
+            image.seek(index)
+            frame = ImageOps.exif_transpose(image.copy())  # phone photos are stored sideways
+            frame.thumbnail((_MAX_SIDE, _MAX_SIDE))
+            return frame
+
+    return load
 
 
 def read_image(path: Path, ocr: CachedOcr) -> CleanDocument:
@@ -52,13 +80,18 @@ def read_image(path: Path, ocr: CachedOcr) -> CleanDocument:
     data = read_bytes(path)
     if not data:
         raise IngestError(path, "empty file")
-    frames = _frames(path, data)
+    image = _open(path, data)
+    count = getattr(image, "n_frames", 1)
     digest = hashlib.sha256(data).hexdigest()
     try:
-        found = ocr.pages(digest, {str(n): (lambda f=frame: f) for n, frame in enumerate(frames, start=1)})
+        found = ocr.pages(digest, {str(n + 1): _frame(path, image, n) for n in range(count)})
+    except IngestError:
+        raise
     except Exception as err:  # the OCR runtime failing on this image
         raise IngestError(path, f"OCR failed ({short_reason(str(err) or type(err).__name__)})") from err
-    pages = [found[str(n)] for n in range(1, len(frames) + 1)]
+    finally:
+        image.close()
+    pages = [found[str(n)] for n in range(1, count + 1)]
     texts = ["\n".join(page_lines(page)) for page in pages]
     blank = [n for n, text in enumerate(texts, start=1) if not text.strip()]
     if len(blank) == len(texts):
