@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bench_ocr
 import numpy as np
 from machine import format_machine
 
@@ -477,6 +478,11 @@ def format_results(results: dict) -> str:
             "",
             _scale_section(results),
             "",
+            *(
+                [bench_ocr.SECTION_TITLE, "", bench_ocr.format_section(results["ocr"]), ""]
+                if "ocr" in results
+                else []
+            ),
             "## Soak: shared knowledge base under concurrent changes",
             "",
             _soak_section(results),

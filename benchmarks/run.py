@@ -17,6 +17,7 @@ from pathlib import Path
 import bench_build
 import bench_incremental
 import bench_latency
+import bench_ocr
 import bench_scale
 import bench_serving
 import bench_soak
@@ -75,16 +76,16 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float, soak_second
     with tempfile.TemporaryDirectory(prefix="nekb-bench-") as tmp:
         workdir = Path(tmp)
         index_dir = workdir / "index"
-        for folder in ("incremental", "scale", "soak"):
+        for folder in ("incremental", "scale", "ocr", "soak"):
             (workdir / folder).mkdir()
         section(
             "build",
-            "[1/6] full build of the shipped corpus and raw embedding of its texts",
+            "[1/7] full build of the shipped corpus and raw embedding of its texts",
             lambda: bench_build.run(CORPUS, index_dir, embedder, raw_model),
         )
         section(
             "latency",
-            "[2/6] warm search and ask latency",
+            "[2/7] warm search and ask latency",
             lambda: {
                 **bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions),
                 "raw_query_default_env_ms": bench_serving.raw_query_default_env(QUESTIONS),
@@ -92,22 +93,23 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float, soak_second
         )
         section(
             "serving",
-            "[3/6] cold start and peak memory (fresh processes)",
+            "[3/7] cold start and peak memory (fresh processes)",
             lambda: bench_serving.run(index_dir, QUESTIONS, questions[0]),
         )
         section(
             "incremental",
-            "[4/6] incremental add of one small document",
+            "[4/7] incremental add of one small document",
             lambda: bench_incremental.run(CORPUS, workdir / "incremental", embedder),
         )
         section(
             "scale",
-            f"[5/6] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
+            f"[5/7] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
             lambda: bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes),
         )
+        section("ocr", "[6/7] OCR time per page", lambda: bench_ocr.run(workdir / "ocr"))
         section(
             "soak",
-            f"[6/6] soak: two threads asking, one refreshing, another process adding and removing "
+            f"[7/7] soak: two threads asking, one refreshing, another process adding and removing "
             f"for {soak_seconds:.0f} s",
             lambda: bench_soak.run(CORPUS, index_dir, workdir / "soak", embedder, questions, soak_seconds),
         )

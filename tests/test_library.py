@@ -15,14 +15,14 @@ def test_copy_refuses_duplicates_and_unsupported_and_avoids_clashes(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.txt").write_text("甲", encoding="utf-8")
-    (src / "b.docx").write_bytes(b"PK")
+    (src / "b.pptx").write_bytes(b"PK")
     (src / "sub").mkdir()
     (src / "sub" / "a.txt").write_text("乙", encoding="utf-8")
     added, errors = copy_into_corpus(
-        [src / "a.txt", src / "b.docx", src / "sub", src / "missing.txt"], corpus
+        [src / "a.txt", src / "b.pptx", src / "sub", src / "missing.txt"], corpus
     )
     assert added == ["a.txt", "a-2.txt"]
-    assert any("b.docx: unsupported format .docx" in e for e in errors)
+    assert any("b.pptx: unsupported format .pptx" in e for e in errors)
     assert any("missing.txt: no such file" in e for e in errors)
     again, errors = copy_into_corpus([src / "a.txt"], corpus)
     assert again == [] and errors == ["a.txt: duplicate of a.txt, not added"]

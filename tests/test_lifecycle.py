@@ -79,6 +79,7 @@ def test_bad_files_are_named_and_the_rest_indexed(small_corpus, tmp_path):
             "binary.txt": bytes(range(256)) * 4,
             "corrupt.pdf": b"%PDF-1.4 not really a pdf",
             "table.docx": b"PK\x03\x04",
+            "slides.pptx": b"PK\x03\x04",
             "gbk.txt": "辽宁省沈阳市人口七百万。".encode("gbk"),
             "bom.txt": "\ufeff吉林省长春市人口九百万。".encode(),
         },
@@ -88,7 +89,8 @@ def test_bad_files_are_named_and_the_rest_indexed(small_corpus, tmp_path):
     errors = "\n".join(report.errors)
     for name in ("empty.txt", "binary.txt", "corrupt.pdf", "table.docx"):
         assert name in errors
-    assert "supported: .txt, .md, .pdf" in errors
+    assert "table.docx: corrupt or not a .docx file" in errors
+    assert "slides.pptx: unsupported format .pptx" in errors
     ids = {d.doc_id for d in kb.documents()}
     assert {"heilongjiang.txt", "gbk.txt", "bom.txt"} <= ids
     assert kb.document_text("gbk.txt") == "辽宁省沈阳市人口七百万。"
@@ -199,7 +201,7 @@ def test_a_scanned_pdf_is_a_warning_not_a_failure(small_corpus, tmp_path):
     report = build_report(small_corpus, tmp_path / "index")
     kb = KnowledgeBase.open(small_corpus, tmp_path / "index", model=HashEmbedder())
     assert report.ok
-    assert any("scan.pdf: no text layer (scanned PDF?)" in w for w in report.warnings)
+    assert "scan.pdf: OCR found no text on 1 page" in report.warnings
     assert "scan.pdf" not in {d.doc_id for d in kb.documents()}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nekb.pdf_layout import clean_pdf_pages
+from nekb.pdf_layout import clean_pdf_pages, heading_key
 from nekb.types import page_at
 
 # --- clean_pdf_pages ---------------------------------------------------------------------
@@ -55,3 +55,32 @@ def test_clean_pdf_pages_empty_and_blank_pages() -> None:
     assert starts[0] == 0 and starts[1] <= starts[2]
     assert text[starts[2] :].lstrip("\n").startswith("第三页")
     assert clean_pdf_pages([]) == ("", ())
+
+
+# --- browser print furniture and headings --------------------------------------------------
+
+
+def test_browser_print_header_and_footer_go() -> None:
+    pages = [
+        "标题\n第一段正文写到这里，\n11/24/26, 7:05 PM 标题 - 某某网\nhttps://example.com/news/1.html 1/2",
+        "继续写完。\n2026/11/24 下午7:05 标题\nhttps://example.com/news/1.html 2/2",
+    ]
+    text, starts = clean_pdf_pages(pages)
+    assert text == "标题第一段正文写到这里，继续写完。"
+    assert starts == (0, text.index("继续"))
+
+
+def test_dated_first_line_of_an_ordinary_pdf_stays() -> None:
+    text, _ = clean_pdf_pages(["2024.05.17 10:30 新华社电\n正文第一句。\n第二句。"])
+    assert text.startswith("2024.05.17 10:30")  # no page footer "1/1": not a browser print
+
+
+def test_known_headings_stand_alone() -> None:
+    pages = ["长白山的四季\n长白山位于吉林省东南部，是中朝两国的界山。"]
+    assert clean_pdf_pages(pages)[0].startswith("长白山的四季长白山位于")  # a short title, no hint
+    text, _ = clean_pdf_pages(pages, headings=[{heading_key("长白山的 四季")}])
+    assert text == "长白山的四季\n长白山位于吉林省东南部，是中朝两国的界山。"
+
+
+def test_ligatures_are_spelled_out() -> None:
+    assert clean_pdf_pages(["The ﬁrst ﬂoor."])[0] == "The first floor."

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources, outside_link
 from .embed import Embedder, pool_chunk_vectors
-from .errors import IndexDamagedError, InputError
-from .ingest import IngestError, NoTextError, printable, read_document
+from .errors import IndexDamagedError, InputError, printable
+from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
 from .persist import load_latest, save_snapshot
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed
@@ -55,6 +55,16 @@ CHUNK_VECTORS = "length-weighted mean of sentence vectors"
 # Modules and data whose change alters what a document turns into; their hash is part of the settings.
 PIPELINE_FILES = (
     "ingest.py",
+    "read_text.py",
+    "read_pdf.py",
+    "read_docx.py",
+    "read_html.py",
+    "read_tables.py",
+    "read_image.py",
+    "ocr.py",
+    "ocr_layout.py",
+    "tables.py",
+    "pdf_tags.py",
     "clean.py",
     "pdf_layout.py",
     "normalize.py",
@@ -133,6 +143,7 @@ def build_index(
     pending: list[DocumentRecord] = []
     outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     warnings: list[str] = []
+    reader = DocumentReader(ocr_cache=index_dir / OCR_CACHE_DIR)  # OCR runs once per file content
     for n, path in enumerate(files, start=1):
         doc_id = doc_id_for(path, corpus_dir)
         if progress:
@@ -142,6 +153,7 @@ def build_index(
             continue
         with timed(timings, "read"):
             digest = content_hash(path)
+            reader.ocr.cache.keep(digest)
         prior = old.get(doc_id)
         if sources is None and prior is not None:
             info = replace(prior.info, content_hash=digest)
@@ -153,7 +165,7 @@ def build_index(
             continue
         try:
             with timed(timings, "read"):
-                cleaned = read_document(path)
+                cleaned = reader.read(path)
         except IngestError as err:
             (warnings if isinstance(err, NoTextError) else errors).append(str(err))
             if prior is not None:
@@ -164,6 +176,7 @@ def build_index(
         docs.append(data)
         pending.append(data)
         outcome["updated" if prior is not None else "added"].append(doc_id)
+    reader.ocr.cache.prune()  # forget the OCR of files no longer in the corpus
     present = {d.info.doc_id for d in docs}
     removed = tuple(sorted(set(old) - present))
     with timed(timings, "embed"):

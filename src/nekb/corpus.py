@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 from .errors import InputError
@@ -82,3 +83,12 @@ def document_info(doc_id: str, sources: dict[str, dict[str, str]], **extra: obje
     if not meta["title"]:
         meta["title"] = Path(doc_id).name
     return DocumentInfo(doc_id=doc_id, **meta, **extra)
+
+
+def with_own_metadata(info: DocumentInfo) -> DocumentInfo:
+    """``info`` with the file's own title and date (``document_title``/``document_date``) filling in
+    where sources.toml gives none; a title equal to the file name is the fallback, not a given title."""
+    title = info.title
+    if info.document_title and title == Path(info.doc_id).name:
+        title = info.document_title
+    return replace(info, title=title, date=info.date or info.document_date)

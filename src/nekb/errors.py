@@ -7,9 +7,38 @@ show its traceback, which is why the CLI and the page catch ``NekbError`` only.
 
 from __future__ import annotations
 
+import unicodedata
+from pathlib import Path
+
 
 class NekbError(Exception):
     """Base class of every error nekb raises for bad input or a bad state of the index."""
+
+
+def printable(name: str) -> str:
+    """A file name fit for a one-line message: control characters (a newline) shown escaped."""
+    return "".join(
+        ch.encode("unicode_escape").decode() if unicodedata.category(ch)[0] == "C" else ch for ch in name
+    )
+
+
+class IngestError(NekbError):
+    """A document could not be read; ``str()`` is ``"<file name>: <reason>"`` on one line."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{printable(self.path.name)}: {reason}")
+
+
+def short_reason(message: str, limit: int = 80) -> str:
+    """The first line of a library's error message, cut to a readable length for a one-line reason."""
+    line = (message.strip().splitlines() or [""])[0]
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class NoTextError(IngestError):
+    """A readable file with nothing to index (a blank scan): a warning, not a failure."""
 
 
 class InputError(NekbError, ValueError):

@@ -10,8 +10,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .corpus import content_hash, corpus_files, doc_id_for, outside_link
+from .errors import printable
 from .fileio import copy_atomic
-from .ingest import SUPPORTED_SUFFIXES, printable
+from .ingest import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 

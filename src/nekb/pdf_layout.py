@@ -17,6 +17,27 @@ from .clean import CJK_CLASS, CJK_OR_PUNCT_CLASS, ZERO_WIDTH
 # half-sentences and padding CJK with runs of spaces, so the plain mode is what we clean.
 
 _EDGE_LINES = 2  # how many lines at the top and bottom of a page may be header/footer
+_PRINT_EDGE_LINES = 3  # a browser's print header and footer: searched a little further in
+# What a browser prints in the page margins: "11/24/26, 7:05 PM  标题" or "2026/11/24 下午7:05  标题"
+# at the top, "https://… 1/2" (or "file:///…", or just "1/2") at the bottom.
+_PRINT_HEADER = re.compile(
+    r"^\d{1,4}[/.]\d{1,2}[/.]\d{1,4},?\s*(?:[上下]午\s*)?\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s.*)?$"
+)
+_PRINT_FOOTER = re.compile(
+    r"^(?:(?:https?|file|about|data|blob|ftp|chrome(?:-extension)?|edge):\S*\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}$",
+    re.IGNORECASE,
+)
+# pypdf keeps typographic ligatures ("ﬁle:///"); spell them out so text and patterns match.
+_LIGATURES = {
+    0xFB00: "ff",
+    0xFB01: "fi",
+    0xFB02: "fl",
+    0xFB03: "ffi",
+    0xFB04: "ffl",
+    0xFB05: "st",
+    0xFB06: "st",
+}
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*/?\s*共\s*\d+\s*页)?|page\s+\d+(?:\s+of\s+\d+)?)$",
     re.IGNORECASE,
@@ -46,6 +67,23 @@ def _edge_lines(lines: list[str]) -> set[int]:
     return set(content[:_EDGE_LINES] + content[-_EDGE_LINES:])
 
 
+def _print_furniture(pages: list[list[str]]) -> list[set[int]]:
+    """Per page, the indices of a browser's print header (date, time, title) and footer (URL, i/n).
+
+    Only when the document is such a print: a footer on at least half of its pages. A dated line
+    at the top of an ordinary PDF ("2024-05-17 10:30 来源：…") is content and stays.
+    """
+    headers, footers = [], []
+    for lines in pages:
+        content = [i for i, line in enumerate(lines) if line.strip()]
+        edges = content[:_PRINT_EDGE_LINES] + content[-_PRINT_EDGE_LINES:]
+        headers.append({i for i in edges if _PRINT_HEADER.match(lines[i].strip())})
+        footers.append({i for i in edges if _PRINT_FOOTER.match(lines[i].strip())})
+    if sum(1 for found in footers if found) < max(1, math.ceil(len(pages) / 2)):
+        return [set() for _ in pages]
+    return [h | f for h, f in zip(headers, footers, strict=True)]
+
+
 def _furniture_key(line: str) -> str:
     """Compare header/footer candidates with whitespace removed and digits masked."""
     return re.sub(r"\d+", "#", _SPACE_RUN.sub("", line))
@@ -65,11 +103,13 @@ def _strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], set[
     repeated = _running_furniture(pages)
     header_words: set[str] = set()
     kept_pages = []
-    for lines in pages:
+    for lines, printed in zip(pages, _print_furniture(pages), strict=True):
         edges = _edge_lines(lines)
         kept = []
         for i, line in enumerate(lines):
             is_edge = i in edges
+            if i in printed:
+                continue
             if is_edge and _furniture_key(line) in repeated:
                 header_words.update(w.lower() for w in re.findall(r"[A-Za-z]{3,}", line))
             # Decorated page numbers go wherever they sit at an edge; bare numbers only as a
@@ -148,14 +188,17 @@ class _ParagraphJoiner:
             return " "  # never fuse two numbers into one
         return ""
 
-    def add(self, raw_line: str) -> int | None:
-        """Append one physical line; return the offset where its text starts (None if blank)."""
+    def add(self, raw_line: str, heading: bool = False) -> int | None:
+        """Append one physical line; return the offset where its text starts (None if blank).
+
+        ``heading`` says the line is known to be a heading (set in a larger font): it stands alone.
+        """
         line = raw_line.strip(" \t\u3000\xa0")
         if not line:
             return None  # blank / lone-ideographic-space lines carry no reliable structure
         # An ideographic-space or multi-space indent marks a paragraph start; one ASCII space
         # is too common an extraction artefact to mean anything.
-        indented = raw_line.startswith(("\u3000", "  ", "\t"))
+        indented = heading or raw_line.startswith(("\u3000", "  ", "\t"))
         line = _collapse_spaces(line)
         separator = self._separator(line, indented)
         self._emit(separator)
@@ -163,7 +206,7 @@ class _ParagraphJoiner:
         self._emit(line)
         # Only a paragraph's first line can be a heading; any continuation makes it prose.
         starts_paragraph = separator == "\n" or not self.last_line
-        self.after_heading = starts_paragraph and _is_heading(line, indented)
+        self.after_heading = heading or (starts_paragraph and _is_heading(line, indented))
         self.last_line = line
         return start
 
@@ -172,23 +215,33 @@ class _ParagraphJoiner:
         return "".join(self.parts)
 
 
-def clean_pdf_pages(pages: Sequence[str]) -> tuple[str, tuple[int, ...]]:
+def heading_key(line: str) -> str:
+    """How a heading line is matched against extracted lines: whitespace removed."""
+    return _SPACE_RUN.sub("", line.translate(_LIGATURES))
+
+
+def clean_pdf_pages(pages: Sequence[str], headings: Sequence[set[str]] = ()) -> tuple[str, tuple[int, ...]]:
     """Turn per-page ``extract_text()`` output into clean prose plus page start offsets.
 
-    Removes running headers/footers and page numbers, re-joins lines (and pages) broken by
-    layout, re-attaches stray punctuation and drops layout spaces around CJK text. Paragraphs
-    end where a line ends a sentence, at indented lines and after headings. ``page_starts[i]``
-    is the offset in the returned text where page ``i + 1``'s content begins.
+    Removes running headers/footers, page numbers and a browser's print header/footer, re-joins
+    lines (and pages) broken by layout, re-attaches stray punctuation and drops layout spaces
+    around CJK text. Paragraphs end where a line ends a sentence, at indented lines and after
+    headings; ``headings[i]`` may give the :func:`heading_key` of lines of page ``i + 1`` known to
+    be headings (set in a larger font), which then stand alone. ``page_starts[i]`` is the offset in
+    the returned text where page ``i + 1``'s content begins.
     """
-    raw_pages = [page.replace("\r\n", "\n").translate(ZERO_WIDTH).split("\n") for page in pages]
+    raw_pages = [
+        page.replace("\r\n", "\n").translate(ZERO_WIDTH).translate(_LIGATURES).split("\n") for page in pages
+    ]
     content_pages, header_words = _strip_page_furniture(raw_pages)
     joiner = _ParagraphJoiner()
     page_starts = []
-    for lines in content_pages:
+    for number, lines in enumerate(content_pages):
+        page_headings = headings[number] if number < len(headings) else set()
         first: int | None = None
         for raw_line in lines:
             for line in _content_lines(raw_line, header_words):
-                start = joiner.add(line)
+                start = joiner.add(line, heading=heading_key(line) in page_headings)
                 first = start if first is None else first
         page_starts.append(joiner.length if first is None else first)
     return joiner.text(), tuple(page_starts)

@@ -10,13 +10,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .chunk import make_chunks, split_sentences
-from .facts import extract_facts
+from .corpus import with_own_metadata
 from .normalize import SearchNormalizer
 from .segment import Segmenter
+from .tables import document_facts
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
 
 CHUNK_CHARS = 250
 CHUNK_OVERLAP = 1
+# DocumentInfo fields that come from the file itself, not from sources.toml.
+OWN_FIELDS = ("chars", "pages", "chunks", "facts", "ocr_confidence", "document_title", "document_date")
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,9 +75,10 @@ class DocumentRecord:
         return replace(self, sentence_vectors=sentence_vectors, chunk_vectors=chunk_vectors)
 
     def with_info(self, info: DocumentInfo) -> DocumentRecord:
-        """This record under new metadata (sources.toml changed; the counts stay the document's)."""
-        counts = {k: getattr(self.info, k) for k in ("chars", "pages", "chunks", "facts")}
-        info = replace(info, **counts)
+        """This record under new sources.toml metadata; what the file itself gave (counts, its own
+        title and date, OCR confidence) stays the document's."""
+        own = {k: getattr(self.info, k) for k in OWN_FIELDS}
+        info = with_own_metadata(replace(info, **own))
         return self if info == self.info else replace(self, info=info)
 
 
@@ -104,13 +108,21 @@ def process_document(
         sentences = split_sentences(text)
         chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
     with timed(timings, "facts"):
-        facts = extract_facts(info.doc_id, text, sentences, tuple(document.page_starts))
+        facts = document_facts(info.doc_id, document, sentences)  # prose by regex, tables by cell
     with timed(timings, "segment"):
         forms = [normalizer.search_form(text[s:e]) for s, e in sentences]
         tokens = tuple(tuple(segmenter.tokens(form)) for form in forms)
-    counts = {"chars": len(text), "pages": len(document.page_starts), "chunks": len(chunk_ranges)}
+    own = {
+        "chars": len(text),
+        "pages": len(document.page_starts),
+        "chunks": len(chunk_ranges),
+        "facts": len(facts),
+        "ocr_confidence": document.ocr_confidence,
+        "document_title": document.title,
+        "document_date": document.date,
+    }
     return DocumentRecord(
-        info=replace(info, **counts, facts=len(facts)),
+        info=with_own_metadata(replace(info, **own)),
         text=text,
         page_starts=tuple(document.page_starts),
         sentences=tuple(sentences),

@@ -17,6 +17,10 @@ class CleanDocument:
     text: str
     page_starts: tuple[int, ...] = ()
     warnings: tuple[str, ...] = ()
+    title: str = ""  # the document's own title (HTML <title>, PDF or Word metadata), if any
+    date: str = ""  # the document's own publication date (YYYY-MM-DD), if any
+    cells: tuple[CellFact, ...] = ()  # numeric table cells; their rows are part of ``text``
+    ocr_confidence: float | None = None  # mean recognition confidence when any text came from OCR
 
     def page_at(self, offset: int) -> int | None:
         """Return the 1-based page holding ``offset``, or None for documents without pages."""
@@ -37,8 +41,27 @@ def page_at(page_starts: tuple[int, ...] | list[int], offset: int) -> int | None
 
 
 @dataclass(frozen=True)
+class CellFact:
+    """A numeric table cell read as a fact, before it belongs to a document.
+
+    ``start``/``end`` delimit the cell's value in the document text (inside its row's line);
+    ``location`` says where the cell sits in the source file, e.g. ``"Sheet1!C4"`` or ``"表1!B3"``.
+    """
+
+    entity: str
+    indicator: str
+    period: str
+    value: float
+    unit: str
+    location: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class DocumentInfo:
-    """Metadata of one indexed document (from ``sources.toml``, or the file name as title)."""
+    """Metadata of one indexed document: ``sources.toml`` first, then the file's own title and date,
+    then the file name as title."""
 
     doc_id: str
     title: str
@@ -53,6 +76,9 @@ class DocumentInfo:
     pages: int = 0
     chunks: int = 0
     facts: int = 0
+    ocr_confidence: float | None = None  # mean OCR confidence (0-1) when text came from OCR
+    document_title: str = ""  # the file's own title; shown when sources.toml gives none
+    document_date: str = ""  # the file's own date; shown when sources.toml gives none
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form for JSON output."""
@@ -117,6 +143,7 @@ class Fact:
     start: int
     end: int
     page: int | None = None
+    location: str = ""  # a table cell's place in its file ("Sheet1!C4"); "" for facts from prose
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form for JSON / CSV output."""

@@ -61,6 +61,7 @@ def _fact_row(fact: Fact, titles: Mapping[str, str], verdict: str) -> dict[str, 
     source = f"《{titles.get(fact.doc_id, fact.doc_id)}》"
     if fact.page is not None:
         source += f" 第 {fact.page} 页"
+    source += f" {fact.location}" if fact.location else ""  # a table cell: Sheet1!C4
     return {
         "主体": fact.entity,
         "指标": fact.indicator,
@@ -81,6 +82,7 @@ FACT_TABLE_ORDER = (
     "qualifier",
     "title",
     "page",
+    "location",
     "sentence",
 )
 
@@ -95,6 +97,7 @@ FACT_COLUMNS = {
     "title": "文档",
     "sentence": "原句",
     "page": "页",
+    "location": "位置",
     "doc_id": "文件",
     "fact_id": "编号",
     "start": "起",
