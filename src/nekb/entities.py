@@ -1,0 +1,199 @@
+"""Entities from the text: names and group noun phrases found with jieba part-of-speech tags.
+
+A mention is a run of words that names a place, person or organisation (jieba tags ns, nr, nt,
+or an unknown word ending like one: 金华县, 南宁二中) or a group (a noun phrase ending in a head
+such as 城市, 医院, 家庭, 毕业生: 县域医院, 老工业基地, 高校毕业生). Names joined by 、/和/及
+form one list mention (辽宁、吉林两省) whose members can pair with the figures of a 分别 sentence.
+Anaphors (该院, 其, 市内, 学校) are mentions too, marked so the caller resolves them to the
+current subject.
+
+The document's subject (its title, or the short name the text gives it after 简称) is found as
+written wherever it occurs, whatever the tagger makes of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import jieba
+import jieba.posseg
+
+from . import gazetteer as gz
+
+_VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
+_NOUNISH = re.compile(r"^(?:n|nz|ng|nl|vn|b|j|l|an|eng)$")
+_JOINERS = ("、", "和", "及", "与", "以及")
+_INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "对于", "其中"))
+_GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")
+_ALIAS_RE = re.compile(r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)")
+_EXAMPLE_RE = re.compile(r"以([^,;:!?。()以为]{2,16}?)为例")
+_TITLE_CLEAN_RE = re.compile(r"^\s*#*\s*|\s*[(（][^()（）]*[)）]\s*|\.(?:txt|md|pdf)$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word of a normalized sentence with its offsets and part-of-speech tag."""
+
+    start: int
+    end: int
+    word: str
+    flag: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity in a normalized sentence."""
+
+    start: int
+    end: int
+    text: str  # the surface (Simplified), e.g. 辽宁、吉林两省
+    members: tuple[str, ...] = ()  # the names of a list mention, in order
+    anaphor: bool = False  # 该院, 其, 市内: stands for the current subject
+    subject: bool = False  # the document's subject written out
+
+
+@dataclass(frozen=True)
+class DocumentSubject:
+    """What a document is about: the name used when a figure's sentence names nothing."""
+
+    name: str = ""
+    surfaces: tuple[str, ...] = field(default=())  # forms to find in the text, longest first
+
+
+class EntityTagger:
+    """Part-of-speech tagging and mention finding; owns one jieba POSTokenizer (slow to build)."""
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        self._pos = jieba.posseg.POSTokenizer(tokenizer)
+
+    def tokens(self, s: str) -> list[Token]:
+        """jieba words of ``s`` with their tags and offsets."""
+        out, i = [], 0
+        for pair in self._pos.cut(s):
+            word = pair.word
+            out.append(Token(i, i + len(word), word, pair.flag))
+            i += len(word)
+        return out
+
+    def subject_of(self, title: str, text_start: str) -> DocumentSubject:
+        """The subject of a document from its title and first lines (see :func:`title_subject`)."""
+        name = _TITLE_CLEAN_RE.sub("", re.sub(r"^\d+-", "", title).replace("_", " ")).strip()
+        if not name:
+            return DocumentSubject()
+        if len(name) > 15 or re.search(r"[,，:：;；!?！？。、]", name) or _has_verb(self.tokens(name)):
+            found = find_mentions(self.tokens(name), name, DocumentSubject())
+            names = [m.text for m in found if not m.anaphor]
+            name = names[0] if names else ""
+        if not name:
+            return DocumentSubject()
+        alias = _ALIAS_RE.search(text_start[:300])
+        short = alias[1] if alias and len(alias[1]) < len(name) else ""
+        surfaces = tuple(sorted({name, short} - {""}, key=len, reverse=True))
+        return DocumentSubject(short or name, surfaces)
+
+
+def _has_verb(tokens: list[Token]) -> bool:
+    return any(t.flag in _VERB_TAGS for t in tokens)
+
+
+def _is_name(t: Token) -> bool:
+    if t.flag in gz.NAME_TAGS and len(t.word) >= 2:
+        return True
+    return len(t.word) >= 3 and t.word.endswith(gz.NAME_SUFFIXES) and t.flag not in _VERB_TAGS
+
+
+def _is_group(t: Token) -> bool:
+    return t.word.endswith(gz.GROUP_HEADS) and (t.flag.startswith("n") or t.flag in ("j", "l", "s"))
+
+
+def _is_anaphor(t: Token) -> bool:
+    return t.word in gz.ANAPHORS
+
+
+def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list[Mention]:
+    """Entity mentions of a tagged sentence, in order (see the module docstring)."""
+    spans: list[Mention] = []
+    taken = [False] * len(s)
+    for surface in subject.surfaces:
+        for m in re.finditer(re.escape(surface), s):
+            if not any(taken[m.start() : m.end()]):
+                spans.append(Mention(m.start(), m.end(), surface, (surface,), subject=True))
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if any(taken[t.start : t.end]):
+            i += 1
+            continue
+        if _is_anaphor(t):
+            spans.append(Mention(t.start, t.end, t.word, anaphor=True))
+            i += 1
+            continue
+        if not (_is_name(t) or _is_group(t)) or t.word in gz.NOT_ENTITIES:
+            i += 1
+            continue
+        first = i
+        # Nouns right before a group head belong to it (县域|医院, 风险投资|机构).
+        while first > 0 and _is_group(t) and _NOUNISH.match(tokens[first - 1].flag) and i - first < 2:
+            if any(taken[tokens[first - 1].start : tokens[first - 1].end]):
+                break
+            first -= 1
+        last = i
+        while last + 1 < len(tokens) and (_is_name(tokens[last + 1]) or _is_group(tokens[last + 1])):
+            last += 1
+        spans.append(Mention(tokens[first].start, tokens[last].end, s[tokens[first].start : tokens[last].end]))
+        i = last + 1
+    spans.sort(key=lambda m: m.start)
+    return _join_lists(spans, s)
+
+
+def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:
+    """黑龙江、辽宁、吉林三省 / 辽宁、吉林和黑龙江: consecutive names joined by 、和及 form one list."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        gap = s[prev.end : m.start] if prev else ""
+        if prev and not prev.anaphor and not m.anaphor and gap.strip() in _JOINERS:
+            members = (prev.members or (prev.text,)) + (m.members or (m.text,))
+            out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], members, subject=prev.subject)
+        else:
+            out.append(m)
+    # A count of the listed places right after the list belongs to it (辽宁、吉林两省).
+    for n, m in enumerate(out):
+        if len(m.members) > 1:
+            tail = _GROUP_COUNT_RE.match(s, m.end)
+            if tail:
+                out[n] = Mention(m.start, tail.end(), s[m.start : tail.end()], m.members)
+    return out
+
+
+def example_subject(s: str, start: int, end: int) -> str:
+    """以老工业基地为例 -> 老工业基地: the example a clause says it takes, else ""."""
+    m = _EXAMPLE_RE.search(s, start, end)
+    return m[1] if m else ""
+
+
+def first_verb(tokens: list[Token], start: int, end: int) -> int:
+    """Offset of the first verb in ``[start, end)`` (``end`` when there is none); 如/以 do not count."""
+    for t in tokens:
+        if t.start >= start and t.end <= end and t.flag in _VERB_TAGS and t.word not in _INTRODUCERS:
+            return t.start
+    return end
+
+
+def source_spans(s: str) -> list[tuple[int, int]]:
+    """根据美国人口调查局的数据 / 据统计: where the source of a statement is named."""
+    spans = []
+    for opener in gz.SOURCE_OPENERS:
+        for m in re.finditer(opener, s):
+            window = s[m.end() : m.end() + 40]
+            closers = [window.find(c) + len(c) for c in gz.SOURCE_CLOSERS if c in window]
+            stop = re.search(r"[,;:!?。]", window)
+            limit = stop.start() if stop else len(window)
+            inside = [c for c in closers if c <= limit + 1]
+            if inside:
+                spans.append((m.start(), m.end() + max(inside)))
+    return spans
