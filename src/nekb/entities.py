@@ -52,6 +52,7 @@ class Mention:
     members: tuple[str, ...] = ()  # the names of a list mention, in order
     anaphor: bool = False  # 该院, 其, 市内: stands for the current subject
     subject: bool = False  # the document's subject written out
+    named: bool = True  # holds a name (not only a group noun phrase such as 县域医院)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,10 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
         if not (_is_name(t) or _is_group(t)) or t.word in gz.NOT_ENTITIES:
             i += 1
             continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.word in gz.NAME_MODIFIED_BY:
+            i += 2  # 中国科学院院士, 西班牙裔: an affiliation or origin
+            continue
         first = i
         # Nouns right before a group head belong to it (县域|医院, 风险投资|机构).
         while first > 0 and _is_group(t) and _NOUNISH.match(tokens[first - 1].flag) and i - first < 2:
@@ -144,10 +149,27 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
         last = i
         while last + 1 < len(tokens) and (_is_name(tokens[last + 1]) or _is_group(tokens[last + 1])):
             last += 1
-        spans.append(Mention(tokens[first].start, tokens[last].end, s[tokens[first].start : tokens[last].end]))
         i = last + 1
+        named = any(_is_name(x) for x in tokens[first : last + 1])
+        if not named and s.startswith("的", tokens[last].end):
+            continue  # 家庭的平均大小: a group qualifying the measure, not the subject
+        spans.append(
+            Mention(tokens[first].start, tokens[last].end, s[tokens[first].start : tokens[last].end], named=named)
+        )
     spans.sort(key=lambda m: m.start)
-    return _join_lists(spans, s)
+    return _join_lists(_join_adjacent(spans, s), s)
+
+
+def _join_adjacent(mentions: list[Mention], s: str) -> list[Mention]:
+    """南宁二中|东盟校区: a name right after another is a part of it."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev and prev.end == m.start and not prev.anaphor and not m.anaphor:
+            out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], named=prev.named or m.named)
+        else:
+            out.append(m)
+    return out
 
 
 def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:

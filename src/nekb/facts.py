@@ -45,6 +45,7 @@ from .types import DocumentInfo, Fact, page_at
 __all__ = ["RATIO_UNIT", "FactExtractor", "extract_facts"]
 
 _CLAUSE_END = ",;:!?。"
+_CLAUSE_END_RE = re.compile(r"[,;:!?。]|——")
 _NATIONWIDE = ("全国", "全球", "世界", "国家", "中国", "我国")
 _HEADING_CHARS = 40
 
@@ -166,14 +167,14 @@ class FactExtractor:
         blocked = [(p.start, p.end) for p in periods] + not_figure_spans(s)
         quantities = find_quantities(s, blocked)
         if not quantities:
-            self._follow_context(s, state, subject, periods, heading, has_facts=False)
+            self._follow_context(s, state, subject, periods, heading, last_period=None)
             return []
         tokens = self.tagger.tokens(s)
         mentions = _outside(find_mentions(tokens, s, subject), source_spans(s))
         listed = _enumerated(s, quantities, mentions)
         quantities = [q for q in quantities if q.unit or q.start in listed]
         inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
-        clause_starts = [0] + [i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END and i not in inside]
+        clause_starts = [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s) if m.start() not in inside]
         spans = [(m.start, m.end, _is_yardstick(s, m)) for m in mentions]
         drafts: list[tuple[str, str, str, Quantity]] = []
         previous: Previous = None
@@ -197,7 +198,8 @@ class FactExtractor:
         for _, indicator, _, q in reversed(drafts):
             if indicator:
                 state.indicators.setdefault(q.unit, indicator)
-        self._follow_context(s, state, subject, periods, heading, has_facts=bool(drafts), tokens=tokens, mentions=mentions)
+        last_period = drafts[-1][2] if drafts else None
+        self._follow_context(s, state, subject, periods, heading, last_period, tokens=tokens, mentions=mentions)
         return drafts
 
     def _follow_context(
@@ -207,24 +209,27 @@ class FactExtractor:
         subject: DocumentSubject,
         periods: list[PeriodMention],
         heading: bool,
-        has_facts: bool,
+        last_period: str | None,
         tokens: list[Token] | None = None,
         mentions: list[Mention] | None = None,
     ) -> None:
         """Update the subject and period in force after sentence ``s``."""
         stated = [p for p in periods if not p.is_base]
-        if stated:
-            last = stated[-1]
-            keep = has_facts or is_data_period(s, last)
-            state.period = last.label if keep and not last.is_now else ""
+        if last_period is not None:
+            state.period = last_period  # the period of the sentence's last figure
+        elif stated:
+            last = stated[-1]  # a year in a sentence without figures: data (截至…) or an event
+            state.period = last.label if is_data_period(s, last) and not last.is_now else ""
         if mentions is None:
             head = s[: _first_clause_end(s)]
             tokens = self.tagger.tokens(head)
             mentions = _outside(find_mentions(tokens, head, subject), source_spans(head))
         topic = ""
-        for c in [0] + [i + 1 for i, ch in enumerate(s) if ch in _CLAUSE_END]:
-            topic = _clause_subject(s, tokens or [], mentions, c, _clause_end(s, c), state, resolve=False)
-            if topic:
+        for c in [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s)]:
+            found = _subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
+            if isinstance(found, str) or (found.named and not found.anaphor):
+                topic = found if isinstance(found, str) else found.text
+            if found:
                 break
         if heading:
             state.section_topic = topic if topic and topic not in _NATIONWIDE else ""
@@ -298,17 +303,35 @@ def _resolve(m: Mention, state: _State) -> str:
 def _clause_subject(
     s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int, state: _State, resolve: bool = True
 ) -> str:
-    """The subject of ``s[start:end]``: 以X为例's X, else the first mention before the clause's verb."""
+    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved to the topic."""
+    found = _subject_mention(s, tokens, mentions, start, end)
+    if isinstance(found, Mention) and found.anaphor:
+        return state.topic if resolve else ""
+    return found.text if isinstance(found, Mention) else found
+
+
+def _subject_mention(s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int) -> Mention | str:
+    """以X为例's X, else the first mention before the clause's verb, else its first name; "" for none.
+
+    Yardsticks (占全国) and mentions in brackets are skipped, and so is a group after 其中 (其中
+    中国科学院院士1人: a part of the subject, not another one).
+    """
     example = example_subject(s, start, end)
     if example:
         return example
     verb = first_verb(tokens, start, end)
-    for m in mentions:
-        if start <= m.start < verb and m.end <= end and not _is_yardstick(s, m) and not _in_parens(s, m.start):
-            if m.anaphor:
-                return state.topic if resolve else ""
-            return m.text
-    return ""
+    subset = s[start:end].lstrip().startswith("其中")
+    usable = [
+        m
+        for m in mentions
+        if start <= m.start and m.end <= end and not _is_yardstick(s, m) and not _in_parens(s, m.start)
+        and not (subset and not m.named)
+    ]
+    before_verb = [m for m in usable if m.start < verb]
+    if before_verb:
+        return before_verb[0]
+    names = [m for m in usable if m.named and not m.anaphor]
+    return names[0] if names else ""
 
 
 def _entity_for(s: str, tokens: list[Token], q: Quantity, clause: int, mentions: list[Mention], state: _State) -> str:

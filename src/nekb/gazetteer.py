@@ -74,7 +74,7 @@ NAME_SUFFIXES = _words(
 # Head nouns of a noun phrase naming a place, an institution or a group (县域医院, 老工业基地, 高校毕业生).
 GROUP_HEADS = _words(
     "地区 区域 城市 城市群 都市圈 省份 县域 县城 农村 乡村 城镇 地方 国家 全国 全球 世界 基地 "
-    "家庭 住户 群体 人群 人士 居民 市民 村民 民众 学生 毕业生 研究生 博士 硕士 人才 农民 工人 职工 教师 员工 "
+    "家庭 住户 群体 人群 人士 居民 市民 村民 民众 学生 毕业生 人才 农民 工人 职工 教师 员工 "
     "老人 老年人 儿童 妇女 女性 男性 青年 企业 机构 医院 学校 高校 中学 大学 学院 公司 政府 校区 部门 "
     "行业 中心 园区 一二线城市 三四线城市"
 )
@@ -82,6 +82,10 @@ GROUP_HEADS = _words(
 ANAPHORS = _words(
     "该院 该校 该市 该县 该省 该区 该国 该镇 该村 该公司 该机构 该地 该厂 本市 本县 本省 本区 本校 本院 "
     "全市 全省 全县 全区 全校 全院 市内 县内 省内 区内 校内 院内 境内 其 它 学校 医院 公司"
+)
+# After a name these make it an affiliation or origin, not the subject (中国科学院院士, 西班牙裔).
+NAME_MODIFIED_BY = frozenset(
+    _words("裔 籍 语 式 族 风格 院士 学者 教授 专家 代表 委员 会员 成员 校友 员工 职工 学生 人")
 )
 # Words never a subject: pronouns of quantity, generic nouns that are measures rather than things.
 NOT_ENTITIES = frozenset(_words("其中 这 这些 那些 部分 某些 各地 各省 地方 国家"))

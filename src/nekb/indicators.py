@@ -21,7 +21,7 @@ _PERIOD_TEXT_RE = re.compile(
     r"(?:之间|以来|间|底|末|初|来|度)?的?"
     r"|截至|截止|今年|去年|上年|当年|同期|目前|现在|如今|当前|近年来|春节期间|期间"
 )
-_AFTER_COPULA_RE = re.compile(r"^(?:是|为|有|在)(?=[^\d])")
+_AFTER_COPULA_RE = re.compile(r"(?:是|为|有|在)(?=[^\d])")
 
 Previous = tuple[Quantity, str] | None  # the figure before in the clause, with its indicator
 
@@ -42,7 +42,8 @@ def indicator_for(
     """
     same_clause = previous is not None and left == previous[0].end
     if same_clause:  # skip the noun that belongs to the figure before (100万元安家费及100万元购房补贴)
-        noun = following_phrase(s, left)
+        copula = _AFTER_COPULA_RE.match(s, left)
+        noun = following_phrase(s, copula.end() if copula else left)
         noun_end = s.find(noun, left) + len(noun)
         left = noun_end if noun and noun_end <= q.lead else left
     core, bare = _clean_core(_mask(s, left, q.lead, entity_spans))
@@ -54,7 +55,7 @@ def indicator_for(
     copula = _AFTER_COPULA_RE.match(s, q.end)
     # 1460万困难群众 / 23%的育龄家庭 / 100万元购房补贴 / 92.06%是白人: the words after say what is counted
     names_noun = weak and (
-        q.unit in ("万", "亿", "%") or q.unit.endswith(("人", "元")) or s.startswith("的", q.end) or copula
+        q.unit in ("万", "亿") or q.unit.endswith(("人", "元")) or s.startswith("的", q.end) or copula
     )
     if copula and weak:
         following = following_phrase(s, copula.end())

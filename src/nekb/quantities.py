@@ -50,8 +50,9 @@ _CHINESE_RE = re.compile(
 )
 _SINGLE_RE = re.compile(
     rf"(?<![{_CN_DIGITS}第前上数几])(?P<num>[二两三四五六七八九])(?P<base>{'|'.join(sorted(gz.SINGLE_NUMERAL_COUNTERS))})"
-    r"(?![一二两三四五六七八九])"
+    r"(?=[\u4e00-\u9fff])(?![是为都也的和与在等中])"
 )
+_YEARS_RUNNING_RE = re.compile(r"连续(?P<num>[二两三四五六七八九十]{1,3})年(?![来间代])")
 _ROUGHLY_RE = re.compile(rf"上(?P<num>[百千])(?P<mag>万|亿)?(?P<base>{gz.BASE_UNIT_PATTERN})")
 _CN_NUMERAL_RE = re.compile(
     r"(?:[一二两三四五六七八九]?千)?(?:[零〇]?[一二两三四五六七八九]?百)?(?:[零〇]?[一二两三四五六七八九]?十)?"
@@ -128,6 +129,10 @@ def find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
         value = _cn_value(m["num"])
         if value is not None and free(m.start(), m.end()):
             found.append(_with_qualifier(s, m.start(), m.end(), value, m["base"], ""))
+    for m in _YEARS_RUNNING_RE.finditer(s):
+        value = _cn_value(m["num"])
+        if value is not None and free(m.start("num"), m.end()):
+            found.append(Quantity(m.start("num"), m.end(), m.start("num"), value, "年", ""))
     for m in _ROUGHLY_RE.finditer(s):
         if free(m.start(), m.end()):
             value = 100.0 if m["num"] == "百" else 1000.0
@@ -194,8 +199,6 @@ def _drop_sizes_of_counted_things(s: str, quantities: list[Quantity]) -> list[Qu
             previous is not None
             and previous.unit in gz.COUNTER_UNITS
             and not s[previous.end : q.start].strip()
-            and q.end < len(s)
-            and "\u4e00" <= s[q.end] <= "\u9fff"
         ):
             continue
         out.append(q)
