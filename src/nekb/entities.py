@@ -53,6 +53,7 @@ class Mention:
     anaphor: bool = False  # 该院, 其, 市内: stands for the current subject
     subject: bool = False  # the document's subject written out
     named: bool = True  # holds a name (not only a group noun phrase such as 县域医院)
+    generic: bool = False  # 学校, 医院: an anaphor meaning the document's own subject
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def _is_group(t: Token) -> bool:
 
 
 def _is_anaphor(t: Token) -> bool:
-    return t.word in gz.ANAPHORS
+    return t.word in gz.ANAPHORS or t.word in gz.GENERIC_SUBJECTS
 
 
 def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list[Mention]:
@@ -130,13 +131,16 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
             i += 1
             continue
         if _is_anaphor(t):
-            spans.append(Mention(t.start, t.end, t.word, anaphor=True))
+            spans.append(Mention(t.start, t.end, t.word, anaphor=True, generic=t.word in gz.GENERIC_SUBJECTS))
             i += 1
             continue
         if not (_is_name(t) or _is_group(t)) or t.word in gz.NOT_ENTITIES:
             i += 1
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if t.flag == "nr" and nxt is not None and nxt.flag == "m":
+            i += 1  # 容纳3000人: a person's name right before a number is a mistagged word
+            continue
         if nxt is not None and nxt.word in gz.NAME_MODIFIED_BY:
             i += 2  # 中国科学院院士, 西班牙裔: an affiliation or origin
             continue

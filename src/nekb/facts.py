@@ -54,6 +54,7 @@ _HEADING_CHARS = 40
 class _State:
     """What one sentence passes on to the next (mutable while a document is read)."""
 
+    subject: str = ""  # the document's subject
     topic: str = ""  # the subject sentences naming none inherit
     period: str = ""  # the period in force
     section_topic: str = ""
@@ -100,7 +101,7 @@ class FactExtractor:
         """
         doc_year = document_year(info.date) if info else None
         subject = self._subject(info, doc_id, text)
-        state = _State(topic=subject.name)
+        state = _State(subject=subject.name, topic=subject.name)
         facts: list[Fact] = []
         previous_end = 0
         previous_plain = ""
@@ -188,7 +189,7 @@ class FactExtractor:
             left = previous[0].end if after_previous else clause
             indicator = indicator_for(s, clause, left, q, previous, quantities, spans)
             entity = listed.get(q.start) or _entity_for(s, tokens, q, clause, mentions, state)
-            own = _clause_subject(s, tokens, mentions, clause, q.lead, state)
+            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q)
             entity = entity or own or carried or state.topic
             carried = own or carried
             indicator = indicator or state.indicators.get(q.unit, "")
@@ -259,9 +260,9 @@ def _is_heading(text: str, start: int, end: int, plain: str) -> bool:
     before = text[max(0, start - 1) : start]
     after = text[end : end + 1]
     alone = (not before or before == "\n") and (not after or after == "\n")
-    if gz.HEADING_RE.match(plain):
-        return True
-    return alone and len(plain.strip()) <= _HEADING_CHARS and not plain.rstrip().endswith(("。", "!", "?", ";"))
+    if not alone or len(plain.strip()) > _HEADING_CHARS:
+        return False
+    return bool(gz.HEADING_RE.match(plain)) or not plain.rstrip().endswith(("。", "!", "?", ";"))
 
 
 def _first_clause_end(s: str) -> int:
@@ -297,24 +298,36 @@ def _is_yardstick(s: str, m: Mention) -> bool:
 
 
 def _resolve(m: Mention, state: _State) -> str:
+    if m.generic and state.subject:
+        return state.subject
     return state.topic if m.anaphor else m.text
 
 
 def _clause_subject(
-    s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int, state: _State, resolve: bool = True
+    s: str,
+    tokens: list[Token],
+    mentions: list[Mention],
+    start: int,
+    end: int,
+    state: _State,
+    figure: Quantity | None = None,
 ) -> str:
-    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved to the topic."""
-    found = _subject_mention(s, tokens, mentions, start, end)
-    if isinstance(found, Mention) and found.anaphor:
-        return state.topic if resolve else ""
-    return found.text if isinstance(found, Mention) else found
+    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved."""
+    found = _subject_mention(s, tokens, mentions, start, end, figure)
+    if isinstance(found, Mention):
+        return _resolve(found, state)
+    return found
 
 
-def _subject_mention(s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int) -> Mention | str:
-    """以X为例's X, else the first mention before the clause's verb, else its first name; "" for none.
+def _subject_mention(
+    s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int, figure: Quantity | None = None
+) -> Mention | str:
+    """以X为例's X, else the first mention before the clause's verb; "" for none.
 
     Yardsticks (占全国) and mentions in brackets are skipped, and so is a group after 其中 (其中
-    中国科学院院士1人: a part of the subject, not another one).
+    中国科学院院士1人: a part of the subject, not another one) or right before the count of its
+    members (教职工170多人: what is counted). In the clause of a ``figure``, a name after the verb
+    serves when nothing comes before it.
     """
     example = example_subject(s, start, end)
     if example:
@@ -324,14 +337,24 @@ def _subject_mention(s: str, tokens: list[Token], mentions: list[Mention], start
     usable = [
         m
         for m in mentions
-        if start <= m.start and m.end <= end and not _is_yardstick(s, m) and not _in_parens(s, m.start)
+        if start <= m.start
+        and m.end <= end
+        and not _is_yardstick(s, m)
+        and not _in_parens(s, m.start)
         and not (subset and not m.named)
+        and not (figure and not m.named and not m.anaphor and _counts_group(s, m, figure))
     ]
     before_verb = [m for m in usable if m.start < verb]
     if before_verb:
         return before_verb[0]
-    names = [m for m in usable if m.named and not m.anaphor]
+    names = [m for m in usable if m.named and not m.anaphor] if figure else []
     return names[0] if names else ""
+
+
+def _counts_group(s: str, m: Mention, q: Quantity) -> bool:
+    """教职工170多人 / 高校毕业生超过10万人: the group is what the figure counts."""
+    gap = s[m.end : q.lead].strip()
+    return q.unit[-1:] in ("人", "名", "位", "个", "家", "所", "户") and len(gap) <= 2
 
 
 def _entity_for(s: str, tokens: list[Token], q: Quantity, clause: int, mentions: list[Mention], state: _State) -> str:

@@ -208,13 +208,17 @@ def units_compatible(a: str, b: str) -> bool:
     return not a or not b or a.startswith(b) or b.startswith(a)
 
 
-def value_agrees(fact: Fact, gold: GoldFact) -> bool:
-    """The fact's value equals the gold value (or either end of a gold range) after magnitudes."""
-    fact_value, fact_base = scaled(fact.value, fact.unit)
+def value_agrees(fact: Fact, gold: GoldFact, normalize: Normalize = str) -> bool:
+    """The fact's value equals the gold value (or either end of a gold range) after magnitudes.
+
+    Units are compared in match form (``個百分點`` = ``个百分点``).
+    """
+    fact_unit, gold_unit = normalize(fact.unit), normalize(gold.unit)
+    fact_value, fact_base = scaled(fact.value, fact_unit)
     ends = [gold.value] + ([gold.value_high] if gold.value_high is not None else [])
     for end in ends:
-        gold_value, gold_base = scaled(end, gold.unit)
-        same_units = units_compatible(fact.unit, gold.unit) or units_compatible(fact_base, gold_base)
+        gold_value, gold_base = scaled(end, gold_unit)
+        same_units = units_compatible(fact_unit, gold_unit) or units_compatible(fact_base, gold_base)
         if not same_units:
             continue
         if math.isclose(fact_value, gold_value, rel_tol=1e-6, abs_tol=1e-9):
@@ -267,7 +271,7 @@ def score_facts(facts: Sequence[Fact], gold: Sequence[GoldFact], normalize: Norm
         candidates = [
             f
             for f in by_doc.get(g.doc, [])
-            if f.fact_id not in used and quote in sentence_forms[f.fact_id] and value_agrees(f, g)
+            if f.fact_id not in used and quote in sentence_forms[f.fact_id] and value_agrees(f, g, normalize)
         ]
         if not candidates:
             verdicts.append(RowVerdict(g, None))

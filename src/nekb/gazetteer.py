@@ -68,7 +68,7 @@ NAME_TAGS = frozenset(_words("ns nr nrt nrfg nt"))
 # Endings that make an unknown word a place or an organisation (金华县, 华西临床医学院, 南宁二中).
 NAME_SUFFIXES = _words(
     "自治区 自治州 特别行政区 省 市 县 区 州 镇 乡 村 旗 盟 岛 "
-    "大学 学院 中学 小学 二中 一中 医院 研究院 研究所 公司 集团 银行 协会 委员会 政府 局 厅 部 署 "
+    "大学 学院 中学 小学 二中 一中 医院 研究院 研究所 公司 集团 银行 协会 委员会 政府 局 厅 "
     "校区 分校 基地 园区 新区 开发区"
 )
 # Head nouns of a noun phrase naming a place, an institution or a group (县域医院, 老工业基地, 高校毕业生).
@@ -81,8 +81,10 @@ GROUP_HEADS = _words(
 # Words that refer back to the current subject (该院拥有…, 其人口为…, 市内的938个户中…).
 ANAPHORS = _words(
     "该院 该校 该市 该县 该省 该区 该国 该镇 该村 该公司 该机构 该地 该厂 本市 本县 本省 本区 本校 本院 "
-    "全市 全省 全县 全区 全校 全院 市内 县内 省内 区内 校内 院内 境内 其 它 学校 医院 公司"
+    "全市 全省 全县 全区 全校 全院 市内 县内 省内 区内 校内 院内 境内 其 它"
 )
+# Generic nouns that, as a subject, mean the institution the document is about (学校还有1座天文台).
+GENERIC_SUBJECTS = frozenset(_words("学校 医院 公司 大学 中学 城市 该城"))
 # After a name these make it an affiliation or origin, not the subject (中国科学院院士, 西班牙裔).
 NAME_MODIFIED_BY = frozenset(
     _words("裔 籍 语 式 族 风格 院士 学者 教授 专家 代表 委员 会员 成员 校友 员工 职工 学生 人")
