@@ -23,7 +23,7 @@ import jieba.posseg
 from . import gazetteer as gz
 
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
-_NOUNISH = re.compile(r"^(?:n|nz|ng|nl|vn|b|j|l|an|eng)$")
+_NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
 _JOINERS = ("、", "和", "及", "与", "以及")
 _INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "对于", "其中"))
 _GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")

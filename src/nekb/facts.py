@@ -171,12 +171,13 @@ class FactExtractor:
             self._follow_context(s, state, subject, periods, heading, last_period=None)
             return []
         tokens = self.tagger.tokens(s)
+        quantities = _aligned(quantities, tokens, s)
         mentions = _outside(find_mentions(tokens, s, subject), source_spans(s))
         listed = _enumerated(s, quantities, mentions)
         quantities = [q for q in quantities if q.unit or q.start in listed]
         inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
         clause_starts = [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s) if m.start() not in inside]
-        spans = [(m.start, m.end, _is_yardstick(s, m)) for m in mentions]
+        spans = [(m.start, m.end, _keep_in_indicator(s, m)) for m in mentions]
         drafts: list[tuple[str, str, str, Quantity]] = []
         previous: Previous = None
         carried = ""  # the subject of the clauses so far
@@ -228,7 +229,8 @@ class FactExtractor:
         topic = ""
         for c in [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s)]:
             found = _subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
-            if isinstance(found, str) or (found.named and not found.anaphor):
+            opening = isinstance(found, Mention) and found.start == len(s) - len(s.lstrip())
+            if isinstance(found, str) or (not found.anaphor and (found.named or opening)):
                 topic = found if isinstance(found, str) else found.text
             if found:
                 break
@@ -295,6 +297,25 @@ def _lead(s: str, m: Mention) -> str:
 def _is_yardstick(s: str, m: Mention) -> bool:
     """占全国 / 比全国 / 低于全国: an entity measured against, not measured."""
     return _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD + gz.ADJACENT_SUBJECT_LEAD)
+
+
+def _keep_in_indicator(s: str, m: Mention) -> bool:
+    """A group noun phrase, or a yardstick after 占/比 (占全国经济总量的比重), stays in the indicator."""
+    return (not m.named and not m.anaphor) or _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD)
+
+
+def _aligned(quantities: list[Quantity], tokens: list[Token], s: str) -> list[Quantity]:
+    """Chinese numerals that are words of their own: 七台河 is a city, not 7 台."""
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    kept = []
+    for q in quantities:
+        chinese = not s[q.start].isdigit() and s[q.start] not in "-−"
+        unit_end = q.end - len(q.qualifier) if s.endswith(q.qualifier, 0, q.end) and q.qualifier else q.end
+        if chinese and (q.start not in starts or (unit_end not in ends and q.end not in ends)):
+            continue
+        kept.append(q)
+    return kept
 
 
 def _resolve(m: Mention, state: _State) -> str:

@@ -63,8 +63,9 @@ QUALIFIERS_AFTER = frozenset(_words("以上 以下 左右 上下 以内"))
 
 # --- entities ------------------------------------------------------------------------------
 
-# jieba part-of-speech tags of names: places, people, organisations.
-NAME_TAGS = frozenset(_words("ns nr nrt nrfg nt"))
+# jieba part-of-speech tags of names: places and organisations. Person names (nr, nrt) are left
+# out: jieba's dictionary and its HMM give them to many ordinary words (容纳, 贡献率, 远高于).
+NAME_TAGS = frozenset(_words("ns nt"))
 # Endings that make an unknown word a place or an organisation (金华县, 华西临床医学院, 南宁二中).
 NAME_SUFFIXES = _words(
     "自治区 自治州 特别行政区 省 市 县 区 州 镇 乡 村 旗 盟 岛 "
@@ -126,7 +127,7 @@ PROTECTED_ENDS = _words("平均 国有 所有 拥有 没有 存在 所在 集中
 WEAK_CORES = frozenset(_words("每年 每月 包括 连续 目标 其中 共 提出 确定 拥有 有 设有 还有 达 为 是 占"))
 # Verbs after which the counted noun, not the verb, names the figure (给予100万元安家费).
 GIVING_VERBS = _words(
-    "给予 提供 投资 投入 引进 吸引 培育出 培育 拥有 设立 涉及 有 设 设有 还有 开设 建有 招收 包括 出台 推出"
+    "给予 提供 引进 吸引 培育出 培育 拥有 设立 涉及 有 设 设有 还有 开设 建有 招收 包括 出台 推出"
 )
 # Where the noun phrase after a figure ends (2000余家陶瓷文创企业。).
 FOLLOW_STOPS = _words(

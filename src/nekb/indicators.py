@@ -21,7 +21,12 @@ _PERIOD_TEXT_RE = re.compile(
     r"(?:之间|以来|间|底|末|初|来|度)?的?"
     r"|截至|截止|今年|去年|上年|当年|同期|目前|现在|如今|当前|近年来|春节期间|期间"
 )
-_AFTER_COPULA_RE = re.compile(r"(?:是|为|有|在)(?=[^\d])")
+_AFTER_COPULA_RE = re.compile(r"(?:是|为|有|在)(?!\d+(?:\.\d+)?\s*(?:%|万|亿|元|人|个|年))(?=[^\s,;:!?。])")
+_LIST_SEPARATORS = ("、", "和", "及")
+_COPULA_END = "、,;:!?。()和及"
+_SINGLE_NOUN_RE = re.compile(r"[\u4e00-\u9fff](?:[中里内,;:!?。、]|$)")
+# Comparisons inside a phrase: the measure is what follows them (首次超过了人口净流出的规模).
+_COMPARISON_RE = re.compile(r"(?:首次)?(?:超过了|超过|高于|低于|多于|少于|相当于|仅次于)")
 
 Previous = tuple[Quantity, str] | None  # the figure before in the clause, with its indicator
 
@@ -43,9 +48,13 @@ def indicator_for(
     same_clause = previous is not None and left == previous[0].end
     if same_clause:  # skip the noun that belongs to the figure before (100万元安家费及100万元购房补贴)
         copula = _AFTER_COPULA_RE.match(s, left)
-        noun = following_phrase(s, copula.end() if copula else left)
-        noun_end = s.find(noun, left) + len(noun)
-        left = noun_end if noun and noun_end <= q.lead else left
+        if copula:  # 92.06%是白人、0.18%是非裔美国人: the words after the figure before are its own
+            separator = max(s.rfind(sep, left, q.lead) for sep in _LIST_SEPARATORS)
+            left = separator + 1 if separator >= 0 else left
+        else:
+            noun = following_phrase(s, left)
+            noun_end = s.find(noun, left) + len(noun)
+            left = noun_end if noun and noun_end <= q.lead else left
     core, bare = _clean_core(_mask(s, left, q.lead, entity_spans))
     if previous and bare and gz.TRANSITION_RE.match(bare):
         return previous[1]  # 从92万减少到69万 / 低于全国2.08%: the same measure as the figure before
@@ -57,10 +66,12 @@ def indicator_for(
     names_noun = weak and (
         q.unit in ("万", "亿") or q.unit.endswith(("人", "元")) or s.startswith("的", q.end) or copula
     )
-    if copula and weak:
-        following = following_phrase(s, copula.end())
+    if copula and (weak or (q.unit == "%" and copula[0] != "为")):
+        following = copula_phrase(s, copula.end())
         if following and q.unit == "%" and not following.endswith(("率", "比", "比例", "比重", "占比")):
             return shorten(following) + "占比"  # 92.06%是白人: the share of 白人
+    if counter and not following and _SINGLE_NOUN_RE.match(s, q.end):
+        following = s[q.end] + "数"  # 分938个户: the number of 户
     if following and (counter or names_noun or core.endswith(gz.GIVING_VERBS)):
         return shorten(following)
     if weak and same_clause:
@@ -75,7 +86,17 @@ def indicator_for(
         if core.endswith(verb) and len(core) > len(verb) + 1:
             core = core[: -len(verb)]  # 对顶尖创新创业团队给予300万元: the recipients say more than the verb
             break
+    if q.unit == "%" and "占" in core and not re.search("比|率|份额", core):
+        core += "比例"  # 占总面积的36.3%: a share
     return shorten(core) if len(core) >= 2 else ""
+
+
+def copula_phrase(s: str, i: int) -> str:
+    """What a figure is said to be, up to the next separator (92.06%是白人, 6.2%在18至24岁之间)."""
+    j = i
+    while j < len(s) and j - i < MAX_INDICATOR_CHARS + 2 and s[j] not in _COPULA_END:
+        j += 1
+    return s[i:j].strip() if j - i >= 2 else ""
 
 
 def _mask(s: str, start: int, end: int, entity_spans: list[tuple[int, int, bool]]) -> str:
@@ -110,7 +131,7 @@ def _phrase(text: str) -> tuple[str, str]:
     text = gz.DURATION_RE.sub("", _PERIOD_TEXT_RE.sub("|", text))
     text = gz.GROUP_WORD_RE.sub("|", gz.QUOTES_RE.sub("", text))
     text = re.sub(r"\|+", "|", text)
-    segments = [_strip_fillers(seg) for seg in re.split(r"[|、,;:!?。]", text)]
+    segments = [_strip_fillers(seg) for seg in re.split(r"[|、,;:!?。]", _COMPARISON_RE.sub("|", text))]
     core = next((seg for seg in reversed(segments) if seg), "")
     return core, re.sub(r"[|、\s的了也并而又再均已却]", "", text)
 
