@@ -29,6 +29,7 @@ _INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "�
 _GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")
 _ALIAS_RE = re.compile(r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)")
 _EXAMPLE_RE = re.compile(r"以([^,;:!?。()以为]{2,16}?)为例")
+_DATE_CHAR_RE = re.compile(r"(?<=\d)[年月日号]")
 _TITLE_CLEAN_RE = re.compile(r"^\s*#*\s*|\s*[(（][^()（）]*[)）]\s*|\.(?:txt|md|pdf)$")
 
 
@@ -62,6 +63,7 @@ class DocumentSubject:
 
     name: str = ""
     surfaces: tuple[str, ...] = field(default=())  # forms to find in the text, longest first
+    title: str = ""  # the cleaned title: numbers inside it are part of a name (男子100米)
 
 
 class EntityTagger:
@@ -74,7 +76,8 @@ class EntityTagger:
     def tokens(self, s: str) -> list[Token]:
         """jieba words of ``s`` with their tags and offsets."""
         out, i = [], 0
-        for pair in self._pos.cut(s):
+        # 6月10日泰森食品公司: a date's 日 must not start the next word (same length, so offsets hold).
+        for pair in self._pos.cut(_DATE_CHAR_RE.sub(" ", s)):
             word = pair.word
             out.append(Token(i, i + len(word), word, pair.flag))
             i += len(word)
@@ -85,16 +88,17 @@ class EntityTagger:
         name = _TITLE_CLEAN_RE.sub("", re.sub(r"^\d+-", "", title).replace("_", " ")).strip()
         if not name:
             return DocumentSubject()
+        cleaned = name
         if len(name) > 15 or re.search(r"[,，:：;；!?！？。、]", name) or _has_verb(self.tokens(name)):
             found = find_mentions(self.tokens(name), name, DocumentSubject())
             names = [m.text for m in found if not m.anaphor]
             name = names[0] if names else ""
         if not name:
-            return DocumentSubject()
+            return DocumentSubject(title=cleaned)
         alias = _ALIAS_RE.search(text_start[:300])
         short = alias[1] if alias and len(alias[1]) < len(name) else ""
         surfaces = tuple(sorted({name, short} - {""}, key=len, reverse=True))
-        return DocumentSubject(short or name, surfaces)
+        return DocumentSubject(short or name, surfaces, cleaned)
 
 
 def _has_verb(tokens: list[Token]) -> bool:

@@ -58,6 +58,7 @@ _CN_NUMERAL_RE = re.compile(
     r"(?:[一二两三四五六七八九]?千)?(?:[零〇]?[一二两三四五六七八九]?百)?(?:[零〇]?[一二两三四五六七八九]?十)?"
     r"(?:[零〇]?[一二两三四五六七八九])?(?:点[零〇一二三四五六七八九]+)?"
 )
+_SECONDS_RE = re.compile(r"(?<![\d.])(?P<s>\d{1,2})秒(?P<f>\d{1,3})(?!\d)")
 _RATIO_RE = re.compile(r"(?<![\d.:])(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)(?![\d:])")
 _QUALIFIER_BEFORE_RE = re.compile(
     "(?P<q>" + "|".join(sorted(gz.QUALIFIERS_BEFORE, key=len, reverse=True)) + r")(?:为|是|了)?\s*$"
@@ -114,6 +115,9 @@ def find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
         if a and (a in (1, 100) or near_bi) and free(m.start(), m.end()):
             value, unit = (b, "%") if a == 100 else (round(b / a, 6), RATIO_UNIT)
             found.append(_with_qualifier(s, m.start(), m.end(), value, unit, ""))
+    for m in _SECONDS_RE.finditer(s):  # 9秒69: 9.69 seconds
+        if free(m.start(), m.end()):
+            found.append(_with_qualifier(s, m.start(), m.end(), float(f"{m['s']}.{m['f']}"), "秒", ""))
     for m in _ARABIC_RE.finditer(s):
         start = m.start()
         if start and s[start - 1] in "-−" and (start < 2 or not re.match(r"[\d%‰.A-Za-z)\]]", s[start - 2])):
