@@ -27,6 +27,7 @@ _NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
 _JOINERS = ("、", "和", "及", "与", "以及")
 _INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "对于", "其中"))
 _GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")
+_GROUP_COUNT_TAIL_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)$")
 _ALIAS_RE = re.compile(r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)")
 _EXAMPLE_RE = re.compile(r"以([^,;:!?。()以为]{2,16}?)为例")
 _DATE_CHAR_RE = re.compile(r"(?<=\d)[年月日号]")
@@ -187,7 +188,9 @@ def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:
         prev = out[-1] if out else None
         gap = s[prev.end : m.start] if prev else ""
         if prev and not prev.anaphor and not m.anaphor and gap.strip() in _JOINERS:
-            members = (prev.members or (prev.text,)) + (m.members or (m.text,))
+            members = tuple(
+                _GROUP_COUNT_TAIL_RE.sub("", x) or x for x in (prev.members or (prev.text,)) + (m.members or (m.text,))
+            )
             out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], members, subject=prev.subject)
         else:
             out.append(m)

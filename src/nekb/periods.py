@@ -29,7 +29,8 @@ _PERIOD_RE = re.compile(
     r"|(?P<rel>今年|本年|当年|去年|上年|前年|明年|同期|当期|目前|现在|如今|当前|现阶段|现有|近年来|近年)"
     rf"|(?P<census>(?:第(?P<nth>[{_CN}])次(?:全国)?人口普查|(?P<short>[{_CN}])普(?![通遍及惠])))"
     # 10年间 / 二十年来 / 过去四年 / 近十年
-    rf"|(?P<dur>(?:过去|近|最近){_S}(?P<n1>\d+|[{_CN}]+){_S}年(?!代|级|龄)|(?P<n2>\d+|[{_CN}]+){_S}(?:多|余)?年(?:来|间|以来|之间))"
+    rf"|(?P<dur>(?:过去|近|最近){_S}(?P<n1>\d+|[{_CN}]+){_S}(?P<a1>多|余)?年(?!代|级|龄)"
+    rf"|(?P<n2>\d+|[{_CN}]+){_S}(?P<a2>多|余)?年(?:来|间|以来|之间))"
 )
 _BASE_BEFORE = ("较", "比", "与", "同", "相比", "相较", "对比", "比较")
 _NOW_WORDS = frozenset(("目前", "现在", "如今", "当前", "现阶段", "现有", "近年来", "近年"))
@@ -78,6 +79,8 @@ def _resolve(m: re.Match[str], doc_year: int | None, in_force: str) -> tuple[str
     if m["census"]:
         return str(_CENSUS_YEARS[m["nth"] or m["short"]]), False
     if m["dur"]:
+        if m["a1"] or m["a2"]:
+            return "", False  # 十多年间: no year fixes an approximate span
         years = _count(m["n1"] or m["n2"])
         end = last_year(in_force) or doc_year
         return (_span(end - years, end) if years and end else ""), False
