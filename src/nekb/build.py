@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources
 from .embed import Embedder, pool_chunk_vectors
+from .facts import FactExtractor
 from .ingest import IngestError, NoTextError, read_document
 from .normalize import SearchNormalizer
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentData, process_document, timed
@@ -59,6 +60,10 @@ PIPELINE_FILES = (
     "segment.py",
     "facts.py",
     "gazetteer.py",
+    "quantities.py",
+    "periods.py",
+    "entities.py",
+    "indicators.py",
     "pipeline.py",
     "data/userdict.txt",
     "data/stopwords.txt",
@@ -113,6 +118,7 @@ def build_index(
         old = previous.documents if previous else {}
         sources = load_sources(corpus_dir)
         files = corpus_files(corpus_dir)
+        extractor = FactExtractor(segmenter.tokenizer)  # one per build: its tagger loads on first use
         docs: list[DocumentData] = []
         pending: list[DocumentData] = []
         outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
@@ -127,7 +133,7 @@ def build_index(
             info = document_info(doc_id, sources, content_hash=digest)
             prior = old.get(doc_id)
             if prior is not None and prior.info.content_hash == digest:
-                docs.append(_with_metadata(prior, info))
+                docs.append(_with_metadata(prior, info, extractor))
                 outcome["unchanged"].append(doc_id)
                 continue
             try:
@@ -138,7 +144,7 @@ def build_index(
                 if prior is not None:
                     docs.append(prior)  # keep what the index had rather than lose the document
                 continue
-            data = process_document(info, cleaned, segmenter, normalizer, timings=timings)
+            data = process_document(info, cleaned, segmenter, normalizer, timings=timings, extractor=extractor)
             warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
             docs.append(data)
             pending.append(data)
@@ -173,10 +179,18 @@ def build_index(
         return replace(report, version=version.name)
 
 
-def _with_metadata(prior: DocumentData, info: DocumentInfo) -> DocumentData:
-    """An unchanged document keeps its data but takes the current sources.toml metadata."""
+def _with_metadata(prior: DocumentData, info: DocumentInfo, extractor: FactExtractor) -> DocumentData:
+    """An unchanged document keeps its data but takes the current sources.toml metadata.
+
+    Its facts are extracted again when its title or date changed (they fix 今年 and the subject).
+    """
     info = replace(info, **_counts(prior))
-    return prior if prior.info == info else replace(prior, info=info)
+    if prior.info == info:
+        return prior
+    if (prior.info.title, prior.info.date) == (info.title, info.date):
+        return replace(prior, info=info)
+    facts = extractor.extract(info.doc_id, prior.text, prior.sentences, prior.page_starts, info)
+    return replace(prior, info=replace(info, facts=len(facts)), facts=facts)
 
 
 def _counts(doc: DocumentData) -> dict:

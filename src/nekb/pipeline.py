@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .chunk import make_chunks, split_sentences
-from .facts import extract_facts
+from .facts import FactExtractor
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
@@ -72,14 +72,19 @@ def process_document(
     chunk_chars: int = CHUNK_CHARS,
     overlap: int = CHUNK_OVERLAP,
     timings: dict[str, float] | None = None,
+    extractor: FactExtractor | None = None,
 ) -> DocumentData:
-    """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet)."""
+    """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet).
+
+    Pass one ``extractor`` for a whole build: it loads a tagger the first time it is used.
+    """
     text = document.text
     with timed(timings, "chunk"):
         sentences = split_sentences(text)
         chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
     with timed(timings, "facts"):
-        facts = extract_facts(info.doc_id, text, sentences, tuple(document.page_starts))
+        extractor = extractor or FactExtractor(segmenter.tokenizer)
+        facts = extractor.extract(info.doc_id, text, sentences, tuple(document.page_starts), info)
     data = DocumentData(
         info=replace(
             info, chars=len(text), pages=len(document.page_starts), chunks=len(chunk_ranges), facts=len(facts)
