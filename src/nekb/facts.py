@@ -226,7 +226,7 @@ class FactExtractor:
             state.period = last.label if is_data_period(s, last) and not last.is_now else ""
         if mentions is None:
             head = s[: _first_clause_end(s)]
-            tokens = self.tagger.tokens(head)
+            tokens = self.tagger.tokens(head, hmm=False)  # only its subject matters: the fast way
             mentions = _outside(find_mentions(tokens, head, subject), source_spans(head))
         topic = ""
         for c in [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s)]:
