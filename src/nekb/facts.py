@@ -136,10 +136,14 @@ class FactExtractor:
     # --- document and paragraph context ------------------------------------------------------
 
     def _subject(self, info: DocumentInfo | None, doc_id: str, text: str) -> DocumentSubject:
+        """The document's subject from its title (sources.toml, else a title line, else the file name)."""
         title = info.title if info and info.title else doc_id
-        first_line = text.lstrip().split("\n", 1)[0].strip()
-        if title == doc_id and 0 < len(first_line) <= _HEADING_CHARS and not first_line.endswith("。"):
-            title = first_line  # articles whose first line is their title
+        first_line, _, rest = text.lstrip().partition("\n")
+        title_line = rest.startswith("\n") and 0 < len(first_line.strip()) <= _HEADING_CHARS
+        if title == doc_id and title_line and not re.search("[。:：]", first_line):
+            title = first_line.strip()  # an article whose first line, set apart, is its title
+        if not re.search("[\u4e00-\u9fff]", title):
+            return DocumentSubject()  # report.pdf says nothing about what the document is about
         title = plain_form(self._converter, title)
         return self.tagger.subject_of(title, plain_form(self._converter, text[:300]))
 
@@ -174,7 +178,8 @@ class FactExtractor:
             return []
         tokens = self.tagger.tokens(s)
         quantities = _aligned(quantities, tokens, s)
-        mentions = _outside(find_mentions(tokens, s, subject), source_spans(s))
+        every_mention = find_mentions(tokens, s, subject)
+        mentions = _outside(every_mention, source_spans(s))
         listed = _enumerated(s, quantities, mentions)
         quantities = [q for q in quantities if q.unit or q.start in listed]
         inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
@@ -186,13 +191,16 @@ class FactExtractor:
         for q in quantities:
             clause = max(c for c in clause_starts if c <= q.start)
             for c in [c for c in clause_starts if c < clause]:
-                carried = _clause_subject(s, tokens, mentions, c, _next_start(clause_starts, c), state) or carried
+                subject_here = _clause_subject(
+                    s, tokens, mentions, c, _next_start(clause_starts, c), state, sources=every_mention
+                )
+                carried = subject_here or carried
             after_previous = previous and previous[0].end > clause
             after_previous = after_previous and (_in_parens(s, q.start) or not _in_parens(s, previous[0].start))
             left = previous[0].end if after_previous else clause
             indicator = indicator_for(s, clause, left, q, previous, quantities, spans)
             entity = listed.get(q.start) or _entity_for(s, tokens, q, clause, mentions, state)
-            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q)
+            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q, sources=every_mention)
             entity = entity or own or carried or state.topic
             carried = own or carried
             indicator = indicator or state.indicators.get(q.unit, "")
@@ -302,8 +310,11 @@ def _is_yardstick(s: str, m: Mention) -> bool:
 
 
 def _keep_in_indicator(s: str, m: Mention) -> bool:
-    """A group noun phrase, or a yardstick after 占/比 (占全国经济总量的比重), stays in the indicator."""
-    return (not m.named and not m.anaphor) or _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD)
+    """A yardstick after 占/比 (占全国经济总量的比重) stays in the indicator, and so does a group
+    noun phrase that is no yardstick (低于全国2.08%: 全国 goes)."""
+    if _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD):
+        return True
+    return not m.named and not m.anaphor and not _lead(s, m).endswith(gz.ADJACENT_SUBJECT_LEAD)
 
 
 def _aligned(quantities: list[Quantity], tokens: list[Token], s: str) -> list[Quantity]:
@@ -320,10 +331,17 @@ def _aligned(quantities: list[Quantity], tokens: list[Token], s: str) -> list[Qu
     return kept
 
 
-def _resolve(m: Mention, state: _State) -> str:
+def _resolve(m: Mention, state: _State, earlier: list[Mention] | None = None) -> str:
+    """A mention's entity: itself, or for 全省/该市/其 the name before it in the sentence, else the topic.
+
+    学校/医院 alone mean the document's own subject when it has one.
+    """
+    if not m.anaphor:
+        return m.text
     if m.generic and state.subject:
         return state.subject
-    return state.topic if m.anaphor else m.text
+    names = [x for x in earlier or [] if x.named and not x.anaphor and x.end <= m.start]
+    return names[-1].text if names else state.topic
 
 
 def _clause_subject(
@@ -334,11 +352,16 @@ def _clause_subject(
     end: int,
     state: _State,
     figure: Quantity | None = None,
+    sources: list[Mention] | None = None,
 ) -> str:
-    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved."""
+    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved.
+
+    ``sources`` are the sentence's mentions including those naming a source (根据黑龙江省…公报,
+    全省…: 全省 is 黑龙江省).
+    """
     found = _subject_mention(s, tokens, mentions, start, end, figure)
     if isinstance(found, Mention):
-        return _resolve(found, state)
+        return _resolve(found, state, sources)
     return found
 
 
