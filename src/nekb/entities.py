@@ -155,9 +155,7 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
             if any(taken[tokens[first - 1].start : tokens[first - 1].end]):
                 break
             first -= 1
-        last = i
-        while last + 1 < len(tokens) and (_is_name(tokens[last + 1]) or _is_group(tokens[last + 1])):
-            last += 1
+        last = _extend(tokens, i, taken)
         i = last + 1
         named = any(_is_name(x) for x in tokens[first : last + 1])
         if not named and s.startswith("的", tokens[last].end):
@@ -175,10 +173,30 @@ def _join_adjacent(mentions: list[Mention], s: str) -> list[Mention]:
     for m in mentions:
         prev = out[-1] if out else None
         if prev and prev.end == m.start and not prev.anaphor and not m.anaphor:
-            out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], named=prev.named or m.named)
+            # 广西|南宁市第二中学 is still the document's subject; 南宁二中|东盟校区 is a part of it
+            out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], named=prev.named or m.named, subject=m.subject)
         else:
             out.append(m)
     return out
+
+
+def _extend(tokens: list[Token], i: int, taken: list[bool]) -> int:
+    """The last token of the mention starting at ``i``: following names and heads, and up to two
+    nouns before one (华西|临床|医学院, 武广|高铁|沿线|县域 stops at 沿线: not a noun)."""
+    last = i
+    while last + 1 < len(tokens) and not any(taken[tokens[last + 1].start : tokens[last + 1].end]):
+        nxt = tokens[last + 1]
+        if _is_name(nxt) or _is_group(nxt):
+            last += 1
+            continue
+        ahead = tokens[last + 1 : last + 4]
+        ahead = [t for t in ahead if not any(taken[t.start : t.end])]
+        heads = [n for n, t in enumerate(ahead) if _is_name(t) or _is_group(t)]
+        if heads and all(_NOUNISH.match(t.flag) and t.word not in gz.NOT_ENTITIES for t in ahead[: heads[0]]):
+            last += heads[0] + 1
+            continue
+        break
+    return last
 
 
 def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:

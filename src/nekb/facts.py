@@ -48,6 +48,8 @@ _CLAUSE_END = ",;:!?。"
 _CLAUSE_END_RE = re.compile(r"[,;:!?。]|——")
 _NATIONWIDE = ("全国", "全球", "世界", "国家", "中国", "我国")
 _HEADING_CHARS = 40
+# A line that is an item of a list: 黑龙江:…, - …, 1. …, (二)…
+_LIST_ITEM_RE = re.compile(r"\s*(?:[^\s,;:!?。，；：]{1,12}[:：]|[-•·*]|\d+[.、)]|[(（]?[一二三四五六七八九十\d]+[)）、])")
 
 
 @dataclass
@@ -152,7 +154,7 @@ class FactExtractor:
         line = text[start : text.find("\n", start) if "\n" in text[start:] else len(text)]
         if previous.rstrip().endswith(":"):
             state.list_topic, state.list_period = state.topic, state.period  # a list follows
-        elif state.list_topic is not None and len(line) <= 80:
+        elif state.list_topic is not None and _LIST_ITEM_RE.match(line):
             pass  # another item of the list
         else:
             state.list_topic = None
@@ -241,7 +243,7 @@ class FactExtractor:
             found = _subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
             opening = isinstance(found, Mention) and found.start == len(s) - len(s.lstrip())
             if isinstance(found, str) or (not found.anaphor and (found.named or opening)):
-                topic = found if isinstance(found, str) else found.text
+                topic = found if isinstance(found, str) else _resolve(found, state)
             if found:
                 break
         if heading:
@@ -336,6 +338,8 @@ def _resolve(m: Mention, state: _State, earlier: list[Mention] | None = None) ->
 
     学校/医院 alone mean the document's own subject when it has one.
     """
+    if m.subject and state.subject:
+        return state.subject  # the document's subject as the document names it for short
     if not m.anaphor:
         return m.text
     if m.generic and state.subject:

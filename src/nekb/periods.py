@@ -35,6 +35,8 @@ _PERIOD_RE = re.compile(
 _BASE_BEFORE = ("较", "比", "与", "同", "相比", "相较", "对比", "比较")
 _NOW_WORDS = frozenset(("目前", "现在", "如今", "当前", "现阶段", "现有", "近年来", "近年"))
 # Words saying the year is the state of data, not the date of an event (截至2015年, 2024年统计公报).
+# Words of a sentence about measured quantities: its year is the period of what follows.
+_MEASURE_WORDS = re.compile(r"人口|减少|增长|下降|增加|流失|流出|流入|规模|总量|占比|比重|增速|比例|总额|收入|产值|生产总值")
 _DATA_WORDS = re.compile(r"截至|截止|年底|年末|全年|普查|统计|数据|公报|调查|监测|同比|比上年|年均")
 
 
@@ -143,6 +145,7 @@ def period_before(mentions: list[PeriodMention], position: int, clause_start: in
 
 
 def is_data_period(s: str, mention: PeriodMention) -> bool:
-    """Whether a year states when data hold (截至2015年, 2024年统计公报) rather than when something happened."""
+    """Whether a year states when data hold (截至2015年, 2024年统计公报, 2024年人口减少呈现…)
+    rather than when something happened (1879年建城)."""
     window = s[max(0, mention.start - 4) : mention.end + 6]
-    return bool(_DATA_WORDS.search(window))
+    return bool(_DATA_WORDS.search(window) or _MEASURE_WORDS.search(s))
