@@ -24,7 +24,9 @@ def test_another_indicator_or_decade_is_not_comparable_never_disagreeing():
     assert not comparable(net, outflow)
     assert not comparable(net, fact("y", "吉林", "净流出", "2010-2020", 241, "万人"))
     assert not comparable(net, fact("y", "吉林", "流出", "2024", 10.8, "万人"))
-    assert not comparable(fact("x", "吉林", "自然减少", "2024", 11.3, "万人"), fact("y", "吉林", "减少", "2024", 22.1, "万人"))
+    assert not comparable(
+        fact("x", "吉林", "自然减少", "2024", 11.3, "万人"), fact("y", "吉林", "减少", "2024", 22.1, "万人")
+    )
     assert related_facts(net, [outflow]) == []
 
 

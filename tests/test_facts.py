@@ -141,7 +141,10 @@ def test_yardstick_entities_are_not_subjects(facts_of):
     facts = facts_of("东北教育资源占全国10%,人均受教育年限9.8年,比全国高0.7年。")
     assert {f.entity for f in facts} == {"东北"}
     facts = facts_of("东北的研发投入占GDP比重仅为1.28%,低于全国2.08%的平均水平。")
-    assert rows(facts, "entity", "indicator") == [("东北", "研发投入占GDP比重"), ("全国", "研发投入占GDP比重")]
+    assert rows(facts, "entity", "indicator") == [
+        ("东北", "研发投入占GDP比重"),
+        ("全国", "研发投入占GDP比重"),
+    ]
 
 
 def test_figures_in_brackets_belong_to_the_name_before_them(facts_of):
@@ -164,7 +167,10 @@ def test_periods_are_inherited_within_a_paragraph_and_from_a_list_introduction(f
 
 
 def test_the_year_of_an_event_is_not_the_period_of_later_figures(facts_of):
-    text = "瓦士本市是1879年建城的。1971年该厂关闭。总面积为16.0平方公里。根据2000年的人口普查,瓦士本市有2280名居民,分938个户。"
+    text = (
+        "瓦士本市是1879年建城的。1971年该厂关闭。总面积为16.0平方公里。"
+        "根据2000年的人口普查,瓦士本市有2280名居民,分938个户。"
+    )
     facts = facts_of(text, title="瓦士本市 (威斯康辛州)")
     assert rows(facts, "entity", "period", "value") == [
         ("瓦士本市", "", 16.0),
@@ -174,7 +180,10 @@ def test_the_year_of_an_event_is_not_the_period_of_later_figures(facts_of):
 
 
 def test_a_heading_sets_the_section_subject(facts_of):
-    text = "3.1 黑龙江:资源型衰退的典型代表\n作为农业大省,人口减少33万人。\n3.2 吉林:老工业基地\n人口减少22.1万人。"
+    text = (
+        "3.1 黑龙江:资源型衰退的典型代表\n作为农业大省,人口减少33万人。\n"
+        "3.2 吉林:老工业基地\n人口减少22.1万人。"
+    )
     assert [f.entity for f in facts_of(text)] == ["黑龙江", "吉林"]
 
 
@@ -300,7 +309,9 @@ def test_chinese_numerals_with_a_unit_are_values(facts_of):
 def test_numbers_split_by_pdf_spaces(facts_of):
     facts = facts_of("东北三省GDP  由 2003  年的不足  1.3  万亿元增至2015年的 5.8万亿元。")
     low, high = facts
-    assert rows([low], "entity", "value", "unit", "qualifier", "period") == [("东北三省", 1.3, "万亿元", "不足", "2003")]
+    assert rows([low], "entity", "value", "unit", "qualifier", "period") == [
+        ("东北三省", 1.3, "万亿元", "不足", "2003")
+    ]
     assert (high.value, high.unit, high.period) == (5.8, "万亿元", "2015")
     assert low.indicator == high.indicator == "GDP"
 
@@ -360,7 +371,7 @@ def corpus_facts(extractor) -> tuple[list[Fact], dict[str, str], float]:
 
 
 def row_matches(fact: Fact, row: dict) -> bool:
-    """The old evaluation rule: entity contained, value equal, unit a prefix, period contained, keyword found."""
+    """The old rule: entity contained, value equal, unit a prefix, period contained, keyword found."""
     units_fit = fact.unit.startswith(row["unit"]) or row["unit"].startswith(fact.unit)
     return (
         row["entity"] in fact.entity
@@ -374,7 +385,9 @@ def row_matches(fact: Fact, row: dict) -> bool:
 
 def test_corpus_facts_cover_the_evaluation_table_and_quote_sentences(corpus_facts):
     facts, texts, elapsed = corpus_facts
-    expected = [json.loads(line) for line in EVAL_FACTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected = [
+        json.loads(line) for line in EVAL_FACTS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     missed = [row["id"] for row in expected if not any(row_matches(f, row) for f in facts)]
     assert not missed, f"evaluation facts not extracted: {missed}"
     assert all(f.sentence == texts[f.doc_id][f.start : f.end] for f in facts)
@@ -382,7 +395,9 @@ def test_corpus_facts_cover_the_evaluation_table_and_quote_sentences(corpus_fact
     assert 150 <= len(facts) <= 400, len(facts)
     print(f"\n{len(facts)} facts in {elapsed:.2f} s; a sample:")
     for fact in random.Random(0).sample(facts, 10):
-        print(f"  {fact.entity} | {fact.indicator} | {fact.period} | {fact.value:g}{fact.unit} {fact.qualifier}")
+        print(
+            f"  {fact.entity} | {fact.indicator} | {fact.period} | {fact.value:g}{fact.unit} {fact.qualifier}"
+        )
 
 
 def test_corpus_facts_are_plausible(corpus_facts):

@@ -144,7 +144,9 @@ def build_index(
                 if prior is not None:
                     docs.append(prior)  # keep what the index had rather than lose the document
                 continue
-            data = process_document(info, cleaned, segmenter, normalizer, timings=timings, extractor=extractor)
+            data = process_document(
+                info, cleaned, segmenter, normalizer, timings=timings, extractor=extractor
+            )
             warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
             docs.append(data)
             pending.append(data)

@@ -14,7 +14,6 @@ from . import KnowledgeBase
 from . import batch as batch_io
 from .embed import DEFAULT_MODEL
 from .errors import NekbError
-from .factscore import format_fact_score, is_gold_file, load_gold, score_facts
 from .evaluate import (
     evaluate,
     evaluate_facts,
@@ -24,6 +23,7 @@ from .evaluate import (
     load_expected_facts,
     load_questions,
 )
+from .factscore import format_fact_score, is_gold_file, load_gold, score_facts
 
 corpus_option = click.option(
     "--corpus",

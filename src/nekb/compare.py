@@ -25,7 +25,9 @@ from .types import Fact, RelatedFact
 AGREEMENT_TOLERANCE = 0.01
 # Words around a measure that do not change what is measured.
 _NEUTRAL_WORDS = ("合计", "累计", "共计", "总计", "人口", "常住", "全年", "共", "总")
-_ADMIN_SUFFIX_RE = re.compile(r"(?<![〇一二两三四五六七八九十])(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|地区|省|市|县)$")
+_ADMIN_SUFFIX_RE = re.compile(
+    r"(?<![〇一二两三四五六七八九十])(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|地区|省|市|县)$"
+)
 _CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
 _FILLER_RE = re.compile(r"[\s的之、,，()（）“”\"']")
 

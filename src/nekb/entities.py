@@ -28,7 +28,9 @@ _JOINERS = ("、", "和", "及", "与", "以及")
 _INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "对于", "其中"))
 _GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")
 _GROUP_COUNT_TAIL_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)$")
-_ALIAS_RE = re.compile(r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)")
+_ALIAS_RE = re.compile(
+    r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)"
+)
 _EXAMPLE_RE = re.compile(r"以([^,;:!?。()以为]{2,16}?)为例")
 _DATE_CHAR_RE = re.compile(r"(?<=\d)[年月日号]")
 _TITLE_CLEAN_RE = re.compile(r"^\s*#*\s*|\s*[(（][^()（）]*[)）]\s*|\.(?:txt|md|pdf)$")
@@ -161,7 +163,9 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
         if not named and s.startswith("的", tokens[last].end):
             continue  # 家庭的平均大小: a group qualifying the measure, not the subject
         spans.append(
-            Mention(tokens[first].start, tokens[last].end, s[tokens[first].start : tokens[last].end], named=named)
+            Mention(
+                tokens[first].start, tokens[last].end, s[tokens[first].start : tokens[last].end], named=named
+            )
         )
     spans.sort(key=lambda m: m.start)
     return _join_lists(_join_adjacent(spans, s), s)
@@ -174,7 +178,9 @@ def _join_adjacent(mentions: list[Mention], s: str) -> list[Mention]:
         prev = out[-1] if out else None
         if prev and prev.end == m.start and not prev.anaphor and not m.anaphor:
             # 广西|南宁市第二中学 is still the document's subject; 南宁二中|东盟校区 is a part of it
-            out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], named=prev.named or m.named, subject=m.subject)
+            out[-1] = Mention(
+                prev.start, m.end, s[prev.start : m.end], named=prev.named or m.named, subject=m.subject
+            )
         else:
             out.append(m)
     return out
@@ -207,7 +213,8 @@ def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:
         gap = s[prev.end : m.start] if prev else ""
         if prev and not prev.anaphor and not m.anaphor and gap.strip() in _JOINERS:
             members = tuple(
-                _GROUP_COUNT_TAIL_RE.sub("", x) or x for x in (prev.members or (prev.text,)) + (m.members or (m.text,))
+                _GROUP_COUNT_TAIL_RE.sub("", x) or x
+                for x in (prev.members or (prev.text,)) + (m.members or (m.text,))
             )
             out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], members, subject=prev.subject)
         else:

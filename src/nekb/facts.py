@@ -49,7 +49,9 @@ _CLAUSE_END_RE = re.compile(r"[,;:!?。]|——")
 _NATIONWIDE = ("全国", "全球", "世界", "国家", "中国", "我国")
 _HEADING_CHARS = 40
 # A line that is an item of a list: 黑龙江:…, - …, 1. …, (二)…
-_LIST_ITEM_RE = re.compile(r"\s*(?:[^\s,;:!?。，；：]{1,12}[:：]|[-•·*]|\d+[.、)]|[(（]?[一二三四五六七八九十\d]+[)）、])")
+_LIST_ITEM_RE = re.compile(
+    r"\s*(?:[^\s,;:!?。，；：]{1,12}[:：]|[-•·*]|\d+[.、)]|[(（]?[一二三四五六七八九十\d]+[)）、])"
+)
 
 
 @dataclass
@@ -198,7 +200,9 @@ class FactExtractor:
                 )
                 carried = subject_here or carried
             after_previous = previous and previous[0].end > clause
-            after_previous = after_previous and (_in_parens(s, q.start) or not _in_parens(s, previous[0].start))
+            after_previous = after_previous and (
+                _in_parens(s, q.start) or not _in_parens(s, previous[0].start)
+            )
             left = previous[0].end if after_previous else clause
             indicator = indicator_for(s, clause, left, q, previous, quantities, spans)
             entity = listed.get(q.start) or _entity_for(s, tokens, q, clause, mentions, state)
@@ -213,7 +217,9 @@ class FactExtractor:
             if indicator:
                 state.indicators.setdefault(q.unit, indicator)
         last_period = drafts[-1][2] if drafts else None
-        self._follow_context(s, state, subject, periods, heading, last_period, tokens=tokens, mentions=mentions)
+        self._follow_context(
+            s, state, subject, periods, heading, last_period, tokens=tokens, mentions=mentions
+        )
         return drafts
 
     def _follow_context(
@@ -407,7 +413,9 @@ def _counts_group(s: str, m: Mention, q: Quantity) -> bool:
     return q.unit[-1:] in ("人", "名", "位", "个", "家", "所", "户") and len(gap) <= 2
 
 
-def _entity_for(s: str, tokens: list[Token], q: Quantity, clause: int, mentions: list[Mention], state: _State) -> str:
+def _entity_for(
+    s: str, tokens: list[Token], q: Quantity, clause: int, mentions: list[Mention], state: _State
+) -> str:
     """Entities a figure's own position fixes: totals, brackets, yardsticks stated with their figure."""
     before = [m for m in mentions if m.end <= q.lead]
     if any(w in s[clause : q.start] for w in gz.TOTAL_WORDS):

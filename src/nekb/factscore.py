@@ -33,7 +33,15 @@ from .types import Fact
 Normalize = Callable[[str], str]
 FIELDS = ("entity", "period", "indicator")
 # Magnitude words at the start of a unit, largest first (万亿 before 万 and 亿).
-_MAGNITUDES = (("万亿", 1e12), ("亿", 1e8), ("千万", 1e7), ("百万", 1e6), ("万", 1e4), ("千", 1e3), ("百", 1e2))
+_MAGNITUDES = (
+    ("万亿", 1e12),
+    ("亿", 1e8),
+    ("千万", 1e7),
+    ("百万", 1e6),
+    ("万", 1e4),
+    ("千", 1e3),
+    ("百", 1e2),
+)
 _PERIOD_PART = re.compile(r"(\d{4})(?:\s*年)?(?:\s*[-/.]\s*|\s*年\s*)?(?:(\d{1,2})(?!\d)\s*月?)?")
 _YEAR_LIKE = re.compile(r"^(?:1[5-9]|20)\d{2}$")
 
@@ -338,7 +346,10 @@ def format_fact_score(score: FactScore, max_misses: int = 200) -> str:
         "per document:",
     ]
     for doc, c in score.per_doc.items():
-        lines.append(f"  P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}  ({c.right}/{c.extracted}/{c.gold})  {doc}")
+        lines.append(
+            f"  P {c.precision:.3f}  R {c.recall:.3f}  F1 {c.f1:.3f}"
+            f"  ({c.right}/{c.extracted}/{c.gold})  {doc}"
+        )
     misses = score.misses
     lines.append(f"misses ({len(misses)}): gold row -> extracted row [wrong fields]")
     for v in misses[:max_misses]:

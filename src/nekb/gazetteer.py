@@ -28,7 +28,8 @@ def _pairs(text: str) -> MappingProxyType[str, str]:
 
 # Base units, each with the following characters that turn it into another word (人口 is not 人).
 _BASE_UNITS = _pairs(
-    "个百分点 百分点 平方公里 平方千米 平方米 立方米 千米 公里 厘米 毫米 公顷 公斤 千克 美元 港元 欧元 日元 英镑 "
+    "个百分点 百分点 平方公里 平方千米 平方米 立方米 千米 公里 厘米 毫米 公顷 公斤 千克 "
+    "美元 港元 欧元 日元 英镑 "
     "卢布 人次 个月 周年 小时 分钟 英里 英尺 摄氏度 "
     "元:素旦首老宵 人:口员才民均群士们力事类工格家性文选生大 名:义单额字称校胜 家:庭长乡族属 项:目 "
     "个:人体性别案 岁:月 年:代级轻龄纪度来间前内制 倍 亩 吨:位 户:籍口 座:谈 所:有以在谓得属 次:要 "
@@ -109,12 +110,14 @@ SOURCE_CLOSERS = _words("数据显示 数据 显示 统计 公报 普查 调查 
 # Words trimmed from the start / end of an indicator phrase (longer ones first).
 FILLER_PREFIXES = _words(
     "其中 同时 而且 但是 并且 根据 对于 以及 更是 面对 提供 认为 仅为 实现 全省 全市 该省 该市 目前 现有 "
-    "而 但 并 且 更 也 还 则 在 从 由 于 到 至 和 与 及 的 是 为 对 这 该 其 已 就 即 共 均 都 又 使 以 有 现 约 "
+    "而 但 并 且 更 也 还 则 在 从 由 于 到 至 和 与 及 的 是 为 对 这 该 其 "
+    "已 就 即 共 均 都 又 使 以 有 现 约 "
     "长期 仍"
 )
 FILLER_SUFFIXES = _words(
     "分别为 分别是 分别达 分别 已经 仅次于 长期 同比 达到 突破 推迟 低于 高于 保持 超过 不足 接近 将近 "
-    "为 达 却 和 与 及 是 了 到 至 从 由 在 的 也 已 均 都 仍 则 将 有 共 就 还 又 再 中 更 占 约 近 仅 逾 超 "
+    "为 达 却 和 与 及 是 了 到 至 从 由 在 的 也 已 均 都 仍 则 将 有 共 就 "
+    "还 又 再 中 更 占 约 近 仅 逾 超 "
     "上 多 余 计"
 )
 # Phrases a filler must not be cut from (从业 is not 从 + 业, 国有 is not 国 + 有).

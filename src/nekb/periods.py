@@ -36,7 +36,9 @@ _BASE_BEFORE = ("较", "比", "与", "同", "相比", "相较", "对比", "比�
 _NOW_WORDS = frozenset(("目前", "现在", "如今", "当前", "现阶段", "现有", "近年来", "近年"))
 # Words saying the year is the state of data, not the date of an event (截至2015年, 2024年统计公报).
 # Words of a sentence about measured quantities: its year is the period of what follows.
-_MEASURE_WORDS = re.compile(r"人口|减少|增长|下降|增加|流失|流出|流入|规模|总量|占比|比重|增速|比例|总额|收入|产值|生产总值")
+_MEASURE_WORDS = re.compile(
+    r"人口|减少|增长|下降|增加|流失|流出|流入|规模|总量|占比|比重|增速|比例|总额|收入|产值|生产总值"
+)
 _DATA_WORDS = re.compile(r"截至|截止|年底|年末|全年|普查|统计|数据|公报|调查|监测|同比|比上年|年均")
 
 
@@ -67,7 +69,9 @@ def find_periods(s: str, doc_year: int | None, context: str) -> list[PeriodMenti
         in_force = next((p.label for p in reversed(mentions) if p.label and not p.is_base), context)
         label, is_now = _resolve(m, doc_year, in_force)
         lead = s[max(0, m.start() - 2) : m.start()]
-        is_base = bool(m["y"] or m["y1"] or m["rel"] in ("上年", "去年", "同期")) and lead.endswith(_BASE_BEFORE)
+        is_base = bool(m["y"] or m["y1"] or m["rel"] in ("上年", "去年", "同期")) and lead.endswith(
+            _BASE_BEFORE
+        )
         mentions.append(PeriodMention(m.start(), m.end(), label, is_base, is_now))
     return mentions
 
@@ -137,7 +141,9 @@ def period_before(mentions: list[PeriodMention], position: int, clause_start: in
     current = stated[-1]
     if current.is_now:
         return ""
-    base = next((p for p in reversed(before) if p.is_base and p.start >= max(clause_start, current.start)), None)
+    base = next(
+        (p for p in reversed(before) if p.is_base and p.start >= max(clause_start, current.start)), None
+    )
     base_year, current_year = first_year(base.label) if base else None, first_year(current.label)
     if base_year and current_year and base_year < current_year and "-" not in current.label:
         return f"{base_year}-{current_year}"

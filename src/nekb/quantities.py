@@ -152,7 +152,7 @@ def _from_match(s: str, m: re.Match[str], start: int, value: float) -> Quantity:
 
 
 def _chinese_quantity(s: str, m: re.Match[str]) -> Quantity | None:
-    """三十三万人 / 百分之十五 / 连续五年; None for words such as 十八大, 十余年 or 三十二年 (a reign year)."""
+    """三十三万人 / 百分之十五 / 连续五年; None for words such as 十八大, 十余年 or 三十二年."""
     if m["pct"]:
         value = _cn_value(m["pct"])
         return None if value is None else _with_qualifier(s, m.start(), m.end(), value, "%", "")
