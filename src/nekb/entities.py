@@ -22,6 +22,7 @@ import jieba.posseg
 
 from . import gazetteer as gz
 
+_NOT_NAME_ENDINGS = frozenset("约为达等及和与在是了的至到近超逾仅共均")
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
 _NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
 _JOINERS = ("、", "和", "及", "与", "以及")
@@ -109,6 +110,8 @@ def _has_verb(tokens: list[Token]) -> bool:
 
 
 def _is_name(t: Token) -> bool:
+    if t.word[-1] in _NOT_NAME_ENDINGS:
+        return False  # 长约30厘米: jieba's dictionary calls 长约 a place
     if t.flag in gz.NAME_TAGS and len(t.word) >= 2:
         return True
     return len(t.word) >= 3 and t.word.endswith(gz.NAME_SUFFIXES) and t.flag not in _VERB_TAGS

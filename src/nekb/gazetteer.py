@@ -29,7 +29,7 @@ def _pairs(text: str) -> MappingProxyType[str, str]:
 # Base units, each with the following characters that turn it into another word (人口 is not 人).
 _BASE_UNITS = _pairs(
     "个百分点 百分点 平方公里 平方千米 平方米 立方米 千米 公里 厘米 毫米 公顷 公斤 千克 "
-    "美元 港元 欧元 日元 英镑 "
+    "美元 港元 欧元 日元 英镑 平方呎 平方英尺 英亩 呎 "
     "卢布 人次 个月 周年 小时 分钟 英里 英尺 摄氏度 "
     "元:素旦首老宵 人:口员才民均群士们力事类工格家性文选生大 名:义单额字称校胜 家:庭长乡族属 项:目 "
     "个:人体性别案 岁:月 年:代级轻龄纪度来间前内制 倍 亩 吨:位 户:籍口 座:谈 所:有以在谓得属 次:要 "

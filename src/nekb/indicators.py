@@ -28,6 +28,9 @@ _SINGLE_NOUN_RE = re.compile(r"[\u4e00-\u9fff](?:[中里内,;:!?。、]|$)")
 # Comparisons inside a phrase: the measure is what follows them (首次超过了人口净流出的规模).
 _COMPARISON_RE = re.compile(r"(?:首次)?(?:超过了|超过|高于|低于|多于|少于|相当于|仅次于)")
 
+# One-character dimensions and the measure they name.
+_DIMENSIONS = {"长": "长度", "宽": "宽度", "高": "高度", "深": "深度", "厚": "厚度", "重": "重量", "阔": "宽度"}
+
 Previous = tuple[Quantity, str] | None  # the figure before in the clause, with its indicator
 
 
@@ -56,6 +59,7 @@ def indicator_for(
             noun_end = s.find(noun, left) + len(noun)
             left = noun_end if noun and noun_end <= q.lead else left
     core, bare = _clean_core(_mask(s, left, q.lead, entity_spans))
+    core = _DIMENSIONS.get(core, core)  # 长约30厘米: a length
     if previous and bare and gz.TRANSITION_RE.match(bare):
         return previous[1]  # 从92万减少到69万 / 低于全国2.08%: the same measure as the figure before
     weak = len(core) < 2 or core in gz.WEAK_CORES

@@ -42,7 +42,7 @@ _UNIT_TAIL = (
     rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{gz.MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
     rf"{_SPACE}(?P<base>{gz.BASE_UNIT_PATTERN})?(?P<after>{'|'.join(gz.QUALIFIERS_AFTER)})?"
 )
-_ARABIC_RE = re.compile(rf"(?<![\d.])(?P<num>{_NUMBER})(?![A-Za-z\d])" + _UNIT_TAIL)
+_ARABIC_RE = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{_NUMBER})(?![A-Za-z\d])" + _UNIT_TAIL)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CHINESE_RE = re.compile(
     rf"百分之(?P<pct>[{_CN_DIGITS}点]+)"
