@@ -22,6 +22,7 @@ import jieba.posseg
 
 from . import gazetteer as gz
 
+_MODIFIER = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng|a)$")  # 老|工业|基地
 _NOT_NAME_ENDINGS = frozenset("约为达等及和与在是了的至到近超逾仅共均")
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
 _NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
@@ -156,7 +157,7 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
             continue
         first = i
         # Nouns right before a group head belong to it (县域|医院, 风险投资|机构).
-        while first > 0 and _is_group(t) and _NOUNISH.match(tokens[first - 1].flag) and i - first < 2:
+        while first > 0 and _is_group(t) and _MODIFIER.match(tokens[first - 1].flag) and i - first < 2:
             if any(taken[tokens[first - 1].start : tokens[first - 1].end]):
                 break
             first -= 1
@@ -257,4 +258,5 @@ def source_spans(s: str) -> list[tuple[int, int]]:
             inside = [c for c in closers if c <= limit + 1]
             if inside:
                 spans.append((m.start(), m.end() + max(inside)))
-    return spans
+    # 根据 holds 据: keep the outer span only
+    return [a for a in spans if not any(b != a and b[0] <= a[0] and a[1] <= b[1] for b in spans)]

@@ -29,7 +29,15 @@ _SINGLE_NOUN_RE = re.compile(r"[\u4e00-\u9fff](?:[中里内,;:!?。、]|$)")
 _COMPARISON_RE = re.compile(r"(?:首次)?(?:超过了|超过|高于|低于|多于|少于|相当于|仅次于)")
 
 # One-character dimensions and the measure they name.
-_DIMENSIONS = {"长": "长度", "宽": "宽度", "高": "高度", "深": "深度", "厚": "厚度", "重": "重量", "阔": "宽度"}
+_DIMENSIONS = {
+    "长": "长度",
+    "宽": "宽度",
+    "高": "高度",
+    "深": "深度",
+    "厚": "厚度",
+    "重": "重量",
+    "阔": "宽度",
+}
 
 Previous = tuple[Quantity, str] | None  # the figure before in the clause, with its indicator
 
