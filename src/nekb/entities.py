@@ -23,6 +23,7 @@ import jieba.posseg
 from . import gazetteer as gz
 
 _MODIFIER = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng|a)$")  # 老|工业|基地
+_CN_NUMERAL_CHAR = re.compile(r"[二两三四五六七八九]")
 _NOT_NAME_ENDINGS = frozenset("约为达等及和与在是了的至到近超逾仅共均")
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
 _NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
@@ -161,6 +162,8 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
             if any(taken[tokens[first - 1].start : tokens[first - 1].end]):
                 break
             first -= 1
+        if first > 0 and first < i and _CN_NUMERAL_CHAR.fullmatch(tokens[first - 1].word):
+            first -= 1  # 二|孩家庭
         last = _extend(tokens, i, taken)
         i = last + 1
         named = any(_is_name(x) for x in tokens[first : last + 1])

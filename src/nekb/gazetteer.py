@@ -139,7 +139,7 @@ FOLLOW_STOPS = _words(
 # A left context made only of these just continues the previous figure (从92万减少到69万).
 TRANSITION_RE = re.compile(
     r"^(?:(?:下降|骤降|降|减少|减|增长|增加|增|提高|提升|上升|升|回落|缩水|扩大)(?:到|至)|到|至"
-    r"|远?(?:低于|高于|超过|超)|vs|对比|相比|平均)$"
+    r"|远?(?:低于|高于|超过|超)|vs|对比|相比|平均|(?:比|较)[^,;]{0,8}(?:高|低|多|少|快|慢)(?:了|出)?)$"
 )
 # Words standing for an entity or a list inside an indicator phrase (三省常住人口 -> 常住人口).
 GROUP_WORD_RE = re.compile(r"[二两三四五六七八九]省|全省|该省|各省|全市|该市|等地|等|分别")

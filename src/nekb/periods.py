@@ -154,4 +154,7 @@ def is_data_period(s: str, mention: PeriodMention) -> bool:
     """Whether a year states when data hold (截至2015年, 2024年统计公报, 2024年人口减少呈现…)
     rather than when something happened (1879年建城)."""
     window = s[max(0, mention.start - 4) : mention.end + 6]
-    return bool(_DATA_WORDS.search(window) or _MEASURE_WORDS.search(s))
+    if _DATA_WORDS.search(window):
+        return True
+    dated = s[max(0, mention.start - 2) : mention.start].endswith(("在", "于", "自", "到"))
+    return not dated and bool(_MEASURE_WORDS.search(s))  # 辽宁在2011年就出现了…: an event
