@@ -23,6 +23,7 @@ import jieba.posseg
 from . import gazetteer as gz
 
 _MODIFIER = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng|a)$")  # 老|工业|基地
+_REGION_RE = re.compile(r"[东西南北中]部(?:地区)?")  # regions by direction: 东部、中部、西部和东北地区
 _CN_NUMERAL_CHAR = re.compile(r"[二两三四五六七八九]")
 _NOT_NAME_ENDINGS = frozenset("约为达等及和与在是了的至到近超逾仅共均")
 _VERB_TAGS = frozenset(("v", "vd", "vg", "vi", "vq"))
@@ -96,15 +97,32 @@ class EntityTagger:
             return DocumentSubject()
         cleaned = name
         if len(name) > 15 or re.search(r"[,，:：;；!?！？。、]", name) or _has_verb(self.tokens(name)):
-            found = find_mentions(self.tokens(name), name, DocumentSubject())
-            names = [m.text for m in found if not m.anaphor]
-            name = names[0] if names else ""
+            tokens = self._split_names(self.tokens(name))
+            found = find_mentions(tokens, name, DocumentSubject(), attributive=True)
+            names = [m.text for m in found if not m.anaphor and m.text not in gz.GROUP_HEADS]
+            name = names[0] if names else ""  # a bare 地区 would match inside every 东北地区
         if not name:
             return DocumentSubject(title=cleaned)
         alias = _ALIAS_RE.search(text_start[:300])
         short = alias[1] if alias and len(alias[1]) < len(name) else ""
         surfaces = tuple(sorted({name, short} - {""}, key=len, reverse=True))
         return DocumentSubject(short or name, surfaces, cleaned)
+
+
+    def _split_names(self, tokens: list[Token]) -> list[Token]:
+        """东北振兴 -> 东北|振兴: a long word that starts with a place name gives the name."""
+        out = []
+        for t in tokens:
+            head = next((n for n in (3, 2) if len(t.word) > n + 1 and self._tag(t.word[:n]) in gz.NAME_TAGS), 0)
+            if head:
+                out += [Token(t.start, t.start + head, t.word[:head], self._tag(t.word[:head]))]
+                out += [Token(t.start + head, t.end, t.word[head:], t.flag)]
+            else:
+                out.append(t)
+        return out
+
+    def _tag(self, word: str) -> str:
+        return self._pos.word_tag_tab.get(word, "")
 
 
 def _has_verb(tokens: list[Token]) -> bool:
@@ -114,7 +132,7 @@ def _has_verb(tokens: list[Token]) -> bool:
 def _is_name(t: Token) -> bool:
     if t.word[-1] in _NOT_NAME_ENDINGS:
         return False  # 长约30厘米: jieba's dictionary calls 长约 a place
-    if t.flag in gz.NAME_TAGS and len(t.word) >= 2:
+    if t.flag in gz.NAME_TAGS and len(t.word) >= 2 or _REGION_RE.fullmatch(t.word):
         return True
     return len(t.word) >= 3 and t.word.endswith(gz.NAME_SUFFIXES) and t.flag not in _VERB_TAGS
 
@@ -127,8 +145,14 @@ def _is_anaphor(t: Token) -> bool:
     return t.word in gz.ANAPHORS or t.word in gz.GENERIC_SUBJECTS
 
 
-def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list[Mention]:
-    """Entity mentions of a tagged sentence, in order (see the module docstring)."""
+def find_mentions(
+    tokens: list[Token], s: str, subject: DocumentSubject, attributive: bool = False
+) -> list[Mention]:
+    """Entity mentions of a tagged sentence, in order (see the module docstring).
+
+    A group before 的 qualifies a measure (家庭的平均大小) and is no mention, unless ``attributive``
+    (titles: 人口净流出地区的现状).
+    """
     spans: list[Mention] = []
     taken = [False] * len(s)
     for surface in subject.surfaces:
@@ -167,7 +191,7 @@ def find_mentions(tokens: list[Token], s: str, subject: DocumentSubject) -> list
         last = _extend(tokens, i, taken)
         i = last + 1
         named = any(_is_name(x) for x in tokens[first : last + 1])
-        if not named and s.startswith("的", tokens[last].end):
+        if not named and not attributive and s.startswith("的", tokens[last].end):
             continue  # 家庭的平均大小: a group qualifying the measure, not the subject
         spans.append(
             Mention(
