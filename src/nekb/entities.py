@@ -137,6 +137,12 @@ def _is_name(t: Token) -> bool:
     return len(t.word) >= 3 and t.word.endswith(gz.NAME_SUFFIXES) and t.flag not in _VERB_TAGS
 
 
+def _inside_word(t: Token, s: str) -> bool:
+    """高|中部: a direction word glued to the character before it is part of another word."""
+    before = s[t.start - 1 : t.start]
+    return bool(_REGION_RE.fullmatch(t.word)) and "\u4e00" <= before <= "\u9fff" and before not in "和及与"
+
+
 def _is_group(t: Token) -> bool:
     return t.word.endswith(gz.GROUP_HEADS) and (t.flag.startswith("n") or t.flag in ("j", "l", "s"))
 
@@ -170,7 +176,7 @@ def find_mentions(
             spans.append(Mention(t.start, t.end, t.word, anaphor=True, generic=t.word in gz.GENERIC_SUBJECTS))
             i += 1
             continue
-        if not (_is_name(t) or _is_group(t)) or t.word in gz.NOT_ENTITIES:
+        if not (_is_name(t) or _is_group(t)) or t.word in gz.NOT_ENTITIES or _inside_word(t, s):
             i += 1
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None

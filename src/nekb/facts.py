@@ -174,7 +174,7 @@ class FactExtractor:
     ) -> list[tuple[str, str, str, Quantity]]:
         periods = find_periods(s, doc_year, state.period)
         blocked = [(p.start, p.end) for p in periods] + not_figure_spans(s)
-        if len(subject.title) >= 4:  # the document's own name: 男子100米, T-92 40毫米快砲
+        if len(subject.title) >= 4 and subject.title in subject.surfaces:  # a name: 男子100米, T-92 40毫米快砲
             blocked += [m.span() for m in re.finditer(re.escape(subject.title), s)]
         quantities = find_quantities(s, blocked)
         if not quantities:
@@ -248,7 +248,7 @@ class FactExtractor:
         for c in [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s)]:
             found = _subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
             opening = isinstance(found, Mention) and found.start == len(s) - len(s.lstrip())
-            if isinstance(found, str) or (not found.anaphor and (found.named or opening)):
+            if isinstance(found, str) or (not found.anaphor and (found.named or opening)) or found.generic:
                 topic = found if isinstance(found, str) else _resolve(found, state)
             if found:
                 break

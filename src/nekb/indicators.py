@@ -24,6 +24,7 @@ _PERIOD_TEXT_RE = re.compile(
 _AFTER_COPULA_RE = re.compile(r"(?:是|为|有|在)(?!\d+(?:\.\d+)?\s*(?:%|万|亿|元|人|个|年))(?=[^\s,;:!?。])")
 _LIST_SEPARATORS = ("、", "和", "及")
 _COPULA_END = "、,;:!?。()和及"
+_SIZES_RE = re.compile(r"(?:[\d.]+\s*(?:米|公里|千米|厘米|毫米|平方米|吨|升)?\s*[、和及]?\s*(?:[\d.]+\s*个)?)+")
 _SINGLE_NOUN_RE = re.compile(r"[\u4e00-\u9fff](?:[中里内,;:!?。、]|$)")
 # Comparisons inside a phrase: the measure is what follows them (首次超过了人口净流出的规模).
 _COMPARISON_RE = re.compile(r"(?:首次)?(?:超过了|超过|高于|低于|多于|少于|相当于|仅次于)")
@@ -82,6 +83,9 @@ def indicator_for(
         following = copula_phrase(s, copula.end())
         if following and q.unit == "%" and not following.endswith(("率", "比", "比例", "比重", "占比")):
             return shorten(following) + "占比"  # 92.06%是白人: the share of 白人
+    if counter and not following and q.end < len(s) and s[q.end].isdigit():
+        sized = _SIZES_RE.match(s, q.end)  # 1个400米、2个300米塑胶田径场: the noun after the sizes
+        following = following_phrase(s, sized.end()) if sized else ""
     if counter and not following and _SINGLE_NOUN_RE.match(s, q.end):
         following = s[q.end] + "数"  # 分938个户: the number of 户
     if following and (counter or names_noun or core.endswith(gz.GIVING_VERBS)):
