@@ -64,6 +64,9 @@ def test_figures(text, expected):
         "近十年",
         "二十年来",
         "1358年王室放弃",
+        "508年她和叔叔",
+        "天文15年（1546年）出生",
+        "庆安4年4月20日",
         "民国98年起",
         "N64所推出",
         "13:34",
@@ -75,6 +78,12 @@ def test_figures(text, expected):
 def test_not_figures(text):
     """Nothing with a unit (a bare number never becomes a fact unless 分别 pairs it)."""
     assert [q for q in quantities(text) if q[1]] == []
+
+
+def test_long_durations_are_figures_not_years():
+    assert quantities("有2000多年历史") == [(2000, "年", "多")]
+    assert quantities("距今1000年") == [(1000, "年", "")]
+    assert quantities("监禁至少25年") == [(25, "年", "至少")]
 
 
 def test_ages_that_are_values_stay():

@@ -108,12 +108,13 @@ class EntityTagger:
         surfaces = tuple(sorted({name, short} - {""}, key=len, reverse=True))
         return DocumentSubject(short or name, surfaces, cleaned)
 
-
     def _split_names(self, tokens: list[Token]) -> list[Token]:
         """东北振兴 -> 东北|振兴: a long word that starts with a place name gives the name."""
         out = []
         for t in tokens:
-            head = next((n for n in (3, 2) if len(t.word) > n + 1 and self._tag(t.word[:n]) in gz.NAME_TAGS), 0)
+            head = next(
+                (n for n in (3, 2) if len(t.word) > n + 1 and self._tag(t.word[:n]) in gz.NAME_TAGS), 0
+            )
             if head:
                 out += [Token(t.start, t.start + head, t.word[:head], self._tag(t.word[:head]))]
                 out += [Token(t.start + head, t.end, t.word[head:], t.flag)]

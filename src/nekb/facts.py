@@ -174,7 +174,9 @@ class FactExtractor:
     ) -> list[tuple[str, str, str, Quantity]]:
         periods = find_periods(s, doc_year, state.period)
         blocked = [(p.start, p.end) for p in periods] + not_figure_spans(s)
-        if len(subject.title) >= 4 and subject.title in subject.surfaces:  # a name: 男子100米, T-92 40毫米快砲
+        if (
+            len(subject.title) >= 4 and subject.title in subject.surfaces
+        ):  # a name: 男子100米, T-92 40毫米快砲
             blocked += [m.span() for m in re.finditer(re.escape(subject.title), s)]
         quantities = find_quantities(s, blocked)
         if not quantities:

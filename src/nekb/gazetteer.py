@@ -165,10 +165,17 @@ NOT_FIGURE_RE = re.compile(
     r"|(?<![\d.])\d{1,2}\s*月(?:份)?(?:\s*\d{1,2}\s*[日号])?|(?<![\d.])\d{1,2}\s*[日号]"
     r"|[前首]\s*\d+\s*(?:名|位|强)|(?<![\d.])\d0后"
     # years before 1500 and era years (1358年, 民国98年, 光绪三十二年, 公元前221年)
-    r"|(?<![\d.])\d{4}\s*年(?!代)|(?:公元前?|民国|光绪|宣统|同治|咸丰|道光|嘉庆|乾隆|雍正|康熙|崇祯|万历|嘉靖|永乐|洪武"
+    r"|(?:公元前?|民国|光绪|宣统|同治|咸丰|道光|嘉庆|乾隆|雍正|康熙|崇祯|万历|嘉靖|永乐|洪武"
     r"|贞观|开元|天宝|明治|大正|昭和|平成|令和)\s*[\d一二三四五六七八九十〇零元]+\s*年"
     # events and ranks named by a distance (男子100米, 女子400米自由泳)
     r"|(?<=[男女]子)\s*\d+\s*(?:米|公里)"
+)
+# A year of three or four digits (508年, 1358年); a duration of that length says so (2000多年, 有1000年历史).
+YEAR_LIKE_RE = re.compile(r"(?<![\d.])\d{3,4}\s*年(?!\s*(?:[多余代]|以上|左右|的?历史|之久|来|间|以来))")
+DURATION_BEFORE = ("距今", "长达", "历时", "历经", "持续", "有", "约", "近", "超过", "达", "逾")
+# An era year next to the common-era year (天文15年（1546年）, 472年（北魏延兴2年）).
+ERA_YEAR_RE = re.compile(
+    r"\d{1,2}\s*年(?=\s*[（(]\s*\d{3,4}\s*年?|\s*\d{1,2}\s*月)|(?<=年)[（(][^（）()\d,，。]{0,6}\d{1,2}\s*年(?=\s*[）)])"
 )
 # Section headings start a new context: 一、 / (二) / 1.2 / 3.1 黑龙江:… .
 HEADING_RE = re.compile(

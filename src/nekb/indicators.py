@@ -24,7 +24,9 @@ _PERIOD_TEXT_RE = re.compile(
 _AFTER_COPULA_RE = re.compile(r"(?:是|为|有|在)(?!\d+(?:\.\d+)?\s*(?:%|万|亿|元|人|个|年))(?=[^\s,;:!?。])")
 _LIST_SEPARATORS = ("、", "和", "及")
 _COPULA_END = "、,;:!?。()和及"
-_SIZES_RE = re.compile(r"(?:[\d.]+\s*(?:米|公里|千米|厘米|毫米|平方米|吨|升)?\s*[、和及]?\s*(?:[\d.]+\s*个)?)+")
+_SIZES_RE = re.compile(
+    r"(?:[\d.]+\s*(?:米|公里|千米|厘米|毫米|平方米|吨|升)?\s*[、和及]?\s*(?:[\d.]+\s*个)?)+"
+)
 _SINGLE_NOUN_RE = re.compile(r"[\u4e00-\u9fff](?:[中里内,;:!?。、]|$)")
 # Comparisons inside a phrase: the measure is what follows them (首次超过了人口净流出的规模).
 _COMPARISON_RE = re.compile(r"(?:首次)?(?:超过了|超过|高于|低于|多于|少于|相当于|仅次于)")

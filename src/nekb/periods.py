@@ -16,13 +16,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_YEAR = r"(?:1[5-9]|20)\d{2}"
+_YEAR = r"(?:1\d|20)\d{2}"
 _S = r"[ \t\u3000]*"
 _CN = "一二两三四五六七八九十"
 _CENSUS_YEARS = {"一": 1953, "二": 1964, "三": 1982, "四": 1990, "五": 2000, "六": 2010, "七": 2020}
 _PERIOD_RE = re.compile(
     # 2010-2020年(间) / 从2014年到2024年 / 2003~2022年之间
     rf"(?<![\d.])(?P<y1>{_YEAR}){_S}年?{_S}(?:\d{{1,2}}{_S}月)?{_S}[-—–~至到]{_S}(?P<y2>{_YEAR})(?!\d)(?:{_S}年)?"
+    # 1988-89 / 2010/11年: a season across two years
+    rf"|(?<![\d.])(?P<s1>{_YEAR}){_S}[-/]{_S}(?P<s2>\d{{2}})(?![\d.%])(?:{_S}年)?"
     # 2024年3月 / 2024年
     rf"|(?<![\d.])(?P<y>{_YEAR}){_S}(?:年(?!代)(?:{_S}(?P<m>1[0-2]|0?[1-9]){_S}月(?!份?\d))?|届|年度)"
     # relative words
@@ -69,9 +71,9 @@ def find_periods(s: str, doc_year: int | None, context: str) -> list[PeriodMenti
         in_force = next((p.label for p in reversed(mentions) if p.label and not p.is_base), context)
         label, is_now = _resolve(m, doc_year, in_force)
         lead = s[max(0, m.start() - 2) : m.start()]
-        is_base = bool(m["y"] or m["y1"] or m["rel"] in ("上年", "去年", "同期")) and lead.endswith(
-            _BASE_BEFORE
-        )
+        is_base = bool(
+            m["y"] or m["y1"] or m["s1"] or m["rel"] in ("上年", "去年", "同期")
+        ) and lead.endswith(_BASE_BEFORE)
         mentions.append(PeriodMention(m.start(), m.end(), label, is_base, is_now))
     return mentions
 
@@ -80,6 +82,9 @@ def _resolve(m: re.Match[str], doc_year: int | None, in_force: str) -> tuple[str
     """(label, is_now) of one matched expression."""
     if m["y1"]:
         return _span(int(m["y1"]), int(m["y2"])), False
+    if m["s1"]:
+        first = int(m["s1"])
+        return _span(first, first // 100 * 100 + int(m["s2"])), False
     if m["y"]:
         return (f"{m['y']}-{int(m['m']):02d}" if m["m"] else m["y"]), False
     if m["census"]:

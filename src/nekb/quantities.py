@@ -94,6 +94,12 @@ def plain_form(converter: OpenCC, sentence: str) -> str:
 def not_figure_spans(s: str) -> list[tuple[int, int]]:
     """Spans of ``s`` whose digits are no figures: dates, age brackets, ranks, titles, durations…"""
     spans = [m.span() for m in gz.NOT_FIGURE_RE.finditer(s)]
+    spans += [m.span() for m in gz.ERA_YEAR_RE.finditer(s)]
+    spans += [
+        m.span()
+        for m in gz.YEAR_LIKE_RE.finditer(s)
+        if not s[: m.start()].rstrip().endswith(gz.DURATION_BEFORE)
+    ]
     spans += [m.span() for m in _NAME_QUOTES_RE.finditer(s)]
     spans += [m.span() for m in _PERIOD_DURATION_RE.finditer(s)]
     return spans
