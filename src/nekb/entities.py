@@ -133,7 +133,7 @@ def _has_verb(tokens: list[Token]) -> bool:
 def _is_name(t: Token) -> bool:
     if t.word[-1] in _NOT_NAME_ENDINGS:
         return False  # 长约30厘米: jieba's dictionary calls 长约 a place
-    if t.flag in gz.NAME_TAGS and len(t.word) >= 2 or _REGION_RE.fullmatch(t.word):
+    if (t.flag in gz.NAME_TAGS and len(t.word) >= 2) or _REGION_RE.fullmatch(t.word):
         return True
     return len(t.word) >= 3 and t.word.endswith(gz.NAME_SUFFIXES) and t.flag not in _VERB_TAGS
 
