@@ -185,7 +185,11 @@ class FactExtractor:
         tokens = self.tagger.tokens(s)
         quantities = _aligned(quantities, tokens, s)
         every_mention = find_mentions(tokens, s, subject)
-        mentions = _outside(every_mention, source_spans(s))
+        sources = source_spans(s)
+        mentions = _outside(every_mention, sources)
+        # What 全省/该市/其 may stand for in this sentence: a source's place or the sentence's subject.
+        verb = first_verb(tokens, 0, len(s))
+        referents = [m for m in every_mention if m.start < verb or any(a <= m.start < b for a, b in sources)]
         listed = _enumerated(s, quantities, mentions)
         quantities = [q for q in quantities if q.unit or q.start in listed]
         inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
@@ -198,7 +202,7 @@ class FactExtractor:
             clause = max(c for c in clause_starts if c <= q.start)
             for c in [c for c in clause_starts if c < clause]:
                 subject_here = _clause_subject(
-                    s, tokens, mentions, c, _next_start(clause_starts, c), state, sources=every_mention
+                    s, tokens, mentions, c, _next_start(clause_starts, c), state, sources=referents
                 )
                 carried = subject_here or carried
             after_previous = previous and previous[0].end > clause
@@ -208,11 +212,11 @@ class FactExtractor:
             left = previous[0].end if after_previous else clause
             indicator = indicator_for(s, clause, left, q, previous, quantities, spans)
             entity = listed.get(q.start) or _entity_for(s, tokens, q, clause, mentions, state)
-            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q, sources=every_mention)
+            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q, sources=referents)
             entity = entity or own or carried or state.topic
             carried = own or carried
             indicator = indicator or state.indicators.get(q.unit, "")
-            period = period_before(periods, q.start, clause)
+            period = _period_after(s, periods, q) or period_before(periods, q.start, clause)
             drafts.append((entity, indicator, state.period if period is None else period, q))
             previous = (q, indicator)
         for _, indicator, _, q in reversed(drafts):
@@ -304,6 +308,15 @@ def _next_start(starts: list[int], c: int) -> int:
 def _outside(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:
     """Mentions not inside a source phrase (根据美国人口调查局的数据: the bureau is no subject)."""
     return [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
+
+
+def _period_after(s: str, periods: list[PeriodMention], q: Quantity) -> str:
+    """人口约33,700人（2008年）: a year in brackets right after a figure dates it."""
+    for p in periods:
+        bracketed = s[q.end : p.start].strip() == "(" and s[p.end : p.end + 1] == ")"
+        if p.label and not p.is_base and q.end <= p.start <= q.end + 2 and bracketed:
+            return p.label
+    return ""
 
 
 def _in_parens(s: str, i: int) -> bool:
