@@ -64,6 +64,7 @@ PIPELINE_FILES = (
     "periods.py",
     "entities.py",
     "indicators.py",
+    "subjects.py",
     "pipeline.py",
     "data/userdict.txt",
     "data/stopwords.txt",

@@ -3,8 +3,9 @@
 A fact is a number with a unit in one sentence (``quantities.py``), plus
 
 * the **entity**: the subject of the clause stating it, from jieba part-of-speech tags
-  (``entities.py``): the first name or group noun phrase before the clause's verb, or the place a
-  figure in brackets or right after 低于/仅次于 belongs to; entities listed before 分别 pair with the
+  (mentions in ``entities.py``, the choice among them in ``subjects.py``): the first name or
+  group noun phrase before the clause's verb, or the place a figure in brackets or right after
+  低于/仅次于 belongs to; entities listed before 分别 pair with the
   figures in order and a total (合计…) goes to the list; 以X为例 names X. A clause naming none
   takes the subject of the clause before, then of the sentence before in its paragraph (该院, 其
   and 市内 refer to it too), then its section heading's, then the document's subject (its title,
@@ -27,19 +28,21 @@ import jieba
 from opencc import OpenCC
 
 from . import gazetteer as gz
-from .entities import (
-    DocumentSubject,
-    EntityTagger,
-    Mention,
-    Token,
-    example_subject,
-    find_mentions,
-    first_verb,
-    source_spans,
-)
+from .entities import DocumentSubject, EntityTagger, Mention, Token, find_mentions, first_verb, source_spans
 from .indicators import Previous, indicator_for
 from .periods import PeriodMention, document_year, find_periods, is_data_period, period_before
 from .quantities import RATIO_UNIT, Quantity, find_quantities, not_figure_spans, plain_form
+from .subjects import (
+    Context,
+    clause_subject,
+    enumerated,
+    in_parens,
+    keep_in_indicator,
+    outside,
+    positional_entity,
+    resolve,
+    subject_mention,
+)
 from .types import DocumentInfo, Fact, page_at
 
 __all__ = ["RATIO_UNIT", "FactExtractor", "extract_facts"]
@@ -66,6 +69,11 @@ class _State:
     list_topic: str | None = None  # set after a line ending in ':' that introduces a list
     list_period: str = ""
     indicators: dict[str, str] = field(default_factory=dict)  # unit -> indicator, for bare figures
+
+    @property
+    def context(self) -> Context:
+        """What anaphors refer to now."""
+        return Context(self.topic, self.subject)
 
 
 class FactExtractor:
@@ -186,33 +194,33 @@ class FactExtractor:
         quantities = _aligned(quantities, tokens, s)
         every_mention = find_mentions(tokens, s, subject)
         sources = source_spans(s)
-        mentions = _outside(every_mention, sources)
+        mentions = outside(every_mention, sources)
         # What 全省/该市/其 may stand for in this sentence: a source's place or the sentence's subject.
         verb = first_verb(tokens, 0, len(s))
         referents = [m for m in every_mention if m.start < verb or any(a <= m.start < b for a, b in sources)]
-        listed = _enumerated(s, quantities, mentions)
+        listed = enumerated(s, quantities, mentions)
         quantities = [q for q in quantities if q.unit or q.start in listed]
         inside = {i for q in quantities for i in range(q.start, q.end)}  # 1:1.3 holds no clause end
         clause_starts = [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s) if m.start() not in inside]
-        spans = [(m.start, m.end, _keep_in_indicator(s, m)) for m in mentions]
+        spans = [(m.start, m.end, keep_in_indicator(s, m)) for m in mentions]
         drafts: list[tuple[str, str, str, Quantity]] = []
         previous: Previous = None
         carried = ""  # the subject of the clauses so far
         for q in quantities:
             clause = max(c for c in clause_starts if c <= q.start)
             for c in [c for c in clause_starts if c < clause]:
-                subject_here = _clause_subject(
-                    s, tokens, mentions, c, _next_start(clause_starts, c), state, sources=referents
+                subject_here = clause_subject(
+                    s, tokens, mentions, c, _next_start(clause_starts, c), state.context, sources=referents
                 )
                 carried = subject_here or carried
             after_previous = previous and previous[0].end > clause
-            after_previous = after_previous and (
-                _in_parens(s, q.start) or not _in_parens(s, previous[0].start)
-            )
+            after_previous = after_previous and (in_parens(s, q.start) or not in_parens(s, previous[0].start))
             left = previous[0].end if after_previous else clause
             indicator = indicator_for(s, clause, left, q, previous, quantities, spans)
-            entity = listed.get(q.start) or _entity_for(s, tokens, q, clause, mentions, state)
-            own = _clause_subject(s, tokens, mentions, clause, q.lead, state, figure=q, sources=referents)
+            entity = listed.get(q.start) or positional_entity(s, q, clause, mentions, state.context)
+            own = clause_subject(
+                s, tokens, mentions, clause, q.lead, state.context, figure=q, sources=referents
+            )
             entity = entity or own or carried or state.topic
             carried = own or carried
             indicator = indicator or state.indicators.get(q.unit, "")
@@ -249,13 +257,13 @@ class FactExtractor:
         if mentions is None:
             head = s[: _first_clause_end(s)]
             tokens = self.tagger.tokens(head, hmm=False)  # only its subject matters: the fast way
-            mentions = _outside(find_mentions(tokens, head, subject), source_spans(head))
+            mentions = outside(find_mentions(tokens, head, subject), source_spans(head))
         topic = ""
         for c in [0] + [m.end() for m in _CLAUSE_END_RE.finditer(s)]:
-            found = _subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
+            found = subject_mention(s, tokens or [], mentions, c, _clause_end(s, c))
             opening = isinstance(found, Mention) and found.start == len(s) - len(s.lstrip())
             if isinstance(found, str) or (not found.anaphor and (found.named or opening)) or found.generic:
-                topic = found if isinstance(found, str) else _resolve(found, state)
+                topic = found if isinstance(found, str) else resolve(found, state.context)
             if found:
                 break
         if heading:
@@ -305,11 +313,6 @@ def _next_start(starts: list[int], c: int) -> int:
     return later[0] if later else 10**9
 
 
-def _outside(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:
-    """Mentions not inside a source phrase (根据美国人口调查局的数据: the bureau is no subject)."""
-    return [m for m in mentions if not any(a <= m.start and m.end <= b for a, b in spans)]
-
-
 def _period_after(s: str, periods: list[PeriodMention], q: Quantity) -> str:
     """人口约33,700人（2008年）: a year in brackets right after a figure dates it."""
     for p in periods:
@@ -317,27 +320,6 @@ def _period_after(s: str, periods: list[PeriodMention], q: Quantity) -> str:
         if p.label and not p.is_base and q.end <= p.start <= q.end + 2 and bracketed:
             return p.label
     return ""
-
-
-def _in_parens(s: str, i: int) -> bool:
-    return s.rfind("(", 0, i) > s.rfind(")", 0, i)
-
-
-def _lead(s: str, m: Mention) -> str:
-    return s[max(0, m.start - 3) : m.start]
-
-
-def _is_yardstick(s: str, m: Mention) -> bool:
-    """占全国 / 比全国 / 低于全国: an entity measured against, not measured."""
-    return _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD + gz.ADJACENT_SUBJECT_LEAD)
-
-
-def _keep_in_indicator(s: str, m: Mention) -> bool:
-    """A yardstick after 占/比 (占全国经济总量的比重) stays in the indicator, and so does a group
-    noun phrase that is no yardstick (低于全国2.08%: 全国 goes)."""
-    if _lead(s, m).endswith(gz.NEVER_SUBJECT_LEAD):
-        return True
-    return not m.named and not m.anaphor and not _lead(s, m).endswith(gz.ADJACENT_SUBJECT_LEAD)
 
 
 def _aligned(quantities: list[Quantity], tokens: list[Token], s: str) -> list[Quantity]:
@@ -352,114 +334,3 @@ def _aligned(quantities: list[Quantity], tokens: list[Token], s: str) -> list[Qu
             continue
         kept.append(q)
     return kept
-
-
-def _resolve(m: Mention, state: _State, earlier: list[Mention] | None = None) -> str:
-    """A mention's entity: itself, or for 全省/该市/其 the name before it in the sentence, else the topic.
-
-    学校/医院 alone mean the document's own subject when it has one.
-    """
-    if m.subject and state.subject:
-        return state.subject  # the document's subject as the document names it for short
-    if not m.anaphor:
-        return m.text
-    if m.generic and state.subject:
-        return state.subject
-    names = [x for x in earlier or [] if x.named and not x.anaphor and x.end <= m.start]
-    return names[-1].text if names else state.topic
-
-
-def _clause_subject(
-    s: str,
-    tokens: list[Token],
-    mentions: list[Mention],
-    start: int,
-    end: int,
-    state: _State,
-    figure: Quantity | None = None,
-    sources: list[Mention] | None = None,
-) -> str:
-    """The subject of ``s[start:end]`` (see :func:`_subject_mention`), anaphors resolved.
-
-    ``sources`` are the sentence's mentions including those naming a source (根据黑龙江省…公报,
-    全省…: 全省 is 黑龙江省).
-    """
-    found = _subject_mention(s, tokens, mentions, start, end, figure)
-    if isinstance(found, Mention):
-        return _resolve(found, state, sources)
-    return found
-
-
-def _subject_mention(
-    s: str, tokens: list[Token], mentions: list[Mention], start: int, end: int, figure: Quantity | None = None
-) -> Mention | str:
-    """以X为例's X, else the first mention before the clause's verb; "" for none.
-
-    Yardsticks (占全国) and mentions in brackets are skipped, and so is a group after 其中 (其中
-    中国科学院院士1人: a part of the subject, not another one) or right before the count of its
-    members (教职工170多人: what is counted). In the clause of a ``figure``, a name after the verb
-    serves when nothing comes before it.
-    """
-    example = example_subject(s, start, end)
-    if example:
-        return example
-    verb = first_verb(tokens, start, end)
-    subset = s[start:end].lstrip().startswith("其中")
-    usable = [
-        m
-        for m in mentions
-        if start <= m.start
-        and m.end <= end
-        and not _is_yardstick(s, m)
-        and not _in_parens(s, m.start)
-        and not (subset and not m.named)
-        and not (figure and not m.named and not m.anaphor and _counts_group(s, m, figure))
-    ]
-    before_verb = [m for m in usable if m.start < verb]
-    if before_verb:
-        return before_verb[0]
-    names = [m for m in usable if m.named and not m.anaphor] if figure else []
-    return names[0] if names else ""
-
-
-def _counts_group(s: str, m: Mention, q: Quantity) -> bool:
-    """教职工170多人 / 高校毕业生超过10万人: the group is what the figure counts."""
-    gap = s[m.end : q.lead].strip()
-    return q.unit[-1:] in ("人", "名", "位", "个", "家", "所", "户") and len(gap) <= 2
-
-
-def _entity_for(
-    s: str, tokens: list[Token], q: Quantity, clause: int, mentions: list[Mention], state: _State
-) -> str:
-    """Entities a figure's own position fixes: totals, brackets, yardsticks stated with their figure."""
-    before = [m for m in mentions if m.end <= q.lead]
-    if any(w in s[clause : q.start] for w in gz.TOTAL_WORDS):
-        groups = [m for m in before if len(m.members) > 1]
-        if groups:
-            return groups[-1].text  # 黑龙江、辽宁、吉林三省…合计减少82.1万人
-    if _in_parens(s, q.start):
-        opening = s.rfind("(", 0, q.start)
-        inside = [m for m in before if m.start > opening]
-        if inside:
-            return _resolve(inside[-1], state)  # (辽宁53%、黑龙江51.1%)
-        named = [m for m in before if not s[m.end : opening].strip()]
-        if named:
-            return _resolve(named[-1], state)  # 广东(每年3600元)
-    if before:
-        m = before[-1]
-        gap = s[m.end : q.lead].strip()
-        if _lead(s, m).endswith(gz.ADJACENT_SUBJECT_LEAD) and gap in ("", "的", "平均", "的平均"):
-            return _resolve(m, state)  # 低于全国2.08% / 仅次于山东省的42.8万人
-    return ""
-
-
-def _enumerated(s: str, quantities: list[Quantity], mentions: list[Mention]) -> dict[int, str]:
-    """黑龙江、辽宁、吉林…分别减少33万人、27万人、22.1万人: pair listed entities with figures in order."""
-    paired: dict[int, str] = {}
-    for m in re.finditer("分别|依次", s):
-        lists = [x for x in mentions if x.end <= m.start() and len(x.members) > 1]
-        if lists:
-            after = [q for q in quantities if q.start > m.start() and q.start not in paired]
-            for name, q in zip(lists[-1].members, after, strict=False):
-                paired[q.start] = name
-    return paired
