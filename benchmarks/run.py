@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_build
+import bench_facts
 import bench_incremental
 import bench_latency
 import bench_scale
@@ -78,12 +79,12 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
             (workdir / folder).mkdir()
         section(
             "build",
-            "[1/5] full build of the shipped corpus and raw embedding of its texts",
+            "[1/6] full build of the shipped corpus and raw embedding of its texts",
             lambda: bench_build.run(CORPUS, index_dir, embedder, raw_model),
         )
         section(
             "latency",
-            "[2/5] warm search and ask latency",
+            "[2/6] warm search and ask latency",
             lambda: {
                 **bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions),
                 "raw_query_default_env_ms": bench_serving.raw_query_default_env(QUESTIONS),
@@ -91,19 +92,20 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float) -> dict:
         )
         section(
             "serving",
-            "[3/5] cold start and peak memory (fresh processes)",
+            "[3/6] cold start and peak memory (fresh processes)",
             lambda: bench_serving.run(index_dir, QUESTIONS, questions[0]),
         )
         section(
             "incremental",
-            "[4/5] incremental add of one small document",
+            "[4/6] incremental add of one small document",
             lambda: bench_incremental.run(CORPUS, workdir / "incremental", embedder),
         )
         section(
             "scale",
-            f"[5/5] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
+            f"[5/6] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
             lambda: bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes),
         )
+        section("facts", "[6/6] fact extraction of the shipped corpus", lambda: bench_facts.run(CORPUS))
     results["total_s"] = round(time.perf_counter() - started, 1)
     return results
 
