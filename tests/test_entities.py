@@ -76,3 +76,18 @@ def test_examples_and_sources():
     s = "根据美国人口调查局的数据瓦士本市的总面积为16.0平方公里"
     ((start, end),) = source_spans(s)
     assert s[start:end] == "根据美国人口调查局的数据"
+
+
+def test_a_second_tagger_on_the_same_tokenizer_keeps_the_user_dictionary():
+    tokenizer = jieba.Tokenizer()
+    tokenizer.add_word("瓦士本", 100, "ns")
+    assert EntityTagger(tokenizer).tokens("瓦士本人口")[0].flag == "ns"
+    assert EntityTagger(tokenizer).tokens("瓦士本人口")[0].flag == "ns"  # jieba's own would lose it
+
+
+def test_the_document_subject_is_not_found_inside_a_longer_name():
+    tokenizer = jieba.Tokenizer()
+    tokenizer.add_word("东北地区", 1000, "ns")
+    tagger, subject = EntityTagger(tokenizer), DocumentSubject("东北", ("东北",), "")
+    text = "东北地区人口流失达到821万,东北3省人口共流出821万"
+    assert [m.text for m in find_mentions(tagger.tokens(text), text, subject)] == ["东北地区", "东北3省"]

@@ -31,6 +31,7 @@ _NOUNISH = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng)$")
 _JOINERS = ("、", "和", "及", "与", "以及")
 _INTRODUCERS = frozenset(("如", "像", "比如", "例如", "譬如", "以", "对于", "其中"))
 _GROUP_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)(?:区)?")
+_REGION_COUNT_RE = re.compile(r"[两二三四五六七八九十\d]+(?:省|市|县|国)")
 _GROUP_COUNT_TAIL_RE = re.compile(r"[两二三四五六七八九十\d]+(?:个)?(?:省|市|县|区|地|国|省份|城市|地区)$")
 _ALIAS_RE = re.compile(
     r"(?:简称|简称为)[“\"「]?([\u4e00-\u9fffA-Za-z0-9]{2,10}?)[”\"」]?(?=[,，。;；)）、]|$)"
@@ -73,12 +74,31 @@ class DocumentSubject:
     title: str = ""  # the cleaned title: numbers inside it are part of a name (男子100米)
 
 
+class _SharingPOSTokenizer(jieba.posseg.POSTokenizer):
+    """A POSTokenizer that leaves the Tokenizer it tags with as it found it.
+
+    jieba's takes the user dictionary's tags out of the Tokenizer on first use, so a second tagger
+    on the same Tokenizer (the next build in the same process) would lose them.
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        super().__init__(tokenizer)
+        self._user_tags_taken = 0
+
+    def makesure_userdict_loaded(self) -> None:
+        """Copy the user dictionary's tags when there are new ones; never empty the Tokenizer's."""
+        tags = self.tokenizer.user_word_tag_tab
+        if len(tags) != self._user_tags_taken:
+            self.word_tag_tab.update(tags)
+            self._user_tags_taken = len(tags)
+
+
 class EntityTagger:
     """Part-of-speech tagging and mention finding; owns one jieba POSTokenizer (slow to build)."""
 
     def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._pos = jieba.posseg.POSTokenizer(tokenizer)
+        self._pos = _SharingPOSTokenizer(tokenizer)
 
     def tokens(self, s: str, hmm: bool = True) -> list[Token]:
         """jieba words of ``s`` with their tags and offsets (``hmm`` guesses unknown words: slower)."""
@@ -162,8 +182,11 @@ def find_mentions(
     """
     spans: list[Mention] = []
     taken = [False] * len(s)
+    boundaries = {t.start for t in tokens} | {t.end for t in tokens}
     for surface in subject.surfaces:
         for m in re.finditer(re.escape(surface), s):
+            if m.end() not in boundaries and tokens:
+                continue  # 东北 inside the word 东北地区: the longer name is meant
             if not any(taken[m.start() : m.end()]):
                 spans.append(Mention(m.start(), m.end(), surface, (surface,), subject=True))
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
@@ -257,12 +280,17 @@ def _join_lists(mentions: list[Mention], s: str) -> list[Mention]:
             out[-1] = Mention(prev.start, m.end, s[prev.start : m.end], members, subject=prev.subject)
         else:
             out.append(m)
-    # A count of the listed places right after the list belongs to it (辽宁、吉林两省).
+    # A count of the listed places right after the list belongs to it (辽宁、吉林两省); so does
+    # the count of a region's parts after its name (东北3省).
     for n, m in enumerate(out):
         if len(m.members) > 1:
             tail = _GROUP_COUNT_RE.match(s, m.end)
             if tail:
                 out[n] = Mention(m.start, tail.end(), s[m.start : tail.end()], m.members)
+        elif m.named and not m.anaphor:
+            tail = _REGION_COUNT_RE.match(s, m.end)
+            if tail:
+                out[n] = Mention(m.start, tail.end(), s[m.start : tail.end()], named=True)
     return out
 
 
