@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import bench_build
+import bench_facts
 import bench_incremental
 import bench_latency
 import bench_ocr
@@ -80,12 +81,12 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float, soak_second
             (workdir / folder).mkdir()
         section(
             "build",
-            "[1/7] full build of the shipped corpus and raw embedding of its texts",
+            "[1/8] full build of the shipped corpus and raw embedding of its texts",
             lambda: bench_build.run(CORPUS, index_dir, embedder, raw_model),
         )
         section(
             "latency",
-            "[2/7] warm search and ask latency",
+            "[2/8] warm search and ask latency",
             lambda: {
                 **bench_latency.run(index_dir, CORPUS, embedder, raw_model, questions),
                 "raw_query_default_env_ms": bench_serving.raw_query_default_env(QUESTIONS),
@@ -93,23 +94,24 @@ def run_all(sizes: list[int], quiet_share: float, max_wait_s: float, soak_second
         )
         section(
             "serving",
-            "[3/7] cold start and peak memory (fresh processes)",
+            "[3/8] cold start and peak memory (fresh processes)",
             lambda: bench_serving.run(index_dir, QUESTIONS, questions[0]),
         )
         section(
             "incremental",
-            "[4/7] incremental add of one small document",
+            "[4/8] incremental add of one small document",
             lambda: bench_incremental.run(CORPUS, workdir / "incremental", embedder),
         )
         section(
             "scale",
-            f"[5/7] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
+            f"[5/8] scale: synthetic corpora of {', '.join(map(str, sizes))} chunks",
             lambda: bench_scale.run(CORPUS, workdir / "scale", embedder, questions, sizes),
         )
-        section("ocr", "[6/7] OCR time per page", lambda: bench_ocr.run(workdir / "ocr"))
+        section("ocr", "[6/8] OCR time per page", lambda: bench_ocr.run(workdir / "ocr"))
+        section("facts", "[7/8] fact extraction of the shipped corpus", lambda: bench_facts.run(CORPUS))
         section(
             "soak",
-            f"[7/7] soak: two threads asking, one refreshing, another process adding and removing "
+            f"[8/8] soak: two threads asking, one refreshing, another process adding and removing "
             f"for {soak_seconds:.0f} s",
             lambda: bench_soak.run(CORPUS, index_dir, workdir / "soak", embedder, questions, soak_seconds),
         )

@@ -8,8 +8,10 @@ import docx
 import pytest
 
 from nekb.chunk import split_sentences
+from nekb.facts import FactExtractor
 from nekb.ingest import IngestError, read_document
 from nekb.tables import document_facts
+from nekb.types import DocumentInfo
 
 
 def _report(path: Path) -> Path:
@@ -65,7 +67,12 @@ def test_paragraphs_and_tables_in_reading_order(report) -> None:
 
 
 def test_table_cells_become_facts_with_caption_period_and_unit(report) -> None:
-    facts = document_facts("report.docx", report, split_sentences(report.text))
+    facts = document_facts(
+        DocumentInfo("report.docx", title="report.docx"),
+        report,
+        split_sentences(report.text),
+        FactExtractor(),
+    )
     cells = {f.location: (f.entity, f.indicator, f.period, f.value, f.unit) for f in facts if f.location}
     assert cells == {
         "表1!B2": ("黑龙江", "地区生产总值", "2024", 16476.9, "亿元"),
@@ -76,7 +83,7 @@ def test_table_cells_become_facts_with_caption_period_and_unit(report) -> None:
         "表1!C4": ("辽宁", "增速", "2024", 5.1, "%"),
     }
     prose = [f for f in facts if not f.location]
-    assert {(f.entity, f.value, f.unit) for f in prose} >= {("黑龙江", 3.2, "%"), ("吉林", 4.3, "%")}
+    assert {(f.entity, f.value, f.unit) for f in prose} >= {("黑龙江省", 3.2, "%"), ("吉林省", 4.3, "%")}
     assert all("：" not in f.sentence for f in prose)  # table rows are left to the cells
     assert len({f.fact_id for f in facts}) == len(facts)
     for fact in facts:
@@ -94,7 +101,9 @@ def test_merged_cells_repeat_labels_but_not_figures(tmp_path: Path) -> None:
     path = tmp_path / "merged.docx"
     document.save(path)
     doc = read_document(path)
-    facts = document_facts("merged.docx", doc, split_sentences(doc.text))
+    facts = document_facts(
+        DocumentInfo("merged.docx", title="merged.docx"), doc, split_sentences(doc.text), FactExtractor()
+    )
     assert [(f.entity, f.indicator, f.period, f.value, f.unit, f.location) for f in facts] == [
         ("吉林", "常住人口", "2023", 2339, "万人", "表1!B3")
     ]

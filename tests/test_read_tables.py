@@ -8,8 +8,10 @@ import pytest
 from openpyxl import Workbook
 
 from nekb.chunk import split_sentences
+from nekb.facts import FactExtractor
 from nekb.ingest import IngestError, read_document
 from nekb.tables import document_facts
+from nekb.types import DocumentInfo
 
 
 def _statistics_workbook(path: Path) -> Path:
@@ -70,7 +72,9 @@ def workbook(tmp_path_factory) -> Path:
 
 
 def _facts(document, doc_id: str = "t.xlsx"):
-    return document_facts(doc_id, document, split_sentences(document.text))
+    return document_facts(
+        DocumentInfo(doc_id, title=doc_id), document, split_sentences(document.text), FactExtractor()
+    )
 
 
 def test_every_numeric_cell_is_one_fact_with_its_labels(workbook) -> None:

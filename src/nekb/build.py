@@ -11,6 +11,7 @@ from pathlib import Path
 from .corpus import content_hash, corpus_files, doc_id_for, document_info, load_sources, outside_link
 from .embed import Embedder, pool_chunk_vectors
 from .errors import IndexDamagedError, InputError, printable
+from .facts import FactExtractor
 from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
 from .persist import load_latest, save_snapshot
@@ -72,6 +73,11 @@ PIPELINE_FILES = (
     "segment.py",
     "facts.py",
     "gazetteer.py",
+    "quantities.py",
+    "periods.py",
+    "entities.py",
+    "indicators.py",
+    "subjects.py",
     "pipeline.py",
     "data/userdict.txt",
     "data/stopwords.txt",
@@ -144,6 +150,7 @@ def build_index(
     outcome: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
     warnings: list[str] = []
     reader = DocumentReader(ocr_cache=index_dir / OCR_CACHE_DIR)  # OCR runs once per file content
+    extractor = FactExtractor(segmenter.tokenizer)  # one per build: its tagger loads on first use
     for n, path in enumerate(files, start=1):
         doc_id = doc_id_for(path, corpus_dir)
         if progress:
@@ -160,7 +167,7 @@ def build_index(
         else:
             info = document_info(doc_id, sources or {}, content_hash=digest)
         if prior is not None and prior.info.content_hash == digest:
-            docs.append(prior.with_info(info))
+            docs.append(prior.with_info(info, extractor))
             outcome["unchanged"].append(doc_id)
             continue
         try:
@@ -171,7 +178,7 @@ def build_index(
             if prior is not None:
                 docs.append(prior)  # keep what the index had rather than lose the document
             continue
-        data = process_document(info, cleaned, segmenter, normalizer, timings=timings)
+        data = process_document(info, cleaned, segmenter, normalizer, timings=timings, extractor=extractor)
         warnings.extend(f"{doc_id}: {w}" for w in data.warnings)
         docs.append(data)
         pending.append(data)

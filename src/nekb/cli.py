@@ -23,6 +23,7 @@ from .evaluate import (
     load_expected_facts,
     load_questions,
 )
+from .factscore import format_fact_score, is_gold_file, load_gold, score_facts
 from .fileio import write_atomic
 from .kb import KnowledgeBase
 from .resources import Resources
@@ -376,14 +377,24 @@ def eval_command(resources: Resources, file: Path, index_dir: Path, k: int, as_j
 @json_option
 @click.pass_obj
 def eval_facts_command(resources: Resources, file: Path, index_dir: Path, as_json: bool) -> None:
-    """Score fact extraction: recall of the facts listed in FILE.
+    """Score the fact table against gold fact rows in FILE.
 
-    FILE holds one {"id", "entity", "period", "value", "unit", "keyword"} per line; prints the
-    recall and the facts the fact table is missing.
+    FILE holds one {"doc", "quote", "value", "value_high", "unit", "entity", "indicator",
+    "keywords", "period"} per line (the fact-gold format, see the README): prints whole-row
+    precision, recall and F1, per-field accuracy, per-document figures and the misses. A file of
+    {"id", "entity", "period", "value", "unit", "keyword"} rows is scored the older way (recall).
     """
-    expected = load_expected_facts(file)
     kb = open_kb(resources, index_dir)
-    report = evaluate_facts(facts_from_table(kb.facts()), expected, resources.normalizer)
+    facts = facts_from_table(kb.facts())
+    if is_gold_file(file):
+        gold = load_gold(file)
+        absent = sorted({g.doc for g in gold} - {d.doc_id for d in kb.documents()})
+        if absent:
+            click.echo(f"not in the index (all their rows are misses): {', '.join(absent)}", err=True)
+        score = score_facts(facts, gold, resources.normalizer.match_form)
+        echo_json(score.to_dict()) if as_json else click.echo(format_fact_score(score))
+        return
+    report = evaluate_facts(facts, load_expected_facts(file), resources.normalizer)
     if as_json:
         echo_json(report.to_dict())
     else:

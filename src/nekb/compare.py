@@ -1,78 +1,77 @@
-"""Cross-document comparison of facts: which figures from other sources speak to the same thing."""
+"""Like with like: which figures from other documents speak to the same thing as a fact.
+
+Two facts are comparable only when all of these hold; otherwise they are *not comparable*, never
+"disagreeing" (a wrong "disagrees" is worse than none):
+
+* they come from different documents;
+* the same entity, after normalizing numerals and administrative suffixes
+  (黑龙江省 = 黑龙江, 东北3省 = 东北三省, 东北地区 = 东北); the extractor writes entities and
+  indicators in Simplified script, so Traditional sources compare too;
+* the same indicator, after dropping words that do not change the measure (合计减少 = 减少,
+  人口流出 = 流出; 自然减少 is not 减少, 流出 is not 净流出);
+* the same period, known on both sides (2010-2020 = 2010~2020; ``""`` compares with nothing);
+* units of one kind once magnitudes apply (1099万人 = 10990000人; 万 and 万人 both count people).
+
+Comparable facts agree when their values, in the same base unit, are within 1%.
+"""
 
 from __future__ import annotations
 
 import re
 
+from .factscore import period_key, scaled
 from .types import Fact, RelatedFact
 
-# Units convertible to a common base, so 1099万人 and 10990000人 compare.
-_UNIT_SCALE = {
-    "人": ("人", 1.0),
-    "万人": ("人", 1e4),
-    "万": ("人", 1e4),
-    "亿人": ("人", 1e8),
-    "元": ("元", 1.0),
-    "万元": ("元", 1e4),
-    "亿元": ("元", 1e8),
-    "万亿元": ("元", 1e12),
-}
-# Indicator words that name the same quantity in different sources (population loss is reported as
-# 减少, 流失, 流出 or 净流出 and the corpus really disagrees on it).
-_FAMILIES = (
-    ("减少", "流失", "流出", "净流出", "外流", "减"),
-    ("出生率",),
-    ("死亡率",),
-    ("自然减少", "自然增长"),
-    ("老龄", "65岁", "60岁"),
-    ("增速", "增长率", "增长速度"),
-    ("转移支付",),
-    ("生产总值", "gdp"),
-    ("研发",),
-)
 AGREEMENT_TOLERANCE = 0.01
+# Words around a measure that do not change what is measured.
+_NEUTRAL_WORDS = ("合计", "累计", "共计", "总计", "人口", "常住", "全年", "共", "总")
+_ADMIN_SUFFIX_RE = re.compile(
+    r"(?<![〇一二两三四五六七八九十])(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|地区|省|市|县)$"
+)
+_CN_DIGITS = str.maketrans("0123456789", "〇一二三四五六七八九")
+_FILLER_RE = re.compile(r"[\s的之、,，()（）“”\"']")
+
+
+def entity_key(entity: str) -> str:
+    """The form two entities are compared in (黑龙江省 -> 黑龙江, 东北3省 -> 东北三省)."""
+    text = _FILLER_RE.sub("", entity).translate(_CN_DIGITS)
+    stripped = _ADMIN_SUFFIX_RE.sub("", text)
+    return stripped if len(stripped) >= 2 else text
+
+
+def indicator_key(indicator: str) -> str:
+    """The form two indicators are compared in: fillers and neutral words dropped."""
+    text = _FILLER_RE.sub("", indicator).lower()
+    for word in _NEUTRAL_WORDS:
+        stripped = text.replace(word, "")
+        if len(stripped) >= 2:
+            text = stripped
+    return text
 
 
 def base_value(fact: Fact) -> tuple[str, float]:
-    """The fact's unit family and value in that family's base unit."""
-    base, scale = _UNIT_SCALE.get(fact.unit, (fact.unit, 1.0))
-    return base, fact.value * scale
+    """The fact's base unit (magnitudes applied; a bare 万 counts as 人) and value in it."""
+    value, base = scaled(fact.value, fact.unit)
+    return (base or ("人" if fact.unit in ("万", "亿") else "")), value
 
 
-def _family(indicator: str) -> set[int]:
-    text = indicator.lower()
-    return {i for i, words in enumerate(_FAMILIES) if any(w in text for w in words)}
-
-
-# Sources name the same region differently (东北地区 strictly adds eastern Inner Mongolia, but
-# reports use the names interchangeably for population figures).
-_SAME_REGION = {"东北三省": "东北", "东北地区": "东北", "东三省": "东北", "东北3省": "东北"}
-
-
-def _region(entity: str) -> str:
-    return _SAME_REGION.get(entity, entity)
-
-
-def _periods_comparable(a: str, b: str) -> bool:
-    """Both unknown, or the same first and last year (2010-2020 and 2010~2020)."""
-    if a == b:
-        return True
-    years_a = [int(y) for y in re.findall(r"\d{4}", a)]
-    years_b = [int(y) for y in re.findall(r"\d{4}", b)]
-    if not years_a or not years_b:
-        return False
-    return min(years_a) == min(years_b) and max(years_a) == max(years_b)
+def same_period(a: str, b: str) -> bool:
+    """Both periods known and the same years and months (2010-2020 = 2010年—2020年)."""
+    key = period_key(a)
+    return bool(key) and key == period_key(b)
 
 
 def comparable(a: Fact, b: Fact) -> bool:
-    """Same entity (or region alias), unit family and period span, and an indicator of the same family."""
-    if a.doc_id == b.doc_id or not a.entity or _region(a.entity) != _region(b.entity):
+    """Whether ``b`` states the same quantity as ``a`` (see the module docstring)."""
+    if a.doc_id == b.doc_id or not a.entity or not b.entity:
         return False
-    if base_value(a)[0] != base_value(b)[0] or not _periods_comparable(a.period, b.period):
+    if entity_key(a.entity) != entity_key(b.entity):
         return False
-    if a.indicator == b.indicator:
-        return True
-    return bool(_family(a.indicator) & _family(b.indicator))
+    if not a.indicator or indicator_key(a.indicator) != indicator_key(b.indicator):
+        return False
+    if not same_period(a.period, b.period):
+        return False
+    return base_value(a)[0] == base_value(b)[0]
 
 
 def agrees(a: Fact, b: Fact) -> bool:

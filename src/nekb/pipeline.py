@@ -11,6 +11,7 @@ import numpy as np
 
 from .chunk import make_chunks, split_sentences
 from .corpus import with_own_metadata
+from .facts import FactExtractor
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 from .tables import document_facts
@@ -74,12 +75,24 @@ class DocumentRecord:
         """This record with its embeddings (one row per sentence, one per chunk)."""
         return replace(self, sentence_vectors=sentence_vectors, chunk_vectors=chunk_vectors)
 
-    def with_info(self, info: DocumentInfo) -> DocumentRecord:
+    def with_info(self, info: DocumentInfo, extractor: FactExtractor) -> DocumentRecord:
         """This record under new sources.toml metadata; what the file itself gave (counts, its own
-        title and date, OCR confidence) stays the document's."""
+        title and date, OCR confidence) stays the document's.
+
+        The facts stated in prose are extracted again when the title or date changed (they fix
+        今年 and the document's subject); facts from table cells stay.
+        """
         own = {k: getattr(self.info, k) for k in OWN_FIELDS}
         info = with_own_metadata(replace(info, **own))
-        return self if info == self.info else replace(self, info=info)
+        if info == self.info:
+            return self
+        if (info.title, info.date) == (self.info.title, self.info.date):
+            return replace(self, info=info)
+        cells = tuple(f for f in self.facts if f.location)
+        taken = {f.start for f in cells}
+        prose = [span for span in self.sentences if span[0] not in taken]
+        facts = (*extractor.extract(self.doc_id, self.text, prose, self.page_starts, info), *cells)
+        return replace(self, info=replace(info, facts=len(facts)), facts=tuple(facts))
 
 
 @contextmanager
@@ -101,14 +114,19 @@ def process_document(
     chunk_chars: int = CHUNK_CHARS,
     overlap: int = CHUNK_OVERLAP,
     timings: dict[str, float] | None = None,
+    extractor: FactExtractor | None = None,
 ) -> DocumentRecord:
-    """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet)."""
+    """Split, chunk, tokenize and extract facts from one cleaned document (no embedding yet).
+
+    Pass one ``extractor`` for a whole build: it loads a tagger the first time it is used.
+    """
     text = document.text
     with timed(timings, "chunk"):
         sentences = split_sentences(text)
         chunk_ranges = make_chunks(sentences, max_chars=chunk_chars, overlap=overlap)
     with timed(timings, "facts"):
-        facts = document_facts(info.doc_id, document, sentences)  # prose by regex, tables by cell
+        extractor = extractor or FactExtractor(segmenter.tokenizer)
+        facts = document_facts(info, document, sentences, extractor)  # prose by rules, tables by cell
     with timed(timings, "segment"):
         forms = [normalizer.search_form(text[s:e]) for s, e in sentences]
         tokens = tuple(tuple(segmenter.tokens(form)) for form in forms)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from opencc import OpenCC
 
 from .clean import ZERO_WIDTH
-from .facts import extract_facts
-from .types import CellFact, CleanDocument, Fact, page_at
+from .facts import FactExtractor
+from .types import CellFact, CleanDocument, DocumentInfo, Fact, page_at
 
 _YEAR = r"(?:1[89]|20)\d{2}"
 _PERIOD = re.compile(
@@ -267,14 +267,19 @@ def render_table(table: Table, offset: int) -> tuple[str, list[CellFact]]:
     return "\n".join(lines), facts
 
 
-def document_facts(doc_id: str, document: CleanDocument, sentences: list[tuple[int, int]]) -> list[Fact]:
+def document_facts(
+    info: DocumentInfo,
+    document: CleanDocument,
+    sentences: list[tuple[int, int]],
+    extractor: FactExtractor,
+) -> list[Fact]:
     """The facts of a document: those stated in its prose, plus one per numeric table cell.
 
     Sentences holding table cells are left to the cells (the regexes would misread a row). A cell's
     fact quotes the sentence holding its value; ``fact_id`` is ``"{doc_id}#{start}-{n}"`` for the
     n-th cell of the sentence starting at ``start``, as for prose facts, so ids stay unique.
     """
-    text, page_starts = document.text, tuple(document.page_starts)
+    doc_id, text, page_starts = info.doc_id, document.text, tuple(document.page_starts)
     starts = [start for start, _ in sentences]
 
     def holder(offset: int) -> int:
@@ -282,7 +287,7 @@ def document_facts(doc_id: str, document: CleanDocument, sentences: list[tuple[i
 
     in_tables = {holder(cell.start) for cell in document.cells}
     prose = [span for i, span in enumerate(sentences) if i not in in_tables]
-    facts = extract_facts(doc_id, text, prose, page_starts)
+    facts = extractor.extract(doc_id, text, prose, page_starts, info)
     converter = OpenCC("t2s")  # entities and indicators are Simplified, as extract_facts makes them
     counts: dict[int, int] = {}
     for cell in document.cells:
