@@ -3,34 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from .query import ParsedQuery
-from .snapshot import Snapshot
-from .types import Claim, Hit, page_at
+from .types import Claim, Hit
 
 MAX_CLAIMS = 4
-# A candidate sentence must reach this share of the best sentence's score to be quoted beside it.
-RELATIVE_FLOOR = 0.75
-# Below this cosine similarity, with no query word in common, nothing retrieved is about the question.
-MIN_COSINE = 0.875
-MIN_LEXICAL = 0.45
 # Sentences closer than this to an already chosen claim say the same thing (MMR duplicate cut).
 DUPLICATE_COSINE = 0.93
 MMR_LAMBDA = 0.8
 MIN_CLAIM_CHARS = 8
-SENTENCE_RRF_K = 5
-SIGNAL_WEIGHTS = (1.0, 1.0, 0.5, 1.0)  # cosine, word coverage, passage rank, fit
-# A place named in more than this share of the sentences is what the corpus is about (东北 in a corpus
-# on the Northeast), not something the question narrows to: naming it earns a sentence no fit.
-COMMON_PLACE_SHARE = 0.25
-# Questions asking for a figure: a sentence that states one (has extracted facts) fits them better.
-QUANTITY_QUESTION = re.compile(
-    r"多少|几[个年岁倍成]|多大|多高|多快|比例|比重|占比|[率额量]|增速|规模"
-    r"|how (much|many)|what (share|percentage)|rate"
-)
+# A short sentence that ends like one (溶于汽油。) can still answer; a line without an end cannot.
+MIN_SENTENCE_CHARS = 4
+_SENTENCE_END = re.compile(r"[。！？!?；;]['\"”’」』）)]*$")
 _HEADING = re.compile(
     r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
 )
@@ -38,7 +24,7 @@ _HEADING = re.compile(
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved passage with its relevance signals."""
+    """A sentence of a retrieved passage with its relevance signals (scored by ranker.SentenceRanker)."""
 
     doc_id: str
     start: int
@@ -47,57 +33,35 @@ class Candidate:
     page: int | None
     vector: np.ndarray
     cosine: float
-    lexical: float  # share of the query's BM25 weight the sentence matches, 0..1
+    lexical: float  # share of the query's IDF weight the sentence matches, 0..1
     passage_rank: int  # 0 for the top passage
-    fit: float = 0.0  # names the question's places, and states a figure when one is asked for
-    score: float = 0.0  # fused relevance, set by score_candidates
-
-
-def _ranks(values: list[float]) -> np.ndarray:
-    """1-based ranks, best (largest) first; ties share the better rank."""
-    arr = -np.asarray(values, dtype=np.float64)
-    return np.searchsorted(np.sort(arr), arr, side="left") + 1.0
-
-
-def score_candidates(candidates: list[Candidate]) -> list[Candidate]:
-    """Fuse four rankings of the sentences (embedding, word coverage, passage rank, fit) with RRF.
-
-    Rank fusion needs no calibration between cosine similarities and coverage shares.
-    """
-    if not candidates:
-        return []
-    signals = (
-        [c.cosine for c in candidates],
-        [c.lexical for c in candidates],
-        [-c.passage_rank for c in candidates],
-        [c.fit for c in candidates],
-    )
-    pairs = zip(SIGNAL_WEIGHTS, signals, strict=True)
-    fused = sum(weight / (SENTENCE_RRF_K + _ranks(values)) for weight, values in pairs)
-    return [replace(c, score=float(f)) for c, f in zip(candidates, fused, strict=True)]
+    fit: float = 0.0  # 1 when it holds the kind of thing the question asks for (a person, a figure …)
+    score: float = 0.0  # probability that it is the sentence that answers (the fitted ranker's)
+    focus: tuple[int, int] | None = None  # document offsets of the words that answer
 
 
 def is_claimable(text: str) -> bool:
     """Whether a sentence can stand as a claim (not a bare heading, number or fragment)."""
     stripped = text.strip()
-    if len(stripped) < MIN_CLAIM_CHARS:
-        return False
-    return not _HEADING.match(stripped)
+    if _SENTENCE_END.search(stripped):
+        return len(stripped) >= MIN_SENTENCE_CHARS
+    return len(stripped) >= MIN_CLAIM_CHARS and not _HEADING.match(stripped)
 
 
-def is_relevant(closest: Candidate, best_lexical: float) -> bool:
-    """Whether any sentence is about the question at all (else the answer is empty)."""
-    return closest.cosine >= MIN_COSINE or best_lexical >= MIN_LEXICAL
+def select_claims(
+    candidates: list[Candidate], relevant: bool, relative_floor: float, max_claims: int = MAX_CLAIMS
+) -> list[Candidate]:
+    """Maximal-marginal-relevance pick: best first, then sentences that add something new.
 
-
-def select_claims(candidates: list[Candidate], max_claims: int = MAX_CLAIMS) -> list[Candidate]:
-    """Maximal-marginal-relevance pick: best first, then relevant sentences that add something new."""
-    pool = sorted(score_candidates([c for c in candidates if is_claimable(c.text)]), key=lambda c: -c.score)
-    if not pool or not is_relevant(max(pool, key=lambda c: c.cosine), max(c.lexical for c in pool)):
+    Nothing when the relevance gate said nothing is about the question (``relevant`` false); a further
+    claim needs ``relative_floor`` of the best one's score. Both come fitted from ranker.RankerModel.
+    """
+    pool = sorted([c for c in candidates if is_claimable(c.text)], key=lambda c: -c.score)
+    if not pool or not relevant:
         return []
-    floor = pool[0].score * RELATIVE_FLOOR
+    floor = pool[0].score * relative_floor
     chosen = [pool[0]]
-    rest = [c for c in pool[1:] if c.score >= floor and is_relevant(c, c.lexical)]
+    rest = [c for c in pool[1:] if c.score >= floor]
     while rest and len(chosen) < max_claims:
 
         def marginal(c: Candidate) -> float:
@@ -139,53 +103,5 @@ def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...
         citations=citations_for(candidate.doc_id, candidate.start, candidate.end, passages),
         fact_ids=fact_ids,
         score=round(candidate.score, 4),
+        focus=candidate.focus,
     )
-
-
-def informative_places(snap: Snapshot, asked: list[str]) -> list[str]:
-    """The places in ``asked`` that at most COMMON_PLACE_SHARE of the indexed sentences name."""
-    if not asked or not snap.sentence_sparse.size:
-        return asked
-    shares = snap.sentence_sparse.document_frequency(asked) / snap.sentence_sparse.size
-    return [place for place, share in zip(asked, shares, strict=True) if share <= COMMON_PLACE_SHARE]
-
-
-def sentence_candidates(
-    snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit], places: frozenset[str]
-) -> list[Candidate]:
-    """Every sentence of the retrieved passages with its signals against the question."""
-    words = list(dict.fromkeys(parsed.tokens))
-    idf = dict(zip(words, snap.sentence_sparse.idf(words).tolist(), strict=True))
-    own_weight = sum(idf[w] for w in dict.fromkeys(parsed.words)) or 1.0
-    asked_places = informative_places(snap, [w for w in dict.fromkeys(parsed.words) if w in places])
-    wants_figure = bool(QUANTITY_QUESTION.search(parsed.dense_text.lower()))
-    seen: set[tuple[str, int]] = set()
-    out = []
-    for rank, hit in enumerate(passages):
-        doc = snap.documents[hit.doc_id]
-        first, last = doc.chunk_ranges[hit.chunk_id - snap.first_chunk[hit.doc_id]]
-        for s in range(first, last):
-            start, end = doc.sentences[s]
-            if (hit.doc_id, start) in seen:
-                continue
-            seen.add((hit.doc_id, start))
-            sentence_words = set(doc.sentence_tokens[s])
-            fit = sum(p in sentence_words for p in asked_places) / max(len(asked_places), 1)
-            if wants_figure and snap.facts_at(hit.doc_id, start):
-                fit += 1.0
-            vector = doc.sentence_vectors[s]
-            out.append(
-                Candidate(
-                    doc_id=hit.doc_id,
-                    start=start,
-                    end=end,
-                    text=doc.text[start:end],
-                    page=page_at(doc.page_starts, start),
-                    vector=vector,
-                    cosine=float(vector @ query_vector),
-                    lexical=min(1.0, sum(idf[w] for w in sentence_words & idf.keys()) / own_weight),
-                    passage_rank=rank,
-                    fit=fit,
-                )
-            )
-    return out

@@ -60,6 +60,7 @@ PIPELINE_FILES = (
     "facts.py",
     "gazetteer.py",
     "pipeline.py",
+    "sentence_tags.py",
     "data/userdict.txt",
     "data/stopwords.txt",
 )

@@ -56,6 +56,36 @@ def answers_in(text: str, answers: Sequence[str], normalizer: SearchNormalizer) 
     return any(normalizer.match_form(a) in form for a in answers)
 
 
+def answer_spans_in(text: str, answers: Sequence[str], normalizer: SearchNormalizer) -> list[tuple[int, int]]:
+    """Offsets ``[start, end)`` in ``text`` of every occurrence of an answer, compared in match form.
+
+    Each character is put in match form on its own, so positions map back to ``text`` exactly.
+    """
+    forms: dict[str, str] = {}
+    pieces, owner = [], []
+    for i, ch in enumerate(text):
+        piece = forms.setdefault(ch, normalizer.match_form(ch))
+        pieces.append(piece)
+        owner.extend([i] * len(piece))
+    form = "".join(pieces)
+    spans = []
+    for answer in answers:
+        needle = normalizer.match_form(answer)
+        at = form.find(needle) if needle else -1
+        while at >= 0:
+            spans.append((owner[at], owner[at + len(needle) - 1] + 1))
+            at = form.find(needle, at + 1)
+    return spans
+
+
+def focus_hits_answer(claim, answers: Sequence[str], normalizer: SearchNormalizer) -> bool:
+    """Whether a claim's ``focus`` (document offsets) overlaps an answer occurrence in the claim."""
+    if claim.focus is None:
+        return False
+    start, end = claim.focus[0] - claim.start, claim.focus[1] - claim.start
+    return any(a < end and start < b for a, b in answer_spans_in(claim.text, answers, normalizer))
+
+
 def first_answer_rank(
     texts: Sequence[str], answers: Sequence[str], normalizer: SearchNormalizer
 ) -> int | None:

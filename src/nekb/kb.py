@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .answer import select_claims, sentence_candidates, to_claim
+from .answer import select_claims, to_claim
 from .build import BuildReport, Progress, build_index
 from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
@@ -19,6 +19,7 @@ from .errors import ModelMismatchError, NotFoundError
 from .library import copy_into_corpus, delete_from_corpus
 from .normalize import SearchNormalizer
 from .query import ParsedQuery, QueryAnalyzer
+from .ranker import SentenceRanker
 from .search import hybrid_search
 from .segment import Segmenter
 from .snapshot import Snapshot, load_snapshot
@@ -45,6 +46,7 @@ class KnowledgeBase:
         self.segmenter = segmenter or Segmenter()
         self.normalizer = normalizer or SearchNormalizer()
         self.analyzer = QueryAnalyzer(self.segmenter, self.normalizer)
+        self.ranker = SentenceRanker()  # the fitted sentence ranker and relevance gate (data/ranker.json)
         self.last_build: BuildReport | None = None  # set by build()
         self._snapshot: Snapshot | None = None
 
@@ -186,8 +188,9 @@ class KnowledgeBase:
         if not passages:
             return Answer(question, (), (), reason="No relevant passage found: the index returned nothing.")
         snap = self.snapshot
-        candidates = sentence_candidates(snap, parsed, query_vector, passages, self.segmenter.place_names)
-        chosen = select_claims(candidates)
+        ranked = self.ranker.rank(snap, parsed, query_vector, passages)
+        chosen = select_claims(ranked.candidates, ranked.relevant, self.ranker.model.claim_floor)
+        chosen = self.ranker.finish(snap, ranked, chosen, passages)
         if not chosen:
             return Answer(
                 question,

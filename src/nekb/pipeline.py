@@ -12,6 +12,7 @@ from .chunk import make_chunks, split_sentences
 from .facts import extract_facts
 from .normalize import SearchNormalizer
 from .segment import Segmenter
+from .sentence_tags import SentenceTagger
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
 
 CHUNK_CHARS = 250
@@ -33,6 +34,7 @@ class DocumentData:
     vectors: np.ndarray | None = None  # one row per chunk
     sentence_vectors: np.ndarray | None = None  # one row per sentence
     warnings: tuple[str, ...] = field(default=())
+    sentence_tags: list[list[tuple[int, int, str]]] = field(default_factory=list)  # sentence_tags.py
 
     def chunk_span(self, i: int) -> tuple[int, int]:
         """Character offsets of chunk ``i``."""
@@ -98,4 +100,6 @@ def process_document(
         # Sentences end at punctuation, where jieba cuts anyway: a chunk's tokens are its sentences'.
         tokens = data.sentence_tokens
         data.chunk_tokens = [[t for s in range(a, b) for t in tokens[s]] for a, b in chunk_ranges]
+    with timed(timings, "tag"):
+        data.sentence_tags = SentenceTagger(segmenter, normalizer).tag_all([text[s:e] for s, e in sentences])
     return data

@@ -77,6 +77,7 @@ def save_snapshot(version: Path, docs: list[DocumentData], model: str, dim: int,
                 "chunk_tokens": d.chunk_tokens,
                 "sentence_tokens": d.sentence_tokens,
                 "warnings": list(d.warnings),
+                "sentence_tags": d.sentence_tags,
             }
             for d in docs
         ],
@@ -128,6 +129,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
             sentence_tokens=row["sentence_tokens"],
             facts=facts_by_doc.get(row["doc_id"], []),
             warnings=tuple(row["warnings"]),
+            sentence_tags=row.get("sentence_tags", []),  # an index built before tags has none
         )
         doc.vectors = vectors[len(chunks) : len(chunks) + len(doc.chunk_ranges)]
         first_sentence = len(sentence_chunks)
