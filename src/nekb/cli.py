@@ -23,6 +23,7 @@ from .evaluate import (
     load_expected_facts,
     load_questions,
 )
+from .focus import render_claim
 
 corpus_option = click.option(
     "--corpus",
@@ -183,9 +184,12 @@ def ask(question: str, k: int, index_dir: Path, as_json: bool) -> None:
     if as_json:
         echo_json(answer.to_dict())
         return
-    click.echo(answer.text if answer.claims else f"No relevant passage found. {answer.reason}")
     if not answer.claims:
+        click.echo(f"No relevant passage found. {answer.reason}")
         return
+    for claim in answer.claims:  # the words that answer (the claim's focus) in bold
+        marks = "".join(f"[{i + 1}]" for i in claim.citations)
+        click.echo(render_claim(claim, lambda words: click.style(words, bold=True)) + marks)
     dates = {d.doc_id: d.date for d in kb.documents()}
     click.echo("\nSources:")
     for n, hit in enumerate(answer.passages, start=1):
@@ -321,8 +325,10 @@ def batch_command(file: Path, out_path: Path, index_dir: Path, k: int) -> None:
 def eval_command(file: Path, index_dir: Path, k: int, as_json: bool) -> None:
     """Score search and answers on a question set.
 
-    FILE holds one {"id", "q", "any": [answer substrings]} per line. Prints hit@1/3/5/10, MRR@k,
-    answer@1 (the first claim holds an answer), answer@any, latency p50/p95 and the misses.
+    FILE holds one {"id", "q", "any": [answer substrings], "doc": optional document} per line.
+    Prints doc@1/5 (questions with a doc), passage@1/3/5/10, MRR@k, answer@1 (the first claim
+    holds an answer), answer@any, focus@1 (the first claim's bold words overlap an answer),
+    latency p50/p95 and the misses.
     """
     questions = load_questions(file)
     kb = open_kb(index_dir)

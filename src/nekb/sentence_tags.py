@@ -46,6 +46,14 @@ _QUOTED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,30}」|“[^“”]{
 _PART = r"[\u4e00-\u9fff](?:(?![是的在和与于为曾被将及])[\u4e00-\u9fff]){0,4}"
 _DOTTED_NAME = re.compile(rf"{_PART}(?:-{_PART})?(?:[·・•‧]{_PART}(?:-{_PART})?)+")
 _LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9.&'-]*(?:\s+[A-Z][A-Za-z0-9.&'-]*)*")
+# jieba flags a given name after a one-character surname often gets (明远/a, 华/n).
+_GIVEN_NAME_FLAGS = {"a", "ag", "n", "ng", "nr", "nz", "an", "j", "b"}
+_NOUN_FLAGS = {"n", "nz", "b", "j", "l", "an", "ng", "nrt"}
+# Words that end an organisation's name (general Chinese, not any corpus's).
+_ORG_SUFFIX = re.compile(
+    r"(大学|学院|书院|中学|小学|学校|大学堂|公司|集团|银行|协会|学会|委员会|研究所|研究院|医院|政府|"
+    r"报社|电视台|出版社|基金会|博物馆|图书馆|法院|俱乐部|球会|剧团|乐团|工厂|厂|系)$"
+)
 
 
 class SentenceTagger:
@@ -67,13 +75,34 @@ class SentenceTagger:
         return [self.tag(t) for t in texts]
 
     def _pos_spans(self, form: str) -> Iterator[Span]:
-        position = 0
-        for pair in self.pos.cut(form):
-            word, flag = pair.word, pair.flag
+        """Spans from part-of-speech tags, with three repairs of jieba's usual misses: a one-character
+        surname and the given name after it (周/nr 明远/a), adjacent places (江苏省 无锡县) and a noun
+        phrase ending in an organisation word (国立 交通 大学 土木系)."""
+        words = [(pair.word, pair.flag) for pair in self.pos.cut(form)]
+        starts = [0]
+        for word, _ in words:
+            starts.append(starts[-1] + len(word))
+        spans: list[Span] = []
+        for i, (word, flag) in enumerate(words):
             kind = _POS_KIND.get(flag)
-            if kind is not None and len(word.strip()) >= (1 if kind == TIME else 2):
-                yield position, position + len(word), kind
-            position += len(word)
+            end = starts[i + 1]
+            if kind == PERSON and len(word) == 1 and i + 1 < len(words):
+                given, given_flag = words[i + 1]
+                if 1 <= len(given) <= 2 and given_flag in _GIVEN_NAME_FLAGS:
+                    end = starts[i + 2]
+            if kind is not None and end - starts[i] >= (1 if kind == TIME else 2):
+                spans.append((starts[i], end, kind))
+            if _ORG_SUFFIX.search(word) and flag in _NOUN_FLAGS | {"nt"}:
+                first = i
+                while (
+                    first > 0
+                    and words[first - 1][1] in _NOUN_FLAGS | {"ns", "nt", "nz"}
+                    and end - starts[first - 1] <= 14
+                ):
+                    first -= 1
+                if end - starts[first] >= 3:
+                    spans.append((starts[first], end, ORG))
+        return _merge_adjacent(spans, kinds=(PLACE, ORG))
 
 
 def pattern_spans(form: str) -> list[Span]:
@@ -102,6 +131,17 @@ def pattern_spans(form: str) -> list[Span]:
         if match.end() - match.start() >= 2:
             spans.append((match.start(), match.end(), NAME))
     return spans
+
+
+def _merge_adjacent(spans: list[Span], kinds: tuple[str, ...]) -> list[Span]:
+    """Join spans of one of ``kinds`` that touch and share the kind (江苏省 + 无锡县)."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span[2] in kinds and merged[-1][2] == span[2] and merged[-1][1] == span[0]:
+            merged[-1] = (merged[-1][0], span[1], span[2])
+        else:
+            merged.append(span)
+    return merged
 
 
 # Which kind wins where two spans overlap: a date beats the figure inside it, a quoted title beats
