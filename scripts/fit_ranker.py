@@ -1,7 +1,7 @@
 """Fit the sentence ranker and relevance gate shipped in ``src/nekb/data/ranker.json`` (``make fit``).
 
-Usage: python scripts/fit_ranker.py [--trial DIR] [--corpus DIR] [--questions FILE] [--scratch DIR]
-                                    [--out FILE] [--folds 5]
+Usage: python scripts/fit_ranker.py [--trial DIR] [--traditional DIR] [--corpus DIR] [--questions FILE]
+                                    [--scratch DIR] [--out FILE] [--folds 5]
 
 Data: the CMRC 2018 trial set (``--trial``: Chinese Wikipedia articles and questions) and the project's
 dev questions over its own corpus. Every question is retrieved with nekb's own search (k=5 passages) and
@@ -35,6 +35,7 @@ from scratch_kb import CachedEmbedder, scratch_kb
 
 from nekb import KnowledgeBase
 from nekb.answer import select_claims
+from nekb.answer_type import wanted_tags
 from nekb.claim_extension import EXTENSION_FEATURES, extension_row, next_sentences
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
@@ -58,7 +59,7 @@ CLAIM_COST = 0.02  # answer@any a further claim per answer must buy to be worth 
 # missing the kind of thing asked for never makes it more likely. Collinear match features otherwise
 # trade weight against each other (one going negative), which does not generalize.
 NEGATIVE = {"type_missing"}
-FREE = {"neighbour_coverage", "figure_fact", "lead_sentence", "position", "length"}
+FREE = {"neighbour_coverage", "figure_fact", "lead_sentence", "lead_subject", "position", "length"}
 
 
 def weight_bounds() -> list[tuple[float | None, float | None]]:
@@ -242,7 +243,7 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
     for source in sorted({s.source for s in samples}):
         on = [s for s in samples if s.source == source and s.on_topic]
         off = [s for s in samples if s.source == source and not s.on_topic]
-        first = anyc = focus = focus_given = given = claims = kept = 0
+        first = anyc = focus = focus_given = given = claims = kept = asking = asking_hits = 0
         for s in on:
             chosen = answer_claims(s, model_of(s), ranker)
             norm = s.kb.normalizer
@@ -255,6 +256,9 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
                 given += 1
                 hit = focus_hits_answer(chosen[0], s.answers, norm)
                 focus += hit
+                if wanted_tags(s.ranker_input[0].kind):
+                    asking += 1
+                    asking_hits += hit
                 focus_given += chosen[0].focus is not None
         rejected = sum(not answer_claims(s, model_of(s), ranker) for s in off)
         n = max(len(on), 1)
@@ -266,6 +270,8 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
             "answered": round(kept / n, 4),
             "focus_hits_of_answer@1": round(focus / max(given, 1), 4),
             "focus_given_of_answer@1": round(focus_given / max(given, 1), 4),
+            "answer@1_asking_figure_name_place_time": asking,
+            "focus_hits_of_those": round(asking_hits / max(asking, 1), 4),
             "candidate_ceiling": round(sum(s.labels.any() for s in on) / n, 4),
             "window_ceiling": round(sum((s.labels | s.window_labels).any() for s in on) / n, 4),
             "off_topic_questions": len(off),
@@ -274,18 +280,21 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
     return out
 
 
-def cross_validate(samples: list[Sample], ranker: SentenceRanker, folds: int) -> dict:
-    """Figures of models that never saw the scored question's article (GroupKFold by article)."""
+def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRanker, folds: int) -> dict:
+    """Figures of models that never saw the scored question's article (GroupKFold by article).
+
+    ``held`` are samples never fitted on (the Traditional copy): each is scored by the model of the
+    fold that held its article out, so it too is scored by a model that never saw that article.
+    """
     groups = np.array([s.group for s in samples])
-    model_of_sample: dict[int, RankerModel] = {}
+    model_of_group: dict[str, RankerModel] = {}
     for train, test in GroupKFold(n_splits=folds).split(np.zeros(len(samples)), groups=groups):
         model = fit_all([samples[i] for i in train], ranker)
-        for i in test:
-            model_of_sample[id(samples[i])] = model
+        model_of_group.update({samples[i].group: model for i in test})
         print(
             f"  fold done: floor {model.claim_floor}, gate threshold {model.gate_threshold:.3f}", flush=True
         )
-    return measure(samples, lambda s: model_of_sample[id(s)], ranker)
+    return measure(samples + held, lambda s: model_of_group[s.group], ranker)
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -299,8 +308,9 @@ def document_of(kb: KnowledgeBase, answers) -> str:
     return "?"
 
 
-def load_samples(args) -> tuple[list[Sample], SentenceRanker]:
-    """Build (or reuse) both indexes and featurize every on- and off-topic question."""
+def load_samples(args) -> tuple[list[Sample], list[Sample], SentenceRanker]:
+    """Build (or reuse) the indexes and featurize every on- and off-topic question; the second list
+    holds the Traditional copy's questions (measured, never fitted on)."""
     embedder = CachedEmbedder(args.scratch / "e5cache")
     trial_kb = scratch_kb(args.trial / "corpus", args.scratch / "idx-trial-s", embedder.cache_dir, embedder)
     domain_kb = scratch_kb(args.corpus, args.scratch / "idx-domain", embedder.cache_dir, embedder)
@@ -321,8 +331,16 @@ def load_samples(args) -> tuple[list[Sample], SentenceRanker]:
     samples += collect(trial_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False, trial_docs)
     samples += collect(domain_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False)
     samples += collect(trial_kb, ranker, domain_q, domain_vectors, "domain", domain_groups, False)
-    print(f"featurized {len(samples)} question runs in {time.perf_counter() - started:.0f} s", flush=True)
-    return samples, ranker
+    held: list[Sample] = []
+    if args.traditional is not None:
+        hant_kb = scratch_kb(
+            args.traditional / "corpus", args.scratch / "idx-trial-t", embedder.cache_dir, embedder
+        )
+        hant_q = load_questions(args.traditional / "questions.jsonl")
+        hant_vectors = embedder.embed_queries_cached([hant_kb.parse_query(q.text).dense_text for q in hant_q])
+        held = collect(hant_kb, ranker, hant_q, hant_vectors, "trial-hant", trial_groups, True)
+    print(f"featurized {len(samples) + len(held)} question runs in {time.perf_counter() - started:.0f} s")
+    return samples, held, ranker
 
 
 def main() -> None:
@@ -334,10 +352,15 @@ def main() -> None:
     parser.add_argument("--scratch", type=Path, default=ROOT.parent / "scratch-ranker")
     parser.add_argument("--out", type=Path, default=ROOT / "src/nekb/data/ranker.json")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument(
+        "--traditional",
+        type=Path,
+        help="Traditional copy of --trial (scripts/make_traditional.py), measured only",
+    )
     args = parser.parse_args()
-    samples, ranker = load_samples(args)
+    samples, held, ranker = load_samples(args)
     print("cross-validating (folds grouped by article) ...", flush=True)
-    cv = cross_validate(samples, ranker, args.folds)
+    cv = cross_validate(samples, held, ranker, args.folds)
     print(json.dumps(cv, indent=1), flush=True)
     model = fit_all(samples, ranker)
     on = [s for s in samples if s.on_topic]

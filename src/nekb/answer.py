@@ -10,9 +10,8 @@ import numpy as np
 from .types import Claim, Hit
 
 MAX_CLAIMS = 4
-# Sentences closer than this to an already chosen claim say the same thing (MMR duplicate cut).
+# Sentences closer than this to an already chosen claim say the same thing (not quoted twice).
 DUPLICATE_COSINE = 0.93
-MMR_LAMBDA = 0.8
 MIN_CLAIM_CHARS = 8
 # A short sentence that ends like one (溶于汽油。) can still answer; a line without an end cannot.
 MIN_SENTENCE_CHARS = 4
@@ -51,7 +50,7 @@ def is_claimable(text: str) -> bool:
 def select_claims(
     candidates: list[Candidate], relevant: bool, relative_floor: float, max_claims: int = MAX_CLAIMS
 ) -> list[Candidate]:
-    """Maximal-marginal-relevance pick: best first, then sentences that add something new.
+    """The most probable sentence first, then the next most probable ones that say something new.
 
     Nothing when the relevance gate said nothing is about the question (``relevant`` false); a further
     claim needs ``relative_floor`` of the best one's score. Both come fitted from ranker.RankerModel.
@@ -61,18 +60,12 @@ def select_claims(
         return []
     floor = pool[0].score * relative_floor
     chosen = [pool[0]]
-    rest = [c for c in pool[1:] if c.score >= floor]
-    while rest and len(chosen) < max_claims:
-
-        def marginal(c: Candidate) -> float:
-            overlap = max(float(c.vector @ s.vector) for s in chosen)
-            return MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * overlap
-
-        best = max(rest, key=marginal)
-        rest.remove(best)
-        novel = max(float(best.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE
-        if novel and not _same_text(best, chosen):
-            chosen.append(best)
+    for candidate in pool[1:]:
+        if len(chosen) >= max_claims or candidate.score < floor:
+            break
+        novel = max(float(candidate.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE
+        if novel and not _same_text(candidate, chosen):
+            chosen.append(candidate)
     # The most relevant claim leads; the others follow in reading order so context reads naturally.
     return [chosen[0], *sorted(chosen[1:], key=lambda c: (c.passage_rank, c.doc_id, c.start))]
 

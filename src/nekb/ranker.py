@@ -141,11 +141,19 @@ class RankerModel:
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
-    def relevance(self, rows: np.ndarray) -> float:
-        """Probability that some candidate is about the question (0 without candidates)."""
+    def relevance(self, rows: np.ndarray, cross_lingual: bool = False) -> float:
+        """Probability that some candidate is about the question (0 without candidates).
+
+        A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
+        only), so there the cosine counts as average: the gate decides on the matched words.
+        """
         if not len(rows):
             return 0.0
-        logit = float(self.gate.score(gate_row(rows)[None, :])[0])
+        row = gate_row(rows)
+        if cross_lingual:
+            cosine = GATE_FEATURES.index("cosine")
+            row[cosine] = self.gate.mean[cosine]
+        logit = float(self.gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
 
     def runs_on(self, row: np.ndarray) -> bool:
@@ -209,7 +217,7 @@ class SentenceRanker:
         if not refs:
             return RankedSentences([], False, 0.0, question, refs, rows)
         probabilities = self.model.probabilities(rows)
-        relevance = self.model.relevance(rows)
+        relevance = self.model.relevance(rows, question.cross_lingual)
         cosine, coverage = FEATURES.index("cosine"), FEATURES.index("coverage")
         fits = [FEATURES.index(name) for name in FEATURES if name.startswith("fit_")]
         candidates = []

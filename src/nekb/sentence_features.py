@@ -47,6 +47,7 @@ FEATURES = (
     "answer_near",
     "figure_fact",
     "lead_sentence",
+    "lead_subject",
     "position",
     "passage_rank",
     "top_document",
@@ -70,6 +71,7 @@ _ASKING = re.compile(
     r"|如何|是否|吗|呢|请问|是不是|有没有"
 )
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class CharFolder:
@@ -98,11 +100,16 @@ class QuestionForm:
     """What the features need from a question."""
 
     kind: str  # answer_type.question_kind
-    form: str  # folded question text
+    form: str  # folded question text (an English question: its glossary words stand in for ``content``)
     content: str  # folded text, interrogatives and punctuation turned into spaces
     slot: tuple[str, str]  # up to two characters either side of the first interrogative
     words: tuple[str, ...]  # the question's own BM25 tokens
     corpus_idf: np.ndarray  # one weight per word
+
+    @property
+    def cross_lingual(self) -> bool:
+        """A question with no Chinese character (English): its cosines run lower than any fitted on."""
+        return not _CJK.search(self.form)
 
 
 def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> QuestionForm:
@@ -110,7 +117,10 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
     form = folder.fold(parsed.dense_text)
     words = tuple(dict.fromkeys(parsed.words))
     idf = snap.sentence_sparse.idf(list(words)) if words else np.zeros(0)
+    # The query's own tokens join the text: an English question's Chinese glossary words then count.
     content = "".join(ch if _WORDLIKE.match(ch) else " " for ch in _ASKING.sub(" ", form))
+    if not _CJK.search(form):
+        content = " ".join(words)
     asking = _ASKING.search(form)
     slot = ("", "")
     if asking is not None:
@@ -294,6 +304,9 @@ def feature_matrix(
         has_fact = bool(snap.facts_at(ref.doc_id, ref.start))
         col["figure_fact"][i] = float(question.kind == "figure" and has_fact)
         col["lead_sentence"][i] = float(ref.index == weights[ref.doc_id].lead)
+        # 什么是X / X是谁: every word of the question names the subject, which the lead sentence defines.
+        about_subject = bool(question.words) and bool(weights[ref.doc_id].in_title.all())
+        col["lead_subject"][i] = col["lead_sentence"][i] * float(about_subject)
         col["position"][i] = ref.index / max(len(doc.sentences), 1)
         col["passage_rank"][i] = 1.0 / (1 + ref.passage_rank)
         col["top_document"][i] = float(ref.doc_id == top_doc)
