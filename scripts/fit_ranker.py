@@ -36,7 +36,6 @@ from scratch_kb import CachedEmbedder, scratch_kb
 from nekb import KnowledgeBase
 from nekb.answer import select_claims
 from nekb.answer_type import wanted_tags
-from nekb.claim_extension import EXTENSION_FEATURES, extension_row, next_sentences
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
 from nekb.ranker import (
@@ -53,7 +52,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = 5  # what kb.ask quotes from by default
 SENTENCE_L2 = 1.0
 GATE_KEEP = 0.99  # the gate keeps this share of on-topic training questions
-FLOORS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 1.0)
+FLOORS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+# e5 puts sentences on one topic close together: how close is "says the same thing" is fitted too.
+DUPLICATES = (0.93, 0.95, 0.97, 0.99)
 CLAIM_COST = 0.02  # answer@any a further claim per answer must buy to be worth quoting
 # Signs the weights may take: more of a match never makes a sentence less likely to answer, and
 # missing the kind of thing asked for never makes it more likely. Collinear match features otherwise
@@ -80,10 +81,20 @@ class Sample:
     on_topic: bool  # the collection holds the question's article
     rows: np.ndarray
     labels: np.ndarray  # the sentence holds an answer
-    window_labels: np.ndarray  # only the sentence and the next one together hold an answer
+    window_labels: np.ndarray  # only the sentence and the next one together hold an answer (measured)
     answers: tuple[str, ...]
     kb: KnowledgeBase
-    ranker_input: tuple  # (question form, refs, passages) for claims and focus
+    ranker_input: tuple  # (question form, sentence refs) for claims and focus
+
+
+def next_sentences(refs) -> dict[int, int]:
+    """For each candidate, the candidate that is the next sentence of the same document (if any)."""
+    position = {(r.doc_id, r.index): i for i, r in enumerate(refs)}
+    return {
+        i: position[(r.doc_id, r.index + 1)]
+        for i, r in enumerate(refs)
+        if (r.doc_id, r.index + 1) in position
+    }
 
 
 def collect(
@@ -123,7 +134,7 @@ def collect(
                 window,
                 question.answers,
                 kb,
-                (form, refs, passages),
+                (form, refs),
             )
         )
     return samples
@@ -141,9 +152,9 @@ def standardize(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def fit_sentence_model(samples: list[Sample], l2: float = SENTENCE_L2) -> LinearModel:
     """Conditional logit: maximize the softmax probability of the answering sentences in each question."""
-    usable = [s for s in samples if s.on_topic and (s.labels | s.window_labels).any()]
+    usable = [s for s in samples if s.on_topic and s.labels.any()]
     mean, scale = standardize(np.concatenate([s.rows for s in usable]))
-    blocks = [((s.rows - mean) / scale, s.labels | s.window_labels) for s in usable]
+    blocks = [((s.rows - mean) / scale, s.labels) for s in usable]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = 0.5 * l2 * w @ w, l2 * w.copy()
@@ -176,52 +187,31 @@ def fit_gate(samples: list[Sample]) -> tuple[LinearModel, float]:
     return gate, float(np.quantile(on_topic, 1 - GATE_KEEP))
 
 
-def fit_extension(samples: list[Sample], sentence: LinearModel) -> LinearModel:
-    """Logistic regression on the ranker's first picks: does quoting the next sentence too make the
-    claim hold an answer that the sentence alone does not?"""
-    ranker = RankerModel(sentence, sentence, 0.0, 0.0, sentence)
-    x, y = [], []
-    for s in samples:
-        if not s.on_topic or not len(s.rows):
-            continue
-        form, refs, _ = s.ranker_input
-        probabilities = ranker.probabilities(s.rows)
-        top = int(np.argmax(probabilities))
-        following = next_sentences(refs).get(top)
-        if following is None:
-            continue
-        x.append(extension_row(s.kb.snapshot, form, refs, s.rows, probabilities, top, following))
-        y.append(bool(not s.labels[top] and (s.window_labels[top] or s.labels[following])))
-    x = np.array(x)
-    mean, scale = standardize(x)
-    model = LogisticRegression(C=1.0, max_iter=1000).fit((x - mean) / scale, np.array(y))
-    return LinearModel(EXTENSION_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]))
-
-
 def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
     """The claims kb.ask would give for this sample under ``model`` (the product's own code path)."""
-    form, refs, passages = sample.ranker_input
+    form, refs = sample.ranker_input
     scorer = SentenceRanker(model, ranker.folder)
     snap = sample.kb.snapshot
     ranked = scorer.rank_rows(snap, form, refs, sample.rows)
-    chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor)
-    chosen = scorer.finish(snap, ranked, chosen, passages)
+    chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine)
+    chosen = scorer.finish(snap, ranked, chosen)
     return [Claim(c.text, c.doc_id, c.start, c.end, c.page, (), focus=c.focus) for c in chosen]
 
 
-def choose_floor(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> float:
-    """The claim floor that maximizes answer@any minus CLAIM_COST per quoted claim (on ``samples``)."""
-    best, best_value = FLOORS[0], -1.0
-    for floor in FLOORS:
-        model = replace(partial, claim_floor=floor)
-        hits, claims = 0, 0
-        for s in samples:
-            chosen = answer_claims(s, model, ranker)
-            hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
-            claims += len(chosen)
-        value = (hits - CLAIM_COST * claims) / len(samples)
-        if value > best_value:
-            best, best_value = floor, value
+def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> RankerModel:
+    """The claim floor and duplicate cosine that maximize answer@any minus CLAIM_COST per quoted claim."""
+    best, best_value = partial, -1.0
+    for duplicate in DUPLICATES:
+        for floor in FLOORS:
+            model = replace(partial, claim_floor=floor, duplicate_cosine=duplicate)
+            hits, claims = 0, 0
+            for s in samples:
+                chosen = answer_claims(s, model, ranker)
+                hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
+                claims += len(chosen)
+            value = (hits - CLAIM_COST * claims) / len(samples)
+            if value > best_value:
+                best, best_value = model, value
     return best
 
 
@@ -229,9 +219,8 @@ def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
     """Sentence model, gate and claim floor fitted on ``samples``."""
     sentence = fit_sentence_model(samples)
     gate, threshold = fit_gate(samples)
-    partial = RankerModel(sentence, gate, threshold, 0.0, fit_extension(samples, sentence))
-    floor = choose_floor([s for s in samples if s.on_topic], partial, ranker)
-    return replace(partial, claim_floor=floor)
+    partial = RankerModel(sentence, gate, threshold, 0.0)
+    return choose_claims([s for s in samples if s.on_topic], partial, ranker)
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -292,7 +281,9 @@ def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRa
         model = fit_all([samples[i] for i in train], ranker)
         model_of_group.update({samples[i].group: model for i in test})
         print(
-            f"  fold done: floor {model.claim_floor}, gate threshold {model.gate_threshold:.3f}", flush=True
+            f"  fold done: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
+            f"gate threshold {model.gate_threshold:.3f}",
+            flush=True,
         )
     return measure(samples + held, lambda s: model_of_group[s.group], ranker)
 
@@ -379,7 +370,10 @@ def main() -> None:
     }
     model = replace(model, info=info)
     write_json(args.out, model.to_dict())
-    print(f"wrote {args.out}: floor {model.claim_floor}, gate threshold {model.gate_threshold:.3f}")
+    print(
+        f"wrote {args.out}: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
+        f"gate threshold {model.gate_threshold:.3f}"
+    )
     for name, weight in zip(FEATURES, model.sentence.weights, strict=True):
         print(f"  {name:<20} {weight:+.3f}")
 

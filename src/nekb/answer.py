@@ -10,7 +10,8 @@ import numpy as np
 from .types import Claim, Hit
 
 MAX_CLAIMS = 4
-# Sentences closer than this to an already chosen claim say the same thing (not quoted twice).
+# Sentences closer than this to an already chosen claim say the same thing (not quoted twice); the
+# fitted model (ranker.RankerModel.duplicate_cosine) overrides it.
 DUPLICATE_COSINE = 0.93
 MIN_CLAIM_CHARS = 8
 # A short sentence that ends like one (溶于汽油。) can still answer; a line without an end cannot.
@@ -48,12 +49,17 @@ def is_claimable(text: str) -> bool:
 
 
 def select_claims(
-    candidates: list[Candidate], relevant: bool, relative_floor: float, max_claims: int = MAX_CLAIMS
+    candidates: list[Candidate],
+    relevant: bool,
+    relative_floor: float,
+    duplicate_cosine: float = DUPLICATE_COSINE,
+    max_claims: int = MAX_CLAIMS,
 ) -> list[Candidate]:
     """The most probable sentence first, then the next most probable ones that say something new.
 
     Nothing when the relevance gate said nothing is about the question (``relevant`` false); a further
-    claim needs ``relative_floor`` of the best one's score. Both come fitted from ranker.RankerModel.
+    claim needs ``relative_floor`` of the best one's score, and one ``duplicate_cosine`` close to a
+    chosen claim says the same thing. All come fitted from ranker.RankerModel.
     """
     pool = sorted([c for c in candidates if is_claimable(c.text)], key=lambda c: -c.score)
     if not pool or not relevant:
@@ -63,7 +69,7 @@ def select_claims(
     for candidate in pool[1:]:
         if len(chosen) >= max_claims or candidate.score < floor:
             break
-        novel = max(float(candidate.vector @ s.vector) for s in chosen) < DUPLICATE_COSINE
+        novel = max(float(candidate.vector @ s.vector) for s in chosen) < duplicate_cosine
         if novel and not _same_text(candidate, chosen):
             chosen.append(candidate)
     # The most relevant claim leads; the others follow in reading order so context reads naturally.

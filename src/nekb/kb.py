@@ -189,8 +189,9 @@ class KnowledgeBase:
             return Answer(question, (), (), reason="No relevant passage found: the index returned nothing.")
         snap = self.snapshot
         ranked = self.ranker.rank(snap, parsed, query_vector, passages)
-        chosen = select_claims(ranked.candidates, ranked.relevant, self.ranker.model.claim_floor)
-        chosen = self.ranker.finish(snap, ranked, chosen, passages)
+        model = self.ranker.model
+        chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine)
+        chosen = self.ranker.finish(snap, ranked, chosen)
         if not chosen:
             return Answer(
                 question,

@@ -6,8 +6,7 @@ Two small linear models read :mod:`nekb.sentence_features`; their weights are fi
 - a conditional logit over a question's candidate sentences (softmax within the question), whose
   probabilities become the claims' scores;
 - a logistic relevance gate on the best candidates' features: below its threshold nothing retrieved
-  is about the question and the answer is empty;
-- a logistic model of whether a claim's answer runs on into the next sentence (claim_extension.py).
+  is about the question and the answer is empty.
 
 Prediction is plain numpy.
 """
@@ -24,9 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .answer import Candidate, citations_for, is_claimable
+from .answer import DUPLICATE_COSINE, Candidate, is_claimable
 from .answer_type import anchor_spans, focus_span
-from .claim_extension import EXTENSION_FEATURES, extension_row, next_sentences
 from .errors import IndexDamagedError
 from .query import ParsedQuery
 from .sentence_features import (
@@ -98,7 +96,7 @@ class RankerModel:
     gate: LinearModel
     gate_threshold: float  # minimum gate probability for any claim
     claim_floor: float  # a further claim needs this share of the first claim's probability
-    extension: LinearModel  # does the answer run on into the next sentence (extend when p >= 0.5)
+    duplicate_cosine: float = DUPLICATE_COSINE  # a sentence this close to a claim says the same thing
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it measured
 
     @classmethod
@@ -112,13 +110,12 @@ class RankerModel:
                 LinearModel.from_dict(data["gate"]),
                 float(data["gate_threshold"]),
                 float(data["claim_floor"]),
-                LinearModel.from_dict(data["extension"]),
+                float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
                 data.get("info", {}),
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise IndexDamagedError(f"{source}: not a ranker model ({err})") from err
-        expected = (FEATURES, GATE_FEATURES, EXTENSION_FEATURES)
-        if (model.sentence.features, model.gate.features, model.extension.features) != expected:
+        if (model.sentence.features, model.gate.features) != (FEATURES, GATE_FEATURES):
             raise IndexDamagedError(f"{source}: fitted for other features; run `make fit`")
         return model
 
@@ -129,7 +126,7 @@ class RankerModel:
             "gate": self.gate.to_dict(),
             "gate_threshold": round(self.gate_threshold, 6),
             "claim_floor": round(self.claim_floor, 6),
-            "extension": self.extension.to_dict(),
+            "duplicate_cosine": self.duplicate_cosine,
             "info": self.info,
         }
 
@@ -155,10 +152,6 @@ class RankerModel:
             row[cosine] = self.gate.mean[cosine]
         logit = float(self.gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
-
-    def runs_on(self, row: np.ndarray) -> bool:
-        """Whether the extension model finds the answer more likely than not to continue."""
-        return float(self.extension.score(row[None, :])[0]) >= 0.0  # logit 0 is probability 0.5
 
 
 def gate_row(rows: np.ndarray) -> np.ndarray:
@@ -242,31 +235,10 @@ class SentenceRanker:
         relevant = relevance >= self.model.gate_threshold
         return RankedSentences(candidates, relevant, relevance, question, refs, rows)
 
-    def finish(
-        self, snap: Snapshot, ranked: RankedSentences, chosen: list[Candidate], passages: list[Hit]
-    ) -> list[Candidate]:
-        """The chosen claims, each extended over its next sentence when its answer runs on (unless that
-        sentence is quoted already, or no passage holds both), with its focus."""
-        position = {(r.doc_id, r.start): i for i, r in enumerate(ranked.refs)}
-        following = next_sentences(ranked.refs)
-        quoted = {(c.doc_id, c.start) for c in chosen}
-        probabilities = self.model.probabilities(ranked.rows) if chosen else None
-        out = []
-        for candidate in chosen:
-            index = position[(candidate.doc_id, candidate.start)]
-            after = following.get(index)
-            if after is not None and (candidate.doc_id, ranked.refs[after].start) not in quoted:
-                end = ranked.refs[after].end
-                row = extension_row(
-                    snap, ranked.question, ranked.refs, ranked.rows, probabilities, index, after
-                )
-                if citations_for(candidate.doc_id, candidate.start, end, passages) and self.model.runs_on(
-                    row
-                ):
-                    text = snap.documents[candidate.doc_id].text[candidate.start : end]
-                    candidate = replace(candidate, end=end, text=text)
-            out.append(replace(candidate, focus=self.focus(snap, ranked.question, candidate)))
-        return out
+    def finish(self, snap: Snapshot, ranked: RankedSentences, chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen claims, each with its focus (the words that answer, when the question asks for a
+        figure, name, place or time)."""
+        return [replace(c, focus=self.focus(snap, ranked.question, c)) for c in chosen]
 
     def focus(self, snap: Snapshot, question: QuestionForm, candidate: Candidate) -> tuple[int, int] | None:
         """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none)."""
