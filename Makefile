@@ -7,7 +7,7 @@ INDEX ?= index
 CORPUS ?= corpus
 PORT ?= 8501
 
-.PHONY: setup run index test lint format bench browser-deps clean
+.PHONY: setup run index test lint format bench fit browser-deps clean
 
 setup: $(STAMP)
 
@@ -51,6 +51,15 @@ format: setup
 
 bench: setup
 	$(BIN)/python benchmarks/run.py
+
+# Refit the sentence ranker (src/nekb/data/ranker.json) on the CMRC 2018 trial set and eval/questions.jsonl,
+# printing cross-validated figures. Indexes and e5 vectors are cached in SCRATCH (first run ~10 min).
+TRIAL ?= ../shared/eval/cmrc2018-trial
+SCRATCH ?= ../scratch-ranker
+fit: setup
+	$(BIN)/python scripts/make_traditional.py $(TRIAL) $(SCRATCH)/trial-t
+	$(BIN)/python scripts/fit_ranker.py --trial $(TRIAL) --traditional $(SCRATCH)/trial-t \
+		--scratch $(SCRATCH) --out src/nekb/data/ranker.json
 
 clean:
 	rm -rf $(INDEX) .pytest_cache artifacts

@@ -1,48 +1,43 @@
 import numpy as np
-from conftest import hand_built_snapshot
 
-from nekb.answer import Candidate, citations_for, informative_places, is_claimable, select_claims
+from nekb.answer import Candidate, citations_for, is_claimable, select_claims
 from nekb.types import Hit
 
 
-def candidate(text, cosine, lexical, vector, start=0, rank=0, fit=0.0):
+def candidate(text, score, vector, start=0, rank=0):
     v = np.asarray(vector, dtype=np.float32)
     return Candidate(
-        "d", start, start + len(text), text, None, v / np.linalg.norm(v), cosine, lexical, rank, fit
+        "d", start, start + len(text), text, None, v / np.linalg.norm(v), 0.9, 0.5, rank, 0.0, score
     )
 
 
 def test_best_claim_first_and_duplicates_removed():
     cands = [
-        candidate("黑龙江出生率为3.35‰,全国最低。", 0.95, 1.0, [1, 0, 0], start=10),
-        candidate("黑龙江出生率为3.35‰,全国最低!", 0.94, 1.0, [1, 0.01, 0], start=50),
-        candidate("辽宁出生率为4.32‰,同样很低。", 0.92, 0.6, [0, 1, 0], start=90),
-        candidate("这是一句与问题无关的话而已。", 0.70, 0.0, [0, 0, 1], start=130),
+        candidate("黑龙江出生率为3.35‰,全国最低。", 0.5, [1, 0, 0], start=10),
+        candidate("黑龙江出生率为3.35‰,全国最低!", 0.3, [1, 0.01, 0], start=50),
+        candidate("辽宁出生率为4.32‰,同样很低。", 0.15, [0, 1, 0], start=90),
+        candidate("这是一句与问题无关的话而已。", 0.01, [0, 0, 1], start=130),
     ]
-    chosen = select_claims(cands)
-    assert chosen[0].start == 10
-    assert 50 not in [c.start for c in chosen]  # near-duplicate of the first
-    assert 130 not in [c.start for c in chosen]  # far below the best
+    chosen = select_claims(cands, relevant=True, relative_floor=0.2)
+    assert [c.start for c in chosen] == [10, 90]  # 50 repeats the first; 130 is below the floor
 
 
 def test_nothing_relevant_gives_no_claims():
-    cands = [candidate("东北的冬天很冷很长。", 0.80, 0.1, [1, 0, 0])]
-    assert select_claims(cands) == []
+    cands = [candidate("东北的冬天很冷很长。", 1.0, [1, 0, 0])]
+    assert select_claims(cands, relevant=False, relative_floor=0.2) == []
+    assert select_claims([], relevant=True, relative_floor=0.2) == []
 
 
 def test_headings_are_not_claims():
     assert not is_claimable("1.2 人口结构的深度失衡")
     assert not is_claimable("三、")
+    assert not is_claimable("泡泡战士")  # a title line
     assert is_claimable("黑龙江:出生率3.35‰")
+    assert is_claimable("溶于汽油。")  # short, but a whole sentence
+    assert is_claimable("1972年毕业于北京大学。")
 
 
 def test_citations_are_the_numbers_of_the_passages_holding_the_span():
     hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
     assert citations_for("a", 60, 90, hits) == (1, 3)
     assert citations_for("a", 120, 150, hits) == (3,)
-
-
-def test_a_place_most_sentences_name_earns_no_fit():
-    snap = hand_built_snapshot({"a.txt": ["东北 人口", "东北 振兴", "东北 黑龙江", "辽宁 高铁"]})
-    assert informative_places(snap, ["东北", "黑龙江", "辽宁"]) == ["黑龙江", "辽宁"]
-    assert informative_places(snap, []) == []

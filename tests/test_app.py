@@ -36,8 +36,9 @@ def make_app(monkeypatch, index_dir: Path, corpus_dir: Path = CORPUS) -> AppTest
 
 
 def claim_texts(at: AppTest) -> list[str]:
-    """The answer's claims as shown (Markdown with the escaping undone)."""
-    return [re.sub(r"\\(.)", r"\1", m.value) for m in at.tabs[ASK].markdown if not m.value.startswith("<div")]
+    """The answer's claims as shown (Markdown with the bold and the escaping undone)."""
+    shown = [m.value for m in at.tabs[ASK].markdown if not m.value.startswith("<div")]
+    return [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)\*\*", "", text)) for text in shown]
 
 
 def ask(at: AppTest, question: str) -> AppTest:
@@ -212,3 +213,9 @@ def test_a_question_too_long_is_a_message(app):
     app.text_input(key="question").input("人口" * 1500).run()
     assert not app.exception
     assert any("the limit is 2,000" in e.value for e in app.tabs[ASK].error)
+
+
+def test_the_words_that_answer_are_bold(app):
+    ask(app, DEV_QUESTIONS["q07"]["q"])
+    shown = [m.value for m in app.tabs[ASK].markdown if not m.value.startswith("<div")]
+    assert any("**3.35‰**" in text or "**3\\.35‰**" in text for text in shown), shown

@@ -72,7 +72,7 @@ def toy_ask(query: str) -> Answer:
 def test_metrics_match_hand_computed_values(normalizer):
     report = evaluate(QUESTIONS, toy_search, toy_ask, normalizer, k=10)
     m = report.metrics
-    assert (m["hit@1"], m["hit@3"], m["hit@5"], m["hit@10"]) == (0.25, 0.5, 0.5, 0.75)
+    assert (m["passage@1"], m["passage@3"], m["passage@5"], m["passage@10"]) == (0.25, 0.5, 0.5, 0.75)
     assert m["mrr@10"] == round((1 + 1 / 3 + 1 / 7) / 4, 4)
     assert m["answer@1"] == 0.25
     assert m["answer@any"] == 0.5
@@ -88,7 +88,7 @@ def test_metrics_match_hand_computed_values(normalizer):
 def test_mrr_and_hits_respect_k(normalizer):
     report = evaluate(QUESTIONS, toy_search, None, normalizer, k=5)
     m = report.metrics
-    assert m["hit@10"] == 0.5  # only 5 passages were retrieved, so q3's rank 7 is never seen
+    assert m["passage@10"] == 0.5  # only 5 passages were retrieved, so q3's rank 7 is never seen
     assert m["mrr@5"] == round((1 + 1 / 3) / 4, 4)
     assert "answer@1" not in m and "ask_p50_ms" not in m
 
@@ -109,7 +109,7 @@ def test_warmup_runs_the_first_question_untimed_once(normalizer):
 
 def test_format_report_lists_metrics_and_misses(normalizer):
     text = format_report(evaluate(QUESTIONS, toy_search, toy_ask, normalizer, k=10))
-    assert "hit@1 0.250" in text and "hit@10 0.750" in text and "MRR@10 0.369" in text
+    assert "passage@1 0.250" in text and "passage@10 0.750" in text and "MRR@10 0.369" in text
     assert "answer@1 0.250  answer@any 0.500" in text
     assert "search p50" in text and "ask p50" in text
     assert "misses (3)" in text
@@ -119,7 +119,7 @@ def test_format_report_lists_metrics_and_misses(normalizer):
 
 def test_format_report_without_misses(normalizer):
     text = format_report(evaluate(QUESTIONS[:1], toy_search, toy_ask, normalizer))
-    assert "no misses" in text and "hit@1 1.000" in text
+    assert "no misses" in text and "passage@1 1.000" in text
 
 
 def test_load_questions_names_the_bad_line(tmp_path):
@@ -262,10 +262,10 @@ def test_cli_eval_scores_a_small_question_file(run_cli, real_index: Path, tmp_pa
     payload = json.loads(result.stdout)
     metrics = payload["metrics"]
     assert metrics["questions"] == 2 and "mrr@5" in metrics
-    assert metrics["hit@1"] == 0.5 and metrics["answer@1"] == 0.5 and metrics["answer@any"] == 0.5
+    assert metrics["passage@1"] == 0.5 and metrics["answer@1"] == 0.5 and metrics["answer@any"] == 0.5
     assert [m["id"] for m in payload["misses"]] == ["b"]
     text = run_cli("eval", path, "--index", real_index, "-k", 5).stdout
-    assert "hit@1 0.500" in text and "answer@1 0.500" in text and "b " in text
+    assert "passage@1 0.500" in text and "answer@1 0.500" in text and "b " in text
 
 
 def test_cli_eval_facts_reports_what_is_missing(run_cli, real_index: Path, tmp_path):
@@ -290,3 +290,44 @@ def test_cli_eval_bad_file_is_one_line(run_cli, real_index: Path, tmp_path):
     result = run_cli("eval", path, "--index", real_index)
     assert result.exit_code == 1
     assert "q.jsonl:1: not valid JSON" in result.output and "Traceback" not in result.output
+
+
+# -- documents and focus ---------------------------------------------------------------------------
+
+
+def test_doc_and_focus_metrics(normalizer):
+    text = "黄华麒毕业于香港大学。"
+
+    def ask(query: str) -> Answer:
+        focus = {"问一": (6, 10), "问二": (0, 3)}.get(query)  # 香港大学 / 黄华麒
+        claims = (Claim(text, "a.txt", 0, len(text), None, (0,), focus=focus),) if focus else ()
+        return Answer(query, claims, ())
+
+    def search(query: str, k: int) -> list[Hit]:
+        order = ["sub/a.txt", "b.txt"] if query == "问一" else ["b.txt", "b.txt", "sub/a.txt"]
+        return [Hit(d, "", text, 0.0, 0, len(text)) for d in order]
+
+    questions = [
+        Question("1", "问一", ("香港大学",), doc="a.txt"),
+        Question("2", "问二", ("香港大學",), doc="a.txt"),
+        Question("3", "问三", ("香港大学",)),
+    ]
+    m = evaluate(questions, search, ask, normalizer, k=10).metrics
+    assert (m["doc@1"], m["doc@5"]) == (0.5, 1.0)  # over the two questions that name a document
+    assert (m["answer@1"], m["focus@1"]) == (round(2 / 3, 4), round(1 / 3, 4))
+    assert m["focus|answer@1"] == 0.5
+
+
+def test_answer_spans_map_back_to_the_original_text(normalizer):
+    from nekb.evaluate import answer_spans_in
+
+    text = "黑龍江：出生率 3.35‰，全國最低。"
+    spans = answer_spans_in(text, ["黑龙江:出生率3.35‰", "全国"], normalizer)
+    assert [text[a:b] for a, b in spans] == ["黑龍江：出生率 3.35‰", "全國"]
+
+
+def test_question_rows_may_name_their_document(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "q": "问", "any": ["答"], "doc": "x.txt"}\n{"q": "问二", "any": ["答"]}\n')
+    first, second = load_questions(path)
+    assert first.doc == "x.txt" and second.doc is None

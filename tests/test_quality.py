@@ -22,7 +22,7 @@ from nekb.normalize import SearchNormalizer
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 
 # The project's dev targets; lower one only with a reason in the commit message.
-TARGETS = {"hit@1": 0.90, "hit@5": 1.0, "answer@1": 0.85, "answer@any": 0.95}
+TARGETS = {"passage@1": 0.90, "passage@5": 1.0, "answer@1": 0.85, "answer@any": 0.95}
 FACT_RECALL_TARGET = 1.0
 
 

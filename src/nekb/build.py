@@ -79,6 +79,7 @@ PIPELINE_FILES = (
     "indicators.py",
     "subjects.py",
     "pipeline.py",
+    "sentence_tags.py",
     "data/userdict.txt",
     "data/stopwords.txt",
 )

@@ -25,6 +25,7 @@ from .evaluate import (
 )
 from .factscore import format_fact_score, is_gold_file, load_gold, score_facts
 from .fileio import write_atomic
+from .focus import render_claim
 from .kb import KnowledgeBase
 from .resources import Resources
 
@@ -208,9 +209,12 @@ def ask(resources: Resources, question: str, k: int, index_dir: Path, as_json: b
     if as_json:
         echo_json(answer.to_dict())
         return
-    click.echo(answer.text)
     if not answer.claims:
+        click.echo(answer.reason)
         return
+    for claim in answer.claims:  # the words that answer (the claim's focus) in bold
+        marks = "".join(f"[{n}]" for n in claim.citations)
+        click.echo(render_claim(claim, lambda words: click.style(words, bold=True)) + marks)
     click.echo("\nSources:")
     for n, hit in enumerate(answer.passages, start=1):
         click.echo(hit.label(n))
@@ -359,8 +363,10 @@ def batch_command(resources: Resources, file: Path, out_path: Path, index_dir: P
 def eval_command(resources: Resources, file: Path, index_dir: Path, k: int, as_json: bool) -> None:
     """Score search and answers on a question set.
 
-    FILE holds one {"id", "q", "any": [answer substrings]} per line. Prints hit@1/3/5/10, MRR@k,
-    answer@1 (the first claim holds an answer), answer@any, latency p50/p95 and the misses.
+    FILE holds one {"id", "q", "any": [answer substrings], "doc": optional document} per line.
+    Prints doc@1/5 (questions with a doc), passage@1/3/5/10, MRR@k, answer@1 (the first claim
+    holds an answer), answer@any, focus@1 (the first claim's bold words overlap an answer),
+    latency p50/p95 and the misses.
     """
     questions = load_questions(file)
     kb = open_kb(resources, index_dir)

@@ -21,6 +21,7 @@ import jieba
 import jieba.posseg
 
 from . import gazetteer as gz
+from .segment import SharingPOSTokenizer
 
 _MODIFIER = re.compile(r"^(?:n|nz|ng|nl|nr|nrt|ns|nt|vn|b|j|l|an|eng|a)$")  # 老|工业|基地
 # After a name with its administrative level, these words begin a measure (地区生产总值), not a place.
@@ -77,31 +78,12 @@ class DocumentSubject:
     title: str = ""  # the cleaned title: numbers inside it are part of a name (男子100米)
 
 
-class _SharingPOSTokenizer(jieba.posseg.POSTokenizer):
-    """A POSTokenizer that leaves the Tokenizer it tags with as it found it.
-
-    jieba's takes the user dictionary's tags out of the Tokenizer on first use, so a second tagger
-    on the same Tokenizer (the next build in the same process) would lose them.
-    """
-
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        super().__init__(tokenizer)
-        self._user_tags_taken = 0
-
-    def makesure_userdict_loaded(self) -> None:
-        """Copy the user dictionary's tags when there are new ones; never empty the Tokenizer's."""
-        tags = self.tokenizer.user_word_tag_tab
-        if len(tags) != self._user_tags_taken:
-            self.word_tag_tab.update(tags)
-            self._user_tags_taken = len(tags)
-
-
 class EntityTagger:
     """Part-of-speech tagging and mention finding; owns one jieba POSTokenizer (slow to build)."""
 
     def __init__(self, tokenizer: jieba.Tokenizer) -> None:
         logging.getLogger("jieba").setLevel(logging.WARNING)
-        self._pos = _SharingPOSTokenizer(tokenizer)
+        self._pos = SharingPOSTokenizer(tokenizer)
 
     def tokens(self, s: str, hmm: bool = True) -> list[Token]:
         """jieba words of ``s`` with their tags and offsets (``hmm`` guesses unknown words: slower)."""

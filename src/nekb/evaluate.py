@@ -1,5 +1,5 @@
-"""Evaluation: retrieval and answers on question sets ``{"id", "q", "any": [substrings]}``, and fact
-extraction on fact sets ``{"id", "entity", "period", "value", "unit", "keyword"}``."""
+"""Evaluation: retrieval and answers on question sets ``{"id", "q", "any": [substrings], "doc"?}``, and
+fact extraction on fact sets ``{"id", "entity", "period", "value", "unit", "keyword"}``."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class Question:
     qid: str
     text: str
     answers: tuple[str, ...]
+    doc: str | None = None  # the document (file name or doc id) that answers it, when known
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,10 @@ def load_questions(path: Path) -> list[Question]:
     questions = []
     for n, row in json_lines(path):
         try:
-            questions.append(Question(str(row.get("id", n)), row["q"], tuple(row["any"])))
+            doc = row.get("doc")
+            questions.append(
+                Question(str(row.get("id", n)), row["q"], tuple(row["any"]), str(doc) if doc else None)
+            )
         except (AttributeError, KeyError, TypeError) as err:
             raise InputError(f"{path}:{n}: not a question row ({err})") from err
     return questions
@@ -54,6 +58,36 @@ def answers_in(text: str, answers: Sequence[str], normalizer: SearchNormalizer) 
     """True when ``text`` contains one of ``answers`` after the evaluation normalization."""
     form = normalizer.match_form(text)
     return any(normalizer.match_form(a) in form for a in answers)
+
+
+def answer_spans_in(text: str, answers: Sequence[str], normalizer: SearchNormalizer) -> list[tuple[int, int]]:
+    """Offsets ``[start, end)`` in ``text`` of every occurrence of an answer, compared in match form.
+
+    Each character is put in match form on its own, so positions map back to ``text`` exactly.
+    """
+    forms: dict[str, str] = {}
+    pieces, owner = [], []
+    for i, ch in enumerate(text):
+        piece = forms.setdefault(ch, normalizer.match_form(ch))
+        pieces.append(piece)
+        owner.extend([i] * len(piece))
+    form = "".join(pieces)
+    spans = []
+    for answer in answers:
+        needle = normalizer.match_form(answer)
+        at = form.find(needle) if needle else -1
+        while at >= 0:
+            spans.append((owner[at], owner[at + len(needle) - 1] + 1))
+            at = form.find(needle, at + 1)
+    return spans
+
+
+def focus_hits_answer(claim, answers: Sequence[str], normalizer: SearchNormalizer) -> bool:
+    """Whether a claim's ``focus`` (document offsets) overlaps an answer occurrence in the claim."""
+    if claim.focus is None:
+        return False
+    start, end = claim.focus[0] - claim.start, claim.focus[1] - claim.start
+    return any(a < end and start < b for a, b in answer_spans_in(claim.text, answers, normalizer))
 
 
 def first_answer_rank(
@@ -79,19 +113,27 @@ def evaluate(
     k: int = 10,
     warmup: bool = True,
 ) -> EvalReport:
-    """hit@1/3/5/10, MRR@k, answer@1 and answer@any (when ``ask`` is given), and latency p50/p95.
+    """Retrieval, answer and focus metrics, and latency p50/p95.
 
-    ``answer@1`` counts questions whose first claim holds an answer, ``answer@any`` those where
-    some claim does. With ``warmup`` the first question is run once untimed first, so one-off
-    costs (lazy loading, first-call allocation) do not land in the latency percentiles.
+    - ``passage@1/3/5/10``: an answer is in one of the first 1/3/5/10 passages; ``mrr@k``;
+    - ``doc@1``, ``doc@5`` (questions with a ``doc`` only): the first passage (one of the first
+      five documents) comes from the question's document;
+    - with ``ask``: ``answer@1`` the first claim holds an answer, ``answer@any`` some claim does,
+      ``focus@1`` the first claim's focus overlaps an answer, and ``focus|answer@1`` the same share
+      among the questions whose first claim holds an answer.
+
+    With ``warmup`` the first question is run once untimed first, so one-off costs (lazy loading,
+    first-call allocation) do not land in the latency percentiles.
     """
     if warmup and questions:
         search(questions[0].text, k=k)
         if ask is not None:
             ask(questions[0].text)
     ranks: list[int | None] = []
+    doc_ranks: list[int | None] = []  # questions with a ``doc`` only
     first_claim: list[bool] = []
     any_claim: list[bool] = []
+    focus_hits: list[bool] = []
     search_times: list[float] = []
     ask_times: list[float] = []
     misses = []
@@ -101,6 +143,8 @@ def evaluate(
         search_times.append(time.perf_counter() - started)
         rank = first_answer_rank([h.text for h in hits], q.answers, normalizer)
         ranks.append(rank)
+        if q.doc is not None:
+            doc_ranks.append(document_rank([h.doc_id for h in hits], q.doc))
         miss = {"id": q.qid, "q": q.text, "rank": rank, "expected": list(q.answers), "top": _snippet(hits)}
         if ask is not None:
             started = time.perf_counter()
@@ -110,16 +154,26 @@ def evaluate(
             claim_rank = first_answer_rank(claim_texts, q.answers, normalizer)
             first_claim.append(claim_rank == 1)
             any_claim.append(claim_rank is not None)
+            focus_hits.append(
+                bool(answer.claims) and focus_hits_answer(answer.claims[0], q.answers, normalizer)
+            )
             miss["claim_rank"] = claim_rank
             miss["first_claim"] = claim_texts[0] if claim_texts else ""
         if rank != 1 or (ask is not None and miss["claim_rank"] != 1):
             misses.append(miss)
     n = max(len(questions), 1)
-    metrics = {f"hit@{c}": round(sum(r is not None and r <= c for r in ranks) / n, 4) for c in (1, 3, 5, 10)}
+    metrics = {
+        f"passage@{c}": round(sum(r is not None and r <= c for r in ranks) / n, 4) for c in (1, 3, 5, 10)
+    }
     metrics[f"mrr@{k}"] = round(sum(1 / r for r in ranks if r is not None and r <= k) / n, 4)
+    if doc_ranks:
+        for c in (1, 5):
+            metrics[f"doc@{c}"] = round(sum(r is not None and r <= c for r in doc_ranks) / len(doc_ranks), 4)
     if ask is not None:
         metrics["answer@1"] = round(sum(first_claim) / n, 4)
         metrics["answer@any"] = round(sum(any_claim) / n, 4)
+        metrics["focus@1"] = round(sum(focus_hits) / n, 4)
+        metrics["focus|answer@1"] = round(sum(focus_hits) / max(sum(first_claim), 1), 4)
     metrics["search_p50_ms"] = percentile_ms(search_times, 50)
     metrics["search_p95_ms"] = percentile_ms(search_times, 95)
     if ask_times:
@@ -127,6 +181,15 @@ def evaluate(
         metrics["ask_p95_ms"] = percentile_ms(ask_times, 95)
     metrics["questions"] = len(questions)
     return EvalReport(metrics, misses)
+
+
+def document_rank(doc_ids: Sequence[str], doc: str) -> int | None:
+    """1-based rank of ``doc`` among the distinct documents of ranked passages (by id or file name)."""
+    distinct = list(dict.fromkeys(doc_ids))
+    for rank, doc_id in enumerate(distinct, start=1):
+        if doc_id == doc or doc_id.endswith("/" + doc):
+            return rank
+    return None
 
 
 def _snippet(hits: Sequence, chars: int = 60) -> str:
@@ -149,10 +212,14 @@ def format_report(report: EvalReport) -> str:
     """
     m = report.metrics
     k = next((key.split("@")[1] for key in m if key.startswith("mrr@")), "10")
-    hits = "  ".join(f"{key} {m[key]:.3f}" for key in ("hit@1", "hit@3", "hit@5", "hit@10") if key in m)
+    keys = ("doc@1", "doc@5", "passage@1", "passage@3", "passage@5", "passage@10")
+    hits = "  ".join(f"{key} {m[key]:.3f}" for key in keys if key in m)
     lines = [f"{m.get('questions', 0)} questions", f"retrieval  {hits}  MRR@{k} {m.get(f'mrr@{k}', 0):.3f}"]
     if "answer@1" in m:
-        lines.append(f"answers    answer@1 {m['answer@1']:.3f}  answer@any {m['answer@any']:.3f}")
+        lines.append(
+            f"answers    answer@1 {m['answer@1']:.3f}  answer@any {m['answer@any']:.3f}  "
+            f"focus@1 {m['focus@1']:.3f} (of answer@1: {m['focus|answer@1']:.3f})"
+        )
     latency = f"latency    search p50 {m['search_p50_ms']:.1f} ms, p95 {m['search_p95_ms']:.1f} ms"
     if "ask_p50_ms" in m:
         latency += f"; ask p50 {m['ask_p50_ms']:.1f} ms, p95 {m['ask_p95_ms']:.1f} ms"

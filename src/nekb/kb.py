@@ -260,12 +260,12 @@ class KnowledgeBase:
         if snapshot is None:
             return [Answer(q, (), (), reason=EMPTY_INDEX) for q in questions]
         parsed = [self._parse(snapshot, q) for q in questions]
+        ranker = self._resources.ranker
         vectors = self._embedder.embed_queries([p.dense_text for p in parsed]) if parsed else []
-        places = self._resources.segmenter.place_names
         answers = []
         for n, (question, query, vector) in enumerate(zip(questions, parsed, vectors, strict=True), 1):
             passages = hybrid_search(snapshot, query, vector, k)
-            answers.append(compose_answer(snapshot, question, query, vector, passages, places))
+            answers.append(compose_answer(snapshot, ranker, question, query, vector, passages))
             if progress:
                 progress("answer", n, len(parsed))
         return answers

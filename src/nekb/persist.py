@@ -71,6 +71,7 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
                 "sentences": r.sentences,
                 "chunk_ranges": r.chunk_ranges,
                 "sentence_tokens": r.sentence_tokens,
+                "sentence_tags": r.sentence_tags,
                 "warnings": list(r.warnings),
             }
             for r in records
@@ -198,6 +199,7 @@ def _records(
             sentence_tokens=tuple(tuple(t) for t in row["sentence_tokens"]),
             facts=tuple(facts.get(row["doc_id"], ())),
             warnings=tuple(row["warnings"]),
+            sentence_tags=tuple(tuple(tuple(span) for span in spans) for spans in row["sentence_tags"]),
         )
         records.append(record.with_vectors(views["sentence"], views["chunk"]))
     return records

@@ -14,6 +14,7 @@ from .corpus import with_own_metadata
 from .facts import FactExtractor
 from .normalize import SearchNormalizer
 from .segment import Segmenter
+from .sentence_tags import SentenceTagger
 from .tables import document_facts
 from .types import Chunk, CleanDocument, DocumentInfo, Fact, page_at
 
@@ -40,6 +41,9 @@ class DocumentRecord:
     sentence_tokens: tuple[tuple[str, ...], ...]
     facts: tuple[Fact, ...]
     warnings: tuple[str, ...] = ()
+    # Per sentence, (start, end, kind) spans of persons, places, times, figures… (sentence_tags.py),
+    # in offsets within the sentence: what the ranker's answer-type features and focus read.
+    sentence_tags: tuple[tuple[tuple[int, int, str], ...], ...] = ()
     sentence_vectors: np.ndarray | None = None
     chunk_vectors: np.ndarray | None = None
 
@@ -130,6 +134,9 @@ def process_document(
     with timed(timings, "segment"):
         forms = [normalizer.search_form(text[s:e]) for s, e in sentences]
         tokens = tuple(tuple(segmenter.tokens(form)) for form in forms)
+    with timed(timings, "tag"):
+        tagged = SentenceTagger(segmenter, normalizer).tag_all([text[s:e] for s, e in sentences])
+        tags = tuple(tuple(tuple(span) for span in spans) for spans in tagged)
     own = {
         "chars": len(text),
         "pages": len(document.page_starts),
@@ -147,5 +154,6 @@ def process_document(
         chunk_ranges=tuple(chunk_ranges),
         sentence_tokens=tokens,
         facts=tuple(facts),
+        sentence_tags=tags,
         warnings=tuple(document.warnings),
     )

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from .embed import Embedder, load_embedder
 from .normalize import SearchNormalizer
 from .query import QueryAnalyzer
+from .ranker import SentenceRanker
 from .segment import Segmenter
 
 
@@ -27,6 +28,7 @@ class Resources:
         self._segmenter = segmenter
         self._normalizer = normalizer
         self._analyzer: QueryAnalyzer | None = None
+        self._ranker: SentenceRanker | None = None
 
     def embedder(self, model: str | Embedder) -> Embedder:
         """The embedder named ``model`` (``e5``, ``st:NAME``, ``hash``), loaded on first use; an
@@ -53,6 +55,11 @@ class Resources:
     def analyzer(self) -> QueryAnalyzer:
         """The question analyzer (synonyms, glossary, 《title》 scope) over the segmenter."""
         return self._made("_analyzer", lambda: QueryAnalyzer(self.segmenter, self.normalizer))
+
+    @property
+    def ranker(self) -> SentenceRanker:
+        """The fitted sentence ranker and relevance gate (``data/ranker.json``)."""
+        return self._made("_ranker", SentenceRanker)
 
     def _made(self, attribute: str, make: Callable[[], object]):
         """The value of ``attribute``, made by ``make`` the first time (one thread makes it)."""

@@ -28,6 +28,7 @@ class Sentence:
 
     sentence_id: int  # global, across the whole snapshot
     doc_id: str
+    index: int  # within its document
     start: int
     end: int
     text: str
@@ -158,6 +159,7 @@ class Snapshot:
                 Sentence(
                     sentence_id=base + s,
                     doc_id=chunk.doc_id,
+                    index=s,
                     start=start,
                     end=end,
                     text=record.text[start:end],

@@ -166,6 +166,9 @@ class Claim:
     citations: tuple[int, ...]
     fact_ids: tuple[str, ...] = ()
     score: float = 0.0
+    # Document offsets [start, end) of the words that answer a question asking for a figure, name,
+    # place or time (answer_type.py); None when the question asks for none or the claim has none.
+    focus: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form for JSON output (lists where the claim holds tuples)."""

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ..focus import render_claim
 from ..types import Claim, Hit
 
 # Highlight styles: the claim sentence stands out more than the passage around it.
@@ -38,9 +39,11 @@ def escape_markdown(text: str) -> str:
 
 
 def claim_markdown(claim: Claim) -> str:
-    """A claim as Markdown: the quoted sentence followed by its ``[n]`` citation markers."""
+    """A claim as Markdown: the quoted sentence, the words that answer (its focus) in bold, then its
+    ``[n]`` citation markers."""
+    text = render_claim(claim, lambda words: f"**{words}**", escape_markdown)
     marks = "".join(f"[{n}]" for n in claim.citations)
-    return f"{escape_markdown(claim.text.strip())} **{marks}**" if marks else escape_markdown(claim.text)
+    return f"{text} **{marks}**" if marks else text
 
 
 @dataclass(frozen=True)

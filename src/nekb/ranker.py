@@ -1,0 +1,259 @@
+"""The fitted sentence ranker: which sentence of the retrieved passages answers, and whether any does.
+
+Two small linear models read :mod:`nekb.sentence_features`; their weights are fitted on data by
+``scripts/fit_ranker.py`` (``make fit``) and shipped in ``data/ranker.json``:
+
+- a conditional logit over a question's candidate sentences (softmax within the question), whose
+  probabilities become the claims' scores;
+- a logistic relevance gate on the best candidates' features: below its threshold nothing retrieved
+  is about the question and the answer is empty.
+
+Prediction is plain numpy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .answer import DUPLICATE_COSINE, Candidate, is_claimable
+from .answer_type import anchor_spans, focus_span
+from .errors import IndexDamagedError
+from .query import ParsedQuery
+from .sentence_features import (
+    FEATURES,
+    CharFolder,
+    QuestionForm,
+    SentenceRef,
+    candidate_sentences,
+    feature_matrix,
+    question_form,
+)
+from .snapshot import Snapshot
+from .types import Hit, page_at
+
+# Question-level features of the relevance gate: maxima over the candidates of these sentence features.
+GATE_FEATURES = (
+    "cosine",
+    "coverage",
+    "doc_coverage",
+    "rest_coverage",
+    "bigram_coverage",
+    "bigram_weighted",
+    "longest_match",
+)
+MODEL_FILE = "ranker.json"
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """``((x - mean) / scale) @ weights + bias`` over named features."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float = 0.0
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """One score per row of ``rows`` (columns in ``features`` order)."""
+        return ((np.asarray(rows, dtype=np.float64) - self.mean) / self.scale) @ self.weights + self.bias
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "features": list(self.features),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+            "bias": round(float(self.bias), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> LinearModel:
+        """Inverse of :meth:`to_dict`."""
+        return cls(
+            tuple(data["features"]),
+            np.asarray(data["mean"], dtype=np.float64),
+            np.asarray(data["scale"], dtype=np.float64),
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data.get("bias", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class RankerModel:
+    """The fitted sentence model, relevance gate and claim floor, as shipped in ``data/ranker.json``."""
+
+    sentence: LinearModel
+    gate: LinearModel
+    gate_threshold: float  # minimum gate probability for any claim
+    claim_floor: float  # a further claim needs this share of the first claim's probability
+    duplicate_cosine: float = DUPLICATE_COSINE  # a sentence this close to a claim says the same thing
+    info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it measured
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> RankerModel:
+        """Read the model (default: the one shipped with the package); a wrong file names itself."""
+        source = path or resources.files("nekb") / "data" / MODEL_FILE
+        try:
+            data = json.loads(Path(str(source)).read_text(encoding="utf-8"))
+            model = cls(
+                LinearModel.from_dict(data["sentence"]),
+                LinearModel.from_dict(data["gate"]),
+                float(data["gate_threshold"]),
+                float(data["claim_floor"]),
+                float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
+                data.get("info", {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise IndexDamagedError(f"{source}: not a ranker model ({err})") from err
+        if (model.sentence.features, model.gate.features) != (FEATURES, GATE_FEATURES):
+            raise IndexDamagedError(f"{source}: fitted for other features; run `make fit`")
+        return model
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (what ``make fit`` writes)."""
+        return {
+            "sentence": self.sentence.to_dict(),
+            "gate": self.gate.to_dict(),
+            "gate_threshold": round(self.gate_threshold, 6),
+            "claim_floor": round(self.claim_floor, 6),
+            "duplicate_cosine": self.duplicate_cosine,
+            "info": self.info,
+        }
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        """Softmax of the sentence scores: the chance each candidate is the one that answers."""
+        if not len(rows):
+            return np.zeros(0)
+        scores = self.sentence.score(rows)
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def relevance(self, rows: np.ndarray, cross_lingual: bool = False) -> float:
+        """Probability that some candidate is about the question (0 without candidates).
+
+        A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
+        only), so there the cosine counts as average: the gate decides on the matched words.
+        """
+        if not len(rows):
+            return 0.0
+        row = gate_row(rows)
+        if cross_lingual:
+            cosine = GATE_FEATURES.index("cosine")
+            row[cosine] = self.gate.mean[cosine]
+        logit = float(self.gate.score(row[None, :])[0])
+        return float(1 / (1 + np.exp(-logit)))
+
+
+def gate_row(rows: np.ndarray) -> np.ndarray:
+    """The gate's features for a question: column maxima of its candidates' feature rows."""
+    columns = [FEATURES.index(name) for name in GATE_FEATURES]
+    return np.asarray(rows, dtype=np.float64)[:, columns].max(axis=0)
+
+
+@dataclass(frozen=True)
+class RankedSentences:
+    """Claimable candidate sentences with probabilities as scores, best first, and the gate's verdict."""
+
+    candidates: list[Candidate]
+    relevant: bool
+    relevance: float
+    question: QuestionForm | None = None
+    refs: list[SentenceRef] = field(default_factory=list)  # in feature-row order
+    rows: np.ndarray | None = None
+
+
+class SentenceRanker:
+    """Ranks the sentences of retrieved passages with a :class:`RankerModel`; owns its char folder."""
+
+    def __init__(self, model: RankerModel | None = None, folder: CharFolder | None = None) -> None:
+        if model is not None:
+            self.model = model
+        self.folder = folder or CharFolder()
+
+    @cached_property
+    def model(self) -> RankerModel:
+        """The shipped model, read on first use (so computing features for fitting needs none)."""
+        return RankerModel.load()
+
+    def features(
+        self, snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]
+    ) -> tuple[QuestionForm, list[SentenceRef], np.ndarray]:
+        """The question's analysis, its claimable candidate sentences and their feature rows."""
+        question = question_form(snap, parsed, self.folder)
+        refs = [
+            r
+            for r in candidate_sentences(snap, passages)
+            if is_claimable(snap.document(r.doc_id).text[r.start : r.end])
+        ]
+        return question, refs, feature_matrix(snap, question, query_vector, refs, self.folder)
+
+    def rank(
+        self, snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]
+    ) -> RankedSentences:
+        """Score every claimable sentence of ``passages``; decide whether any is about the question."""
+        return self.rank_rows(snap, *self.features(snap, parsed, query_vector, passages))
+
+    def rank_rows(
+        self, snap: Snapshot, question: QuestionForm, refs: list[SentenceRef], rows: np.ndarray
+    ) -> RankedSentences:
+        """:meth:`rank` from features already computed by :meth:`features`."""
+        if not refs:
+            return RankedSentences([], False, 0.0, question, refs, rows)
+        probabilities = self.model.probabilities(rows)
+        relevance = self.model.relevance(rows, question.cross_lingual)
+        cosine, coverage = FEATURES.index("cosine"), FEATURES.index("coverage")
+        fits = [FEATURES.index(name) for name in FEATURES if name.startswith("fit_")]
+        candidates = []
+        for ref, row, probability in zip(refs, rows, probabilities, strict=True):
+            doc = snap.document(ref.doc_id)
+            candidates.append(
+                Candidate(
+                    doc_id=ref.doc_id,
+                    start=ref.start,
+                    end=ref.end,
+                    text=doc.text[ref.start : ref.end],
+                    page=page_at(doc.page_starts, ref.start),
+                    vector=doc.sentence_vectors[ref.index],
+                    cosine=float(row[cosine]),
+                    lexical=float(row[coverage]),
+                    passage_rank=ref.passage_rank,
+                    fit=float(row[fits].max()),
+                    score=float(probability),
+                )
+            )
+        candidates.sort(key=lambda c: -c.score)
+        relevant = relevance >= self.model.gate_threshold
+        return RankedSentences(candidates, relevant, relevance, question, refs, rows)
+
+    def finish(self, snap: Snapshot, ranked: RankedSentences, chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen claims, each with its focus (the words that answer, when the question asks for a
+        figure, name, place or time)."""
+        return [replace(c, focus=self.focus(snap, ranked.question, c)) for c in chosen]
+
+    def focus(self, snap: Snapshot, question: QuestionForm, candidate: Candidate) -> tuple[int, int] | None:
+        """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none)."""
+        doc = snap.document(candidate.doc_id)
+        first = bisect.bisect_left(doc.sentences, (candidate.start,))
+        tags = []  # the tags of every sentence the claim quotes, in claim offsets
+        for index in range(first, min(len(doc.sentences), len(doc.sentence_tags))):
+            start, end = doc.sentences[index]
+            if end > candidate.end:
+                break
+            tags += [
+                (s + start - candidate.start, e + start - candidate.start, k)
+                for s, e, k in doc.sentence_tags[index]
+            ]
+        form = self.folder.fold(candidate.text)
+        anchors = anchor_spans(form, question.words) if len(form) == len(candidate.text) else []
+        span = focus_span(tags, question.kind, candidate.text, question.form, anchors, self.folder.fold)
+        return None if span is None else (candidate.start + span[0], candidate.start + span[1])

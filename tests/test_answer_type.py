@@ -1,0 +1,66 @@
+"""Question kinds in both scripts and English, and the span of a sentence that answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from nekb.answer_type import (
+    ASKS_FIGURE,
+    ASKS_NAME,
+    ASKS_ORG,
+    ASKS_OTHER,
+    ASKS_PERSON,
+    ASKS_PLACE,
+    ASKS_REASON,
+    ASKS_TIME,
+    anchor_spans,
+    focus_span,
+    question_kind,
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("国家图书馆首位副馆长是谁？", ASKS_PERSON),
+        ("國家圖書館首位副館長是誰？", ASKS_PERSON),
+        ("Who founded the library?", ASKS_PERSON),
+        ("东关街在哪里？", ASKS_PLACE),
+        ("東關街在哪裡？", ASKS_PLACE),
+        ("阿夸弗雷斯卡是哪个国家的运动员？", ASKS_PLACE),
+        ("Where is Harbin?", ASKS_PLACE),
+        ("黄华麒是哪所大学毕业的？", ASKS_ORG),
+        ("莫斯科公国在哪一年控制了此城镇？", ASKS_TIME),
+        ("《神聖十月》是何時開始播放的？", ASKS_TIME),
+        ("When was the bridge built?", ASKS_TIME),
+        ("伊丽莎白港机场有几条跑道？", ASKS_FIGURE),
+        ("黑龍江的人口出生率是多少？", ASKS_FIGURE),
+        ("How many people live in Harbin?", ASKS_FIGURE),
+        ("林郁智的艺名是什么？", ASKS_NAME),
+        ("为什么称猴面包树为笨蛋水果？", ASKS_REASON),
+        ("爲什麼稱猴麪包樹爲笨蛋水果？", ASKS_REASON),
+        ("乌石渔港的名称怎么来的？", ASKS_REASON),
+        ("游戏的模式有哪些？", ASKS_OTHER),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_focus_is_the_span_of_the_asked_kind_nearest_the_question_words():
+    text = "1972年他在上海工作，1985年起担任系主任。"
+    tags = [(0, 5, "time"), (8, 10, "loc"), (13, 18, "time")]
+    anchors = anchor_spans(text, ["担任", "系主任"])
+    assert focus_span(tags, ASKS_TIME, text, "他什么时候担任系主任", anchors) == (13, 18)
+    assert focus_span(tags, ASKS_PLACE, text, "他在哪里工作", anchor_spans(text, ["工作"])) == (8, 10)
+
+
+def test_focus_never_repeats_what_the_question_names():
+    text = "黄华麒毕业于香港大学。"
+    tags = [(0, 3, "per"), (6, 10, "org")]
+    assert focus_span(tags, ASKS_PERSON, text, "黄华麒是谁", []) is None
+    assert focus_span(tags, ASKS_ORG, text, "黄华麒毕业于哪所大学", []) == (6, 10)
+
+
+def test_questions_without_a_kind_have_no_focus():
+    assert focus_span([(0, 5, "time")], ASKS_REASON, "1972年。", "为什么", []) is None

@@ -1,0 +1,124 @@
+"""The fitted ranker: the shipped weights load and score, and on an article it was never fitted on it
+quotes the sentence that matches the question's predicate, not the definitional first sentence."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from nekb import KnowledgeBase
+from nekb.errors import IndexDamagedError
+from nekb.ranker import GATE_FEATURES, LinearModel, RankerModel
+from nekb.sentence_features import FEATURES
+
+# A made-up biography in the shape of a Wikipedia article: every sentence names its subject.
+ARTICLE = (
+    "周明远\n\n"
+    "周明远（1921年－1998年），中国桥梁工程学家，中国科学院院士。"
+    "周明远出生于江苏省无锡县。"
+    "1944年，周明远毕业于国立交通大学土木系。"
+    "1958年起，周明远主持设计南京长江大桥的钢梁，历时十年。"
+    "1979年，周明远当选中国科学院学部委员。"
+    "周明远于1998年在上海病逝，享年77岁。"
+)
+
+
+def build_kb(root, text: str) -> KnowledgeBase:
+    (root / "corpus").mkdir()
+    (root / "corpus" / "zhou.txt").write_text(text, encoding="utf-8")
+    KnowledgeBase.build(root / "corpus", root / "index", model="e5")
+    return KnowledgeBase.open(root / "corpus", root / "index")
+
+
+@pytest.fixture(scope="module")
+def article_kb(tmp_path_factory) -> KnowledgeBase:
+    return build_kb(tmp_path_factory.mktemp("article"), ARTICLE)
+
+
+@pytest.fixture(scope="module")
+def traditional_kb(tmp_path_factory) -> KnowledgeBase:
+    from opencc import OpenCC
+
+    return build_kb(tmp_path_factory.mktemp("hant"), OpenCC("s2t").convert(ARTICLE))
+
+
+def test_shipped_model_loads_and_scores():
+    model = RankerModel.load()
+    assert model.sentence.features == FEATURES and model.gate.features == GATE_FEATURES
+    rows = np.random.default_rng(0).random((6, len(FEATURES)))
+    probabilities = model.probabilities(rows)
+    assert probabilities.shape == (6,) and np.isclose(probabilities.sum(), 1.0)
+    assert 0.0 <= model.relevance(rows) <= 1.0
+    assert 0.0 < model.claim_floor <= 1.0
+    assert model.info["cross_validated"]["trial"]["questions"] > 0
+
+
+def test_model_round_trips_through_json(tmp_path):
+    model = RankerModel.load()
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(model.to_dict()), encoding="utf-8")
+    again = RankerModel.load(path)
+    rows = np.random.default_rng(1).random((4, len(FEATURES)))
+    assert np.allclose(again.probabilities(rows), model.probabilities(rows), atol=1e-5)
+
+
+def test_a_model_for_other_features_says_to_refit(tmp_path):
+    data = RankerModel.load().to_dict()
+    data["sentence"]["features"] = ["cosine"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexDamagedError, match="make fit"):
+        RankerModel.load(path)
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(IndexDamagedError, match="not a ranker model"):
+        RankerModel.load(path)
+
+
+def test_linear_model_scores_standardized_rows():
+    model = LinearModel(("a", "b"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0]), 0.5)
+    assert np.allclose(model.score(np.array([[3.0, 1.0]])), [(3 - 1) / 2 - 1 + 0.5])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "focus"),
+    [
+        ("周明远毕业于哪所大学？", "毕业于国立交通大学", "国立交通大学"),
+        ("周明远出生在哪里？", "出生于江苏省无锡县", "江苏省"),
+        ("周明远哪一年当选学部委员？", "1979年", "1979年"),
+    ],
+)
+def test_the_predicate_sentence_beats_the_definitional_one(article_kb, question, expected, focus):
+    answer = article_kb.ask(question)
+    assert answer.claims, answer.reason
+    first = answer.claims[0]
+    assert expected in first.text, [c.text for c in answer.claims]
+    text = article_kb.document_text(first.doc_id)
+    assert text[first.start : first.end] == first.text
+    assert first.focus is not None and focus in text[first.focus[0] : first.focus[1]]
+    assert first.start <= first.focus[0] < first.focus[1] <= first.end
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "focus"),
+    [
+        ("週明遠畢業於哪所大學？", "畢業於國立交通大學", "國立交通大學"),
+        ("周明远毕业于哪所大学？", "畢業於國立交通大學", "國立交通大學"),
+        ("週明遠在哪一年當選學部委員？", "1979年", "1979年"),
+    ],
+)
+def test_traditional_articles_answer_either_script(traditional_kb, question, expected, focus):
+    test_the_predicate_sentence_beats_the_definitional_one(traditional_kb, question, expected, focus)
+
+
+def test_claims_carry_focus_in_json(article_kb):
+    payload = article_kb.ask("周明远于哪一年病逝？").to_dict()
+    focus = payload["claims"][0]["focus"]
+    assert focus is not None and len(focus) == 2
+
+
+def test_off_topic_questions_get_no_claims(article_kb):
+    for question in ("比特币的价格是多少？", "How do I bake sourdough bread?"):
+        answer = article_kb.ask(question)
+        assert answer.claims == () and answer.reason

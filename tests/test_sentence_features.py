@@ -1,0 +1,64 @@
+"""Sentence features: the subject every sentence of an article shares stops counting; answer types."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nekb import KnowledgeBase
+from nekb.embed import HashEmbedder
+from nekb.sentence_features import FEATURES, CharFolder, candidate_sentences, feature_matrix, question_form
+from nekb.steps import IndexSteps
+
+ARTICLE = (
+    "李文涛\n\n"
+    "李文涛是中国作家，生于湖南长沙。"
+    "李文涛的小说多写乡村生活。"
+    "1990年，李文涛毕业于武汉大学中文系。"
+    "李文涛曾获茅盾文学奖。"
+)
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory) -> IndexSteps:
+    root = tmp_path_factory.mktemp("features")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "li.txt").write_text(ARTICLE, encoding="utf-8")
+    KnowledgeBase.build(root / "corpus", root / "index", model=HashEmbedder())
+    return IndexSteps.load(root / "index", model=HashEmbedder())
+
+
+def features_for(kb: IndexSteps, question: str) -> tuple[list[str], dict[str, np.ndarray]]:
+    folder = CharFolder()
+    parsed = kb.parse(question)
+    vector = kb.embed([parsed])[0]
+    passages = kb.search(parsed, vector, 5)
+    snap = kb.snapshot
+    refs = candidate_sentences(snap, passages)
+    rows = feature_matrix(snap, question_form(snap, parsed, folder), vector, refs, folder)
+    texts = [snap.document(r.doc_id).text[r.start : r.end] for r in refs]
+    return texts, {name: rows[:, i] for i, name in enumerate(FEATURES)}
+
+
+def test_the_shared_subject_weighs_less_within_the_document(kb):
+    texts, col = features_for(kb, "李文涛毕业于哪所大学？")
+    graduated = next(i for i, t in enumerate(texts) if "毕业" in t)
+    lead = next(i for i, t in enumerate(texts) if "中国作家" in t)
+    # Both name 李文涛; only the graduation sentence says 毕业. By collection IDF alone 李文涛 would count.
+    assert col["doc_coverage"][graduated] > col["doc_coverage"][lead]
+    assert col["rest_coverage"][graduated] == 1.0 and col["rest_coverage"][lead] < 0.1
+    assert col["lead_sentence"][lead] == 1.0 and col["lead_sentence"][graduated] == 0.0
+    assert col["fit_name"][graduated] == 1.0  # 哪所大学 asks for an organisation; 武汉大学中文系 is one
+    assert col["type_missing"][lead] == 1.0
+
+
+def test_every_feature_is_finite_and_one_row_per_sentence(kb):
+    texts, col = features_for(kb, "李文涛获得过什么奖？")
+    assert all(len(values) == len(texts) for values in col.values())
+    assert all(np.isfinite(values).all() for values in col.values())
+    assert set(np.unique(col["cosine_rank"])) <= {1.0 / r for r in range(1, len(texts) + 1)}
+
+
+def test_char_folder_matches_the_search_form():
+    folder = CharFolder()
+    assert folder.fold("國立交通大學ＡＢ") == "国立交通大学ab"
