@@ -118,9 +118,9 @@ def run_set(folder: Path, scratch: Path, embedder: CachedEmbedder) -> dict:
         [base.doc_of[c] for c in base.ensemble_ranking(q, v)] for q, v in zip(questions, vectors, strict=True)
     ]
     kb = scratch_kb(folder / "corpus", scratch / f"idx-{folder.name}", embedder.cache_dir, embedder)
-    nekb_vectors = embedder.embed_queries_cached([kb.parse_query(q).dense_text for q in questions])
+    nekb_vectors = embedder.embed_queries_cached([kb.parse(q).dense_text for q in questions])
     nekb = [
-        [h.doc_id for h in kb.search_parsed(kb.parse_query(q), v, 5)]
+        [h.doc_id for h in kb.search(kb.parse(q), v, 5)]
         for q, v in zip(questions, nekb_vectors, strict=True)
     ]
     out = {"set": str(folder), "questions": len(rows), "chunks_750": len(base.chunks)}
