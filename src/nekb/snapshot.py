@@ -84,8 +84,8 @@ def save_snapshot(version: Path, docs: list[DocumentData], model: str, dim: int,
     write_jsonl(version / "facts.jsonl", [f.to_dict() for d in docs for f in d.facts])
     np.save(version / "vectors.npy", vectors, allow_pickle=False)
     np.save(version / "sentence_vectors.npy", sentence_vectors, allow_pickle=False)
-    DenseIndex.build(vectors, manifest["index_type"]).save(version / "dense.faiss")
-    DenseIndex.build(sentence_vectors, manifest["index_type"]).save(version / "sentences.faiss")
+    DenseIndex.build(vectors).save(version / "dense.faiss")
+    DenseIndex.build(sentence_vectors).save(version / "sentences.faiss")
     for folder, tokens in (
         ("bm25", [t for d in docs for t in d.chunk_tokens]),
         ("bm25_sentences", [t for d in docs for t in d.sentence_tokens]),
@@ -107,8 +107,8 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
             f"index {version.parent} was built with model {manifest['model']!r}, not {expected_model!r}: "
             f"rebuild it with `nekb build --full --model {expected_model}`"
         )
-    vectors = np.load(version / "vectors.npy", allow_pickle=False)
-    sentence_vectors = np.load(version / "sentence_vectors.npy", allow_pickle=False)
+    vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    sentence_vectors = np.load(version / "sentence_vectors.npy", mmap_mode="r", allow_pickle=False)
     facts_by_doc: dict[str, list[Fact]] = {}
     for row in (row for _, row in json_lines(version / "facts.jsonl")):
         facts_by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
@@ -142,9 +142,9 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         manifest=manifest,
         documents=documents,
         chunks=chunks,
-        dense=DenseIndex.load(version / "dense.faiss", manifest["index_type"]),
+        dense=DenseIndex.load(version / "dense.faiss", vectors),
         sparse=SparseIndex.load(version / "bm25"),
-        sentence_dense=DenseIndex.load(version / "sentences.faiss", manifest["index_type"]),
+        sentence_dense=DenseIndex.load(version / "sentences.faiss", sentence_vectors),
         sentence_sparse=SparseIndex.load(version / "bm25_sentences"),
         sentence_chunks=sentence_chunks,
         facts=facts,
