@@ -143,7 +143,9 @@ def worker_search(directory: Path) -> dict:
     queries = np.load(directory / "queries.npy")
     started = time.perf_counter()
     indexes = {
-        level: DenseIndex.load(directory / f"{level}.faiss", np.load(directory / f"{level}.npy", mmap_mode="r"))
+        level: DenseIndex.load(
+            directory / f"{level}.faiss", np.load(directory / f"{level}.npy", mmap_mode="r")
+        )
         for level in LEVELS
     }
     result: dict = {"open_s": round(time.perf_counter() - started, 3), "rss_after_open_mb": rss_mb()}
@@ -207,7 +209,9 @@ def settings() -> dict:
 
 def main() -> None:
     """Run the benchmark (or one worker) and write out/dense.json and the RESULTS.md section."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--cache", type=Path, default=SCRATCH)
     parser.add_argument("--real-cache", type=Path, default=REAL_CACHE)

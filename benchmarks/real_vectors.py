@@ -125,13 +125,16 @@ def real_vectors(shared: Path = SHARED, cache: Path = CACHE) -> RealVectors:
 
 def main() -> None:
     """Embed (or load) the real vectors and print their counts."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=SHARED)
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args()
     vectors = real_vectors(args.shared, args.cache)
     print(
-        f"{len(vectors.documents)} documents, {len(vectors.sentences)} sentences, {len(vectors.chunks)} chunks, "
+        f"{len(vectors.documents)} documents, {len(vectors.sentences)} sentences, "
+        f"{len(vectors.chunks)} chunks, "
         f"{len(vectors.queries)} queries ({int(np.sum(vectors.query_doc >= 0))} with a gold document)"
     )
 

@@ -149,7 +149,10 @@ def format_section(results: dict) -> str:
             "cosine to its nearest other vector. Probe curve: recall@10 of the IVF index (built by force) "
             "probing 1/32, 1/16, 1/8, 1/4 of its lists.",
             "",
-            _table(["set", "vectors", "query neighbours", "nearest other", "probe curve"], validation_rows(results)),
+            _table(
+                ["set", "vectors", "query neighbours", "nearest other", "probe curve"],
+                validation_rows(results),
+            ),
             "",
             "**Real vectors, DenseIndex.** recall against exact search of the 1,024 real queries; the IVF "
             "columns are for the index forced to IVF (nekb itself searches these exactly).",
@@ -161,8 +164,8 @@ def format_section(results: dict) -> str:
             "",
             "**Synthetic sets at scale.** Each index built in a fresh process from the memory-mapped vectors "
             "(as a build of that corpus would), then opened in another fresh process and searched with "
-            f"{QUERIES_TEXT} synthetic queries, one at a time after 50 warm-up queries; recall@10 and recall at "
-            "what nekb asks for (50 chunks, 150 sentences) against exact search.",
+            f"{QUERIES_TEXT} synthetic queries, one at a time after 50 warm-up queries; recall@10 and "
+            "recall at what nekb asks for (50 chunks, 150 sentences) against exact search.",
             "",
             _table(
                 ["chunks", "indexed", "index", "build s", "on disk", "p50 ms", "p95 ms", "recall@10 / @k"],

@@ -118,7 +118,7 @@ class TextVectorModel:
         )
 
     def sentences(self, counts: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-        """Unit sentence vectors of documents with the given sentence ``counts``, and the documents' centres."""
+        """Unit sentence vectors of documents with these sentence ``counts``, and the documents' centres."""
         centres = self.centres.sample(len(counts), rng)
         total = int(counts.sum())
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
@@ -258,7 +258,9 @@ def write_synthetic(
     return SyntheticSet.load(directory)
 
 
-def synthetic_set(model: TextVectorModel, n_chunks: int, n_queries: int, cache: Path, seed: int) -> SyntheticSet:
+def synthetic_set(
+    model: TextVectorModel, n_chunks: int, n_queries: int, cache: Path, seed: int
+) -> SyntheticSet:
     """The cached set of ``n_chunks`` chunks under ``cache``, written first when missing."""
     directory = cache / f"synthetic-{n_chunks}-seed{seed}"
     if (directory / "documents.npy").exists():
