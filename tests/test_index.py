@@ -2,7 +2,15 @@ import numpy as np
 import pytest
 
 from nekb.errors import IndexDamagedError
-from nekb.index import FLAT_MAX_VECTORS, MAX_LISTS, DenseIndex, SparseIndex, choose_index_type, list_count
+from nekb.index import (
+    FLAT_MAX_VECTORS,
+    MAX_LISTS,
+    DenseIndex,
+    SparseIndex,
+    choose_index_type,
+    list_count,
+    read_rows,
+)
 
 
 def random_unit_vectors(n, dim, seed=0):
@@ -52,6 +60,16 @@ def test_ivf_finds_the_exact_neighbours_and_scores_them_exactly(tmp_path):
         assert list(scores) == sorted(scores, reverse=True)
         found += len(set(ids.tolist()) & set(np.argsort(-exact)[:10].tolist()))
     assert found / (10 * len(queries)) >= 0.9
+
+
+def test_rows_of_a_memory_mapped_file_are_read_as_indexing_would(tmp_path):
+    vectors = random_unit_vectors(300, 16)
+    np.save(tmp_path / "v.npy", vectors)
+    mapped = np.load(tmp_path / "v.npy", mmap_mode="r")
+    for rows in (np.array([3, 7, 8, 250]), np.arange(10, 60), np.array([], dtype=np.int64)):
+        assert np.array_equal(read_rows(mapped, rows), vectors[rows])
+    part = mapped[100:200]  # a slice of the map: its rows are not the file's rows 0..99
+    assert np.array_equal(read_rows(part, np.array([0, 5])), vectors[[100, 105]])
 
 
 def test_ivf_codes_are_compact_and_must_match_their_vectors(tmp_path):

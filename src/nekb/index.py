@@ -90,9 +90,8 @@ class DenseIndex:
             keep = ids[0] >= 0
             return scores[0][keep], ids[0][keep]
         _, candidates = self.codes.search(query, max(k, RERANK))
-        # Sorted rows read the memory-mapped file front to back.
-        rows = np.sort(candidates[0][candidates[0] >= 0])
-        exact = np.asarray(self.vectors[rows], dtype=np.float32) @ query[0]
+        rows = np.sort(candidates[0][candidates[0] >= 0])  # sorted: the file is read front to back
+        exact = read_rows(self.vectors, rows) @ query[0]
         best = np.argsort(-exact, kind="stable")[:k]
         return exact[best], rows[best]
 
@@ -117,6 +116,46 @@ class DenseIndex:
         return cls(vectors, stored)
 
 
+def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``vectors[rows]`` as float32; rows of a memory-mapped .npy are read with ``pread``, not mapped.
+
+    Pages of a mapping that a process touches count in its RSS until unmapped; a long-running
+    server re-ranking candidates from a 6 GB vector file would end up "resident" in all of it. Read
+    with ``pread``, the same pages come from the OS file cache without being mapped (about 3 µs a
+    row when cached; 1 µs through the mapping).
+    """
+    if not _whole_npy_map(vectors) or len(rows) == 0:
+        return np.ascontiguousarray(vectors[rows], dtype=np.float32)
+    out = np.empty((len(rows), vectors.shape[1]), dtype=np.float32)
+    row_bytes = vectors.shape[1] * 4
+    target = memoryview(out).cast("B")
+    fd = os.open(vectors.filename, os.O_RDONLY)
+    try:
+        if rows[-1] - rows[0] + 1 == len(rows):  # one contiguous run: one read
+            reads = [(target, int(rows[0]))]
+        else:
+            reads = [
+                (target[i * row_bytes : (i + 1) * row_bytes], row) for i, row in enumerate(rows.tolist())
+            ]
+        for buffer, row in reads:
+            if os.preadv(fd, [buffer], vectors.offset + row * row_bytes) != len(buffer):
+                raise IndexDamagedError(
+                    f"{vectors.filename}: shorter than its header says; rebuild the index"
+                )
+    finally:
+        os.close(fd)
+    return out
+
+
+def _whole_npy_map(vectors: np.ndarray) -> bool:
+    """True for a float32 memory map of a whole .npy file (as np.load(mmap_mode="r") returns), not a slice."""
+    if not isinstance(vectors, np.memmap) or vectors.filename is None or vectors.dtype != np.float32:
+        return False
+    if vectors.ndim != 2 or not vectors.flags.c_contiguous:
+        return False
+    return vectors.offset + vectors.nbytes == os.path.getsize(vectors.filename)
+
+
 def _build_ivf(vectors: np.ndarray) -> faiss.Index:
     """IVF lists over L2 k-means, 4-bit PQ codes (two dimensions per byte half) scanned with SIMD."""
     n, dim = vectors.shape
@@ -128,9 +167,9 @@ def _build_ivf(vectors: np.ndarray) -> faiss.Index:
     rng = np.random.default_rng(0)
     sample = np.sort(rng.choice(n, size=min(n, TRAIN_PER_LIST * lists), replace=False))
     faiss.omp_set_num_threads(os.cpu_count() or 1)  # building is batch work: every core helps
-    index.train(np.ascontiguousarray(vectors[sample], dtype=np.float32))
+    index.train(read_rows(vectors, sample))
     for first in range(0, n, ADD_BLOCK):
-        index.add(np.ascontiguousarray(vectors[first : first + ADD_BLOCK], dtype=np.float32))
+        index.add(read_rows(vectors, np.arange(first, min(first + ADD_BLOCK, n))))
     ivf.nprobe = max(1, round(lists * PROBE_SHARE))
     return index
 
