@@ -24,7 +24,8 @@ MAX_LISTS = 8192
 # (benchmarks/bench_dense.py): recall@10 >= 0.95 against exact search on real e5 vectors and on synthetic
 # ones at 10^5 and 10^6 chunks.
 PROBE_SHARE = 1 / 8
-RERANK = 1000
+RERANK_PER_RESULT = 6  # candidates re-ranked per result asked for (50 chunks: 300, 150 sentences: 900)
+RERANK_MIN = 200
 # Training sample per list (faiss warns below 39; 32 keeps k-means affordable at millions of vectors).
 TRAIN_PER_LIST = 32
 TRAIN_ITERATIONS = 10
@@ -48,7 +49,8 @@ class DenseIndex:
     ``vectors`` are the float vectors themselves, usually memory-mapped from the snapshot's ``.npy``
     file: small collections are searched over them exactly; large ones have ``codes``, an IVF index
     of 4-bit product-quantized codes (a few percent of the floats' size, in memory) whose top
-    RERANK candidates are re-scored exactly from ``vectors``. Only the rows re-ranked are read.
+    candidates (RERANK_PER_RESULT per result) are re-scored exactly from ``vectors``. Only the rows
+    re-ranked are read.
     """
 
     def __init__(self, vectors: np.ndarray, codes: faiss.Index | None = None) -> None:
@@ -89,7 +91,7 @@ class DenseIndex:
             scores, ids = faiss.knn(query, self.vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
             keep = ids[0] >= 0
             return scores[0][keep], ids[0][keep]
-        _, candidates = self.codes.search(query, max(k, RERANK))
+        _, candidates = self.codes.search(query, max(RERANK_MIN, RERANK_PER_RESULT * k))
         rows = np.sort(candidates[0][candidates[0] >= 0])  # sorted: the file is read front to back
         exact = read_rows(self.vectors, rows) @ query[0]
         best = np.argsort(-exact, kind="stable")[:k]
