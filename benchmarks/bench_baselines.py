@@ -120,8 +120,7 @@ def run_set(folder: Path, scratch: Path, embedder: CachedEmbedder) -> dict:
     kb = scratch_kb(folder / "corpus", scratch / f"idx-{folder.name}", embedder.cache_dir, embedder)
     nekb_vectors = embedder.embed_queries_cached([kb.parse(q).dense_text for q in questions])
     nekb = [
-        [h.doc_id for h in kb.search(kb.parse(q), v, 5)]
-        for q, v in zip(questions, nekb_vectors, strict=True)
+        [h.doc_id for h in kb.search(kb.parse(q), v, 5)] for q, v in zip(questions, nekb_vectors, strict=True)
     ]
     out = {"set": str(folder), "questions": len(rows), "chunks_750": len(base.chunks)}
     for name, ranked in (("bm25", bm25), ("ensemble", ensemble), ("nekb", nekb)):

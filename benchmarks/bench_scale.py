@@ -1,6 +1,6 @@
 """Scale: synthetic corpora of 10k and 100k chunks recombined from the corpus's sentences.
 
-Measures BM25 (SparseIndex) and FAISS (DenseIndex flat and HNSW, IVF via faiss directly): build
+Measures BM25 (SparseIndex) and FAISS (DenseIndex flat and IVF, IVF-Flat via faiss directly): build
 time, index bytes, search latency and recall against exact search, for chunks and for sentences
 (nekb indexes both); then the whole hybrid query through ``KnowledgeBase.search`` on a real index
 directory written from the synthetic documents by nekb's own ``save_snapshot``.
@@ -10,7 +10,7 @@ offline: each unique corpus sentence is embedded once with the real model, a syn
 reuses its vector, and a chunk's vector is the length-weighted mean of its sentences' vectors, as
 in a build (queries are real e5 query embeddings). With ~700 unique sentences every synthetic
 sentence is a repeat, so its vector gets small Gaussian noise (cosine about 0.95 to the original):
-exact duplicates by the hundred would be unlike real text and distort HNSW. Likewise each unique
+exact duplicates by the hundred would be unlike real text and distort the index. Likewise each unique
 sentence is tokenized once and a chunk's BM25 tokens are its sentences' tokens concatenated; a
 sample of whole chunks is tokenized directly to measure jieba's throughput and check that the two
 agree.
@@ -34,7 +34,7 @@ from nekb.build import settings
 from nekb.chunk import make_chunks, split_sentences
 from nekb.corpus import corpus_files
 from nekb.embed import Embedder, pool_chunk_vectors
-from nekb.index import HNSW_THRESHOLD, DenseIndex, SparseIndex, choose_index_type
+from nekb.index import FLAT_MAX_VECTORS, DenseIndex, SparseIndex, choose_index_type
 from nekb.ingest import read_document
 from nekb.normalize import SearchNormalizer
 from nekb.persist import save_snapshot
@@ -179,7 +179,7 @@ def bench_sparse(token_lists: list[list[str]], query_tokens: list[list[str]], wo
 
 
 def bench_dense(vectors: np.ndarray, queries: np.ndarray, kind: str, exact: list[np.ndarray] | None) -> dict:
-    """DenseIndex (flat or hnsw) build time, bytes, latency; recall and score ratio against ``exact``.
+    """DenseIndex (flat or ivf) build time, bytes, latency; recall and score ratio against ``exact``.
 
     The built index and the ids it found are returned under ``index``/``ids`` for reuse.
     """
@@ -187,7 +187,7 @@ def bench_dense(vectors: np.ndarray, queries: np.ndarray, kind: str, exact: list
     found = [index.search(q, CANDIDATES)[1] for q in queries]
     result = {
         "build_s": round(build_s, 3),
-        "bytes": len(faiss.serialize_index(index.index)),
+        "bytes": len(faiss.serialize_index(index.codes)) if index.codes is not None else vectors.nbytes,
         "latency_ms": latency(lambda i: index.search(queries[i], CANDIDATES), len(queries)),
         "index": index,
         "ids": found,
@@ -263,12 +263,12 @@ def embedding_after_search(
 
 
 def bench_hybrid(
-    index_dir: Path, workdir: Path, embedder: Embedder, questions: Sequence[str], chunk_hnsw: DenseIndex
+    index_dir: Path, workdir: Path, embedder: Embedder, questions: Sequence[str], chunk_ivf: DenseIndex
 ) -> dict:
     """Whole ``kb.search`` queries on the written index with the index type nekb picked, then the other.
 
     The other type is swapped into the loaded snapshot for both dense indexes (chunks and sentences);
-    a chunk HNSW index built earlier on the same vectors is reused.
+    a chunk IVF index built earlier on the same vectors is reused.
     """
     kb, open_s = timed(KnowledgeBase.open, workdir, index_dir, model=embedder)
     snap = kb._snapshot
@@ -280,12 +280,12 @@ def bench_hybrid(
         "query_embedding_ms": latency(lambda i: embedder.embed_queries([questions[i]]), len(questions)),
         f"search_{picked}_ms": latency(lambda i: kb.search(questions[i], k=5), len(questions)),
     }
-    other = "hnsw" if picked == "flat" else "flat"
+    other = "ivf" if picked == "flat" else "flat"
     sentence_vectors = np.concatenate([d.sentence_vectors for d in snap.records.values()])
     sentence_index, swap_s = timed(DenseIndex.build, sentence_vectors, other)
     chunk_index = (
-        chunk_hnsw
-        if other == "hnsw"
+        chunk_ivf
+        if other == "ivf"
         else DenseIndex.build(np.concatenate([d.chunk_vectors for d in snap.records.values()]), "flat")
     )
     # The benchmark swaps the loaded version for one with the other index type; nekb never does this.
@@ -339,7 +339,7 @@ def run(
             "compose_corpus": round(compose_s, 2),
         },
         "tokenizer": tokenizer_check(docs, segmenter, normalizer),
-        "hnsw_threshold": HNSW_THRESHOLD,
+        "hnsw_threshold": FLAT_MAX_VECTORS,
         "sizes": {},
     }
     for size in sizes:
@@ -347,7 +347,7 @@ def run(
         chunk_vectors = np.ascontiguousarray(np.concatenate([d.chunk_vectors for d in part]))
         sentence_vectors = np.ascontiguousarray(np.concatenate([d.sentence_vectors for d in part]))
         flat = bench_dense(chunk_vectors, queries, "flat", None)
-        hnsw = bench_dense(chunk_vectors, queries, "hnsw", flat["ids"])
+        hnsw = bench_dense(chunk_vectors, queries, "ivf", flat["ids"])
         sentence_flat = bench_dense(sentence_vectors, queries, "flat", None)
         entry = {
             "chunks": len(chunk_vectors),

@@ -8,8 +8,9 @@ import numpy as np
 from machine import format_machine
 
 HYBRID_GOAL_MS = 60.0
-# Exact dense search may use a third of the hybrid query's 60 ms budget before HNSW's recall loss is
-# worth paying: the rest goes to the query embedding, the second dense index, BM25 and fusion.
+# Exact dense search may use a third of the hybrid query's 60 ms budget before the approximate
+# index's recall loss is worth paying: the rest goes to the query embedding, the second dense
+# index, BM25 and fusion.
 FLAT_BUDGET_MS = HYBRID_GOAL_MS / 3
 
 
@@ -240,7 +241,7 @@ def _component_rows(size: int, entry: dict) -> list[list[object]]:
     named = [
         ("bm25", "chunks", "BM25 (SparseIndex)"),
         ("flat", "chunks", "FAISS flat"),
-        ("hnsw", "chunks", "FAISS HNSW (M 32, efSearch 96)"),
+        ("hnsw", "chunks", "DenseIndex IVF, 4-bit PQ, exact re-rank"),
         ("ivf", "chunks", "FAISS IVF-Flat"),
         ("sentence_bm25", "sentences", "BM25 (SparseIndex)"),
         ("sentence_flat", "sentences", "FAISS flat"),
@@ -275,7 +276,7 @@ def _hybrid_rows(scale: dict) -> list[list[object]]:
     for size, entry in _sizes(scale):
         h = entry["hybrid"]
         picked = _picked_ms(h)
-        other = "hnsw" if h["index_type"] == "flat" else "flat"
+        other = "ivf" if h["index_type"] == "flat" else "flat"
         swapped = h[f"search_{other}_ms"]
         rows.append(
             [
@@ -301,8 +302,8 @@ def _scale_section(results: dict) -> str:
         "1000 chunks per document; the smaller corpus is a prefix of the larger one. *Vectors:* each "
         f"unique sentence was embedded once with the real e5 model ({prep['embed_sentences']:.1f} s); a "
         "synthetic sentence gets its original's vector plus small Gaussian noise (cosine about 0.95), since "
-        "hundreds of exact duplicates would be unlike real text and distort HNSW; a chunk's vector is the "
-        "length-weighted mean of its sentences' vectors, as the build makes them. "
+        "hundreds of exact duplicates would be unlike real text and distort the index; a chunk's vector is "
+        "the length-weighted mean of its sentences' vectors, as the build makes them. "
         "Queries are real e5 embeddings of the dev questions. "
         "Such vectors are more tightly clustered than real ones (few distinct topics, near-ties), which is "
         "a hard case for approximate search: read the recall figures as a lower bound. *Tokens:* each "
@@ -391,28 +392,24 @@ def interference_note(scale: dict) -> str:
 
 
 def threshold_note(scale: dict, points: dict[int, float], slope: float, intercept: float) -> str:
-    """What the measurements say about HNSW_THRESHOLD, by a stated rule."""
+    """What the measurements say about FLAT_MAX_VECTORS, by a stated rule."""
     threshold = scale["hnsw_threshold"]
     measured = ", ".join(f"{points[n]} ms at {n:,}" for n in sorted(points))
     note = (
-        f"**Switch point.** nekb picks the type of both dense indexes from the number of *sentences* "
-        f"(`choose_index_type`): exact search up to `HNSW_THRESHOLD` = {threshold:,}, HNSW above. "
+        "**Switch point.** nekb picks each dense index's type from its own number of vectors "
+        f"(`choose_index_type`): exact search up to `FLAT_MAX_VECTORS` = {threshold:,} vectors, IVF above. "
         f"Exact top-50 search alone measured {measured}. "
     )
     if slope <= 0:
         return note + "Flat latency did not grow with size in this run, so no switch point can be fitted."
-    largest = _sizes(scale)[-1][1]
-    per_chunk = largest["sentences"] / largest["chunks"]  # sentences per chunk in the synthetic corpus
-    # Both dense indexes are searched: S sentences and S / per_chunk chunks.
-    vectors_per_sentence = 1 + 1 / per_chunk
-    at_threshold = slope * threshold * vectors_per_sentence + 2 * intercept
-    budget_size = int((FLAT_BUDGET_MS - 2 * intercept) / (slope * vectors_per_sentence))
+    # Worst case: both indexes (chunks and sentences) just at the threshold, both searched exactly.
+    at_threshold = 2 * (slope * threshold + intercept)
+    budget_size = int((FLAT_BUDGET_MS / 2 - intercept) / slope)
     note += (
-        f"A line through those points ({slope * 1e5:.2f} ms per 100k vectors) puts the two exact searches "
-        f"of a query (sentences, and chunks at {per_chunk:.2f} sentences per chunk) at "
-        f"{at_threshold:.1f} ms for {threshold:,} sentences. Rule used here: keep exact search while "
-        f"both take at most a third of the {HYBRID_GOAL_MS:.0f} ms hybrid budget ({FLAT_BUDGET_MS:.0f} ms), "
-        f"which by the fit holds up to about {max(budget_size, 0):,} sentences; "
+        f"A line through those points ({slope * 1e5:.2f} ms per 100k vectors) puts two exact searches "
+        f"of {threshold:,} vectors each (chunks and sentences) at {at_threshold:.1f} ms. Rule used here: "
+        f"keep exact search while both take at most a third of the {HYBRID_GOAL_MS:.0f} ms hybrid budget "
+        f"({FLAT_BUDGET_MS:.0f} ms), which by the fit holds up to about {max(budget_size, 0):,} vectors; "
     )
     if budget_size >= threshold:
         return note + f"so the measurements support the current threshold ({threshold:,})."

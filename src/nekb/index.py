@@ -3,51 +3,79 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import bm25s
 import faiss
 import numpy as np
 
-# Exact search is cheap below this many vectors on 2 cores (see benchmarks/RESULTS.md); above it HNSW
-# keeps p50 latency flat at a small recall cost.
-HNSW_THRESHOLD = 200_000
+from .errors import IndexDamagedError
+
+# Up to this many vectors an index is searched exactly (about 11 ms per 100k vectors on one core, see
+# benchmarks/RESULTS.md); above it, an IVF index of compact codes finds candidates that are re-ranked
+# exactly.
+FLAT_MAX_VECTORS = 50_000
+# IVF lists: about 6 sqrt(n), a power of two (finer lists reach a given recall scanning a smaller share of
+# the collection; k-means training and assignment grow with the count: 2 cores bound it).
+LISTS_PER_SQRT = 6
+MAX_LISTS = 8192
+# Share of the lists a search scans, and how many candidates it re-ranks exactly. Chosen by measurement
+# (benchmarks/bench_dense.py): recall@10 >= 0.95 against exact search on real e5 vectors and on synthetic
+# ones at 10^5 and 10^6 chunks.
+PROBE_SHARE = 1 / 8
+RERANK_PER_RESULT = 6  # candidates re-ranked per result asked for (50 chunks: 300, 150 sentences: 900)
+RERANK_MIN = 200
+# Training sample per list (faiss warns below 39; 32 keeps k-means affordable at millions of vectors).
+TRAIN_PER_LIST = 32
+TRAIN_ITERATIONS = 10
+ADD_BLOCK = 100_000  # vectors added per call, so memory-mapped vectors are read in pieces
 
 
 def choose_index_type(n_vectors: int) -> str:
-    """Return ``"flat"`` (exact) for collections up to HNSW_THRESHOLD vectors, else ``"hnsw"``."""
-    return "flat" if n_vectors <= HNSW_THRESHOLD else "hnsw"
+    """``"flat"`` (exact) for collections up to FLAT_MAX_VECTORS vectors, else ``"ivf"``."""
+    return "flat" if n_vectors <= FLAT_MAX_VECTORS else "ivf"
+
+
+def list_count(n_vectors: int) -> int:
+    """IVF lists for ``n_vectors``: the power of two nearest LISTS_PER_SQRT * sqrt(n), at most MAX_LISTS."""
+    target = max(LISTS_PER_SQRT * np.sqrt(max(n_vectors, 1)), 1.0)
+    return int(min(2 ** round(np.log2(target)), MAX_LISTS))
 
 
 class DenseIndex:
-    """Inner-product search over L2-normalized vectors (so scores are cosine similarities)."""
+    """Inner-product search over L2-normalized vectors (so scores are cosine similarities).
 
-    def __init__(self, index: faiss.Index, kind: str) -> None:
-        self.index = index
-        self.kind = kind
+    ``vectors`` are the float vectors themselves, usually memory-mapped from the snapshot's ``.npy``
+    file: small collections are searched over them exactly; large ones have ``codes``, an IVF index
+    of 4-bit product-quantized codes (a few percent of the floats' size, in memory) whose top
+    candidates (RERANK_PER_RESULT per result) are re-scored exactly from ``vectors``. Only the rows
+    re-ranked are read.
+    """
+
+    def __init__(self, vectors: np.ndarray, codes: faiss.Index | None = None) -> None:
+        self.vectors = vectors
+        self.codes = codes
+
+    @property
+    def kind(self) -> str:
+        """``"flat"`` or ``"ivf"``."""
+        return "flat" if self.codes is None else "ivf"
 
     @classmethod
     def build(cls, vectors: np.ndarray, kind: str | None = None) -> DenseIndex:
-        """Index ``vectors`` (``(n, dim)`` float32, normalized) with a flat or HNSW index."""
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        """Index ``vectors`` (``(n, dim)`` float32, normalized; may be memory-mapped), flat or IVF."""
         kind = kind or choose_index_type(len(vectors))
-        dim = vectors.shape[1]
         if kind == "flat":
-            index = faiss.IndexFlatIP(dim)
-        elif kind == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = 96
-        else:
-            raise ValueError(f"unknown dense index type {kind!r}: use 'flat' or 'hnsw'")
-        if len(vectors):
-            index.add(vectors)
-        return cls(index, kind)
+            return cls(vectors)
+        if kind != "ivf":
+            raise ValueError(f"unknown dense index type {kind!r}: use 'flat' or 'ivf'")
+        return cls(vectors, _build_ivf(vectors))
 
     @property
     def size(self) -> int:
         """Number of indexed vectors."""
-        return int(self.index.ntotal)
+        return len(self.vectors)
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Return ``(scores, ids)`` of the ``k`` nearest vectors to one query vector, best first."""
@@ -58,18 +86,94 @@ class DenseIndex:
         # query embedding needs next (e5 took 1.3 s instead of 8 ms after a 317k-vector search), and
         # one thread searched 317k vectors faster (37 ms) than two (91 ms). See benchmarks/RESULTS.md.
         faiss.omp_set_num_threads(1)
-        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
-        keep = ids[0] >= 0
-        return scores[0][keep], ids[0][keep]
+        query = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        if self.codes is None:
+            scores, ids = faiss.knn(query, self.vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
+            keep = ids[0] >= 0
+            return scores[0][keep], ids[0][keep]
+        _, candidates = self.codes.search(query, max(RERANK_MIN, RERANK_PER_RESULT * k))
+        rows = np.sort(candidates[0][candidates[0] >= 0])  # sorted: the file is read front to back
+        exact = read_rows(self.vectors, rows) @ query[0]
+        best = np.argsort(-exact, kind="stable")[:k]
+        return exact[best], rows[best]
 
     def save(self, path: Path) -> None:
-        """Write the index in FAISS's own binary format."""
-        faiss.write_index(self.index, str(path))
+        """Write the IVF codes in FAISS's own format (a flat index writes an empty FAISS index).
+
+        The float vectors are not written here: the snapshot stores them once, as ``.npy``.
+        """
+        dim = self.vectors.shape[1] if self.vectors.ndim == 2 else 0
+        faiss.write_index(self.codes if self.codes is not None else faiss.IndexFlatIP(dim), str(path))
 
     @classmethod
-    def load(cls, path: Path, kind: str) -> DenseIndex:
-        """Read an index written by :meth:`save`."""
-        return cls(faiss.read_index(str(path)), kind)
+    def load(cls, path: Path, vectors: np.ndarray) -> DenseIndex:
+        """Read an index written by :meth:`save` over its ``vectors`` (memory-map them to open fast)."""
+        stored = faiss.read_index(str(path))
+        if faiss.try_extract_index_ivf(stored) is None:
+            return cls(vectors)  # flat (or an older exact/HNSW file): searched exactly over the vectors
+        if stored.ntotal != len(vectors):
+            raise IndexDamagedError(
+                f"{path}: {stored.ntotal} codes for {len(vectors)} vectors; rebuild the index"
+            )
+        return cls(vectors, stored)
+
+
+def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``vectors[rows]`` as float32; rows of a memory-mapped .npy are read with ``pread``, not mapped.
+
+    Pages of a mapping that a process touches count in its RSS until unmapped; a long-running
+    server re-ranking candidates from a 6 GB vector file would end up "resident" in all of it. Read
+    with ``pread``, the same pages come from the OS file cache without being mapped (about 3 µs a
+    row when cached; 1 µs through the mapping).
+    """
+    if not _whole_npy_map(vectors) or len(rows) == 0:
+        return np.ascontiguousarray(vectors[rows], dtype=np.float32)
+    out = np.empty((len(rows), vectors.shape[1]), dtype=np.float32)
+    row_bytes = vectors.shape[1] * 4
+    target = memoryview(out).cast("B")
+    fd = os.open(vectors.filename, os.O_RDONLY)
+    try:
+        if rows[-1] - rows[0] + 1 == len(rows):  # one contiguous run: one read
+            reads = [(target, int(rows[0]))]
+        else:
+            reads = [
+                (target[i * row_bytes : (i + 1) * row_bytes], row) for i, row in enumerate(rows.tolist())
+            ]
+        for buffer, row in reads:
+            if os.preadv(fd, [buffer], vectors.offset + row * row_bytes) != len(buffer):
+                raise IndexDamagedError(
+                    f"{vectors.filename}: shorter than its header says; rebuild the index"
+                )
+    finally:
+        os.close(fd)
+    return out
+
+
+def _whole_npy_map(vectors: np.ndarray) -> bool:
+    """True for a float32 memory map of a whole .npy file (as np.load(mmap_mode="r") returns), not a slice."""
+    if not isinstance(vectors, np.memmap) or vectors.filename is None or vectors.dtype != np.float32:
+        return False
+    if vectors.ndim != 2 or not vectors.flags.c_contiguous:
+        return False
+    return vectors.offset + vectors.nbytes == os.path.getsize(vectors.filename)
+
+
+def _build_ivf(vectors: np.ndarray) -> faiss.Index:
+    """IVF lists over L2 k-means, 4-bit PQ codes (two dimensions per byte half) scanned with SIMD."""
+    n, dim = vectors.shape
+    lists = list_count(n)
+    # L2 on unit vectors ranks exactly as inner product does (|q - x|^2 = 2 - 2 q.x).
+    index = faiss.index_factory(dim, f"IVF{lists},PQ{dim // 2}x4fs", faiss.METRIC_L2)
+    ivf = faiss.extract_index_ivf(index)
+    ivf.cp.niter = TRAIN_ITERATIONS
+    rng = np.random.default_rng(0)
+    sample = np.sort(rng.choice(n, size=min(n, TRAIN_PER_LIST * lists), replace=False))
+    faiss.omp_set_num_threads(os.cpu_count() or 1)  # building is batch work: every core helps
+    index.train(read_rows(vectors, sample))
+    for first in range(0, n, ADD_BLOCK):
+        index.add(read_rows(vectors, np.arange(first, min(first + ADD_BLOCK, n))))
+    ivf.nprobe = max(1, round(lists * PROBE_SHARE))
+    return index
 
 
 class SparseIndex:

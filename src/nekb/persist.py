@@ -54,7 +54,7 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         "format": FORMAT,
         "model": model,
         "dim": dim,
-        "index_type": choose_index_type(len(vectors["sentence"])),
+        "index_type": {level: choose_index_type(len(vectors[level])) for level in LEVELS},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "settings": settings,
         "documents": [r.info.to_dict() for r in records],
@@ -81,7 +81,9 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
     for level in LEVELS:
         vector_file, dense_file, sparse_dir = _FILES[level]
         np.save(version / vector_file, vectors[level], allow_pickle=False)
-        DenseIndex.build(vectors[level], manifest["index_type"]).save(version / dense_file)
+        # Indexed from the file just written (memory-mapped), so a large build never holds two copies.
+        written = np.load(version / vector_file, mmap_mode="r", allow_pickle=False)
+        DenseIndex.build(written).save(version / dense_file)
         (version / sparse_dir).mkdir()
         SparseIndex.build(tokens[level]).save(version / sparse_dir)
     manifest["files"] = {
@@ -153,7 +155,8 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     vectors = {}
     for level in LEVELS:
         path = version / _FILES[level][0]
-        vectors[level] = _read(path, lambda p: np.load(p, allow_pickle=False))
+        # Memory-mapped: opening reads no vectors; search reads the rows it needs.
+        vectors[level] = _read(path, lambda p: np.load(p, mmap_mode="r", allow_pickle=False))
         _check_count(path, len(vectors[level]), counts[level], "vectors")
         vectors[level].setflags(write=False)  # records share these rows; nothing may change them
     facts_by_doc: dict[str, list[Fact]] = {}
@@ -169,7 +172,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     dense, sparse = {}, {}
     for level in LEVELS:
         _, dense_file, sparse_dir = _FILES[level]
-        dense[level] = _read(version / dense_file, lambda p: DenseIndex.load(p, manifest["index_type"]))
+        dense[level] = _read(version / dense_file, lambda p, v=vectors[level]: DenseIndex.load(p, v))
         sparse[level] = _read(version / sparse_dir, SparseIndex.load)
         _check_count(version / dense_file, dense[level].size, counts[level], "vectors")
         _check_count(version / sparse_dir, sparse[level].size, counts[level], "entries")
