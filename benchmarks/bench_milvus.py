@@ -16,14 +16,12 @@ import json
 import logging
 import resource
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 from neighbours import recall_at
-from timing import percentiles_ms
+from timing import percentiles_ms, run_json
 
 HERE = Path(__file__).resolve().parent
 SCRATCH = Path("/work/scratch-scale")
@@ -164,13 +162,7 @@ def stage_search(db: Path, data_dir: Path, size: int, index_type: str) -> dict:
 
 def run_stage(stage: str, db: Path, data_dir: Path, size: int, index_type: str) -> dict:
     """A stage in a fresh process; its JSON answer."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, str(db), str(data_dir), str(size), index_type],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json(__file__, "--stage", stage, db, data_dir, size, index_type)
 
 
 def main() -> None:

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import run_json
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -131,13 +131,7 @@ def docstore_times(version: Path, store_path: Path) -> dict:
 
 def fresh(mode: str, version: Path, extra: str = "") -> dict:
     """Run a mode in a fresh process and return its JSON."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--mode", mode, str(version), extra],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json(__file__, "--mode", mode, version, extra)
 
 
 def main() -> None:

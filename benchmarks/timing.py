@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -27,3 +30,11 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float
 def ratio(numerator: float, denominator: float) -> float:
     """``numerator / denominator`` rounded to 0.01 (0.0 when the denominator is 0)."""
     return round(numerator / denominator, 2) if denominator else 0.0
+
+
+def run_json(script: str, *args: object) -> dict:
+    """Run ``python script args…`` in a fresh process; the JSON object its last stdout line prints."""
+    done = subprocess.run(
+        [sys.executable, script, *map(str, args)], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])

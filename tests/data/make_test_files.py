@@ -11,13 +11,15 @@ python tests/data/make_test_files.py
 from __future__ import annotations
 
 import html
-import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent / "benchmarks"))
+from format_fixtures import print_to_pdf  # noqa: E402  (the one Chromium print command)
+
 FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"  # apt-get install fonts-wqy-microhei
 
 OCR_TITLE = "东北振兴"
@@ -78,27 +80,7 @@ def make_printed_pdf() -> None:
         f'<p>标签：<a href="/t/1">长白山</a> <a href="/t/2">旅游</a></p></article>'
         f"<footer>{FOOTER}</footer></body></html>"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "article.html"
-        source.write_text(page, encoding="utf-8")
-        subprocess.run(
-            [
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={tmp}/profile",
-                f"--print-to-pdf={HERE / 'printed.pdf'}",
-                source.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=180,
-        )
+    print_to_pdf(page, HERE / "printed.pdf")
 
 
 if __name__ == "__main__":
