@@ -59,7 +59,7 @@ def part_times(version: Path) -> dict:
 
     from nekb.fileio import json_lines, read_json
     from nekb.index import DenseIndex, SparseIndex
-    from nekb.snapshot import load_snapshot
+    from nekb.persist import load_snapshot
 
     result: dict = {"rss_start_mb": rss_mb()}
 
@@ -90,8 +90,8 @@ def part_times(version: Path) -> dict:
             lambda folder=folder: bm25s.BM25.load(str(version / folder), mmap=True, show_progress=False),
         )
     snapshot = timed("whole load_snapshot", lambda: load_snapshot(version))
-    result["chunks"] = len(snapshot.chunks)
-    result["sentences"] = len(snapshot.sentence_chunks)
+    result["chunks"] = snapshot.size("chunk")
+    result["sentences"] = snapshot.size("sentence")
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return result
 
@@ -99,13 +99,13 @@ def part_times(version: Path) -> dict:
 def docstore_times(version: Path, store_path: Path) -> dict:
     """Build (once) and open the SQLite document store of the version; time what a query reads."""
     from nekb.docstore import DocStore
-    from nekb.snapshot import load_snapshot
+    from nekb.persist import load_snapshot
 
     result: dict = {}
     if not store_path.exists():
         snapshot = load_snapshot(version)
         started = time.perf_counter()
-        DocStore.write(store_path, snapshot.documents.values())
+        DocStore.write(store_path, snapshot.records.values())
         result["write_s"] = round(time.perf_counter() - started, 2)
         del snapshot
     before = rss_mb()

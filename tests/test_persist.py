@@ -70,6 +70,7 @@ def saved(tmp_path, name="v-1"):
         (lambda v: _same_size_garbage(v / "dense.faiss"), "dense.faiss", "damaged"),
         (lambda v: (v / "documents.jsonl").write_text(""), "documents.jsonl", "size"),
         (lambda v: (v / "facts.jsonl").unlink(), "facts.jsonl", "missing"),
+        (lambda v: _same_size_garbage(v / "layout.npy"), "layout.npy", "not a valid .npy array"),
         (lambda v: (v / "manifest.json").write_text('{"format": 2,'), "manifest.json", "damaged"),
     ],
 )
@@ -91,9 +92,40 @@ def test_rows_that_disagree_with_the_manifest_are_damage(tmp_path):
     lines = (version / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     (version / "documents.jsonl").write_text(lines[0] + "\n", encoding="utf-8")
     with pytest.raises(
-        IndexDamagedError, match=r"documents\.jsonl: damaged \(1 documents, the manifest says 2\)"
+        IndexDamagedError, match=r"documents\.jsonl: damaged \(lines are not where layout\.npy says\)"
     ):
         load_snapshot(version)
+
+
+def test_opening_reads_no_document_and_a_garbled_one_is_named_when_read(tmp_path):
+    version = saved(tmp_path)
+    path = version / "documents.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    lines[1] = b"{" + b"x" * (len(lines[1]) - 1)  # same size: the manifest's size check passes
+    path.write_bytes(b"\n".join(lines))
+    snap = load_snapshot(version)  # opens: no document was parsed
+    first, second = (info.doc_id for info in snap.documents())
+    assert snap.document(first).text and snap.hit(0, 1.0).doc_id == first
+    with pytest.raises(IndexDamagedError) as caught:
+        snap.document(second)
+    assert "documents.jsonl" in str(caught.value) and repr(second) in str(caught.value)
+
+
+def test_a_format_2_version_still_loads(tmp_path):
+    version = saved(tmp_path)
+    expected = load_snapshot(version)
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["format"] = 2
+    for name in ("layout.npy", "chunk_ranges.npy"):
+        (version / name).unlink()
+        manifest["files"].pop(name)
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    snap = load_snapshot(version)
+    assert [d.doc_id for d in snap.documents()] == [d.doc_id for d in expected.documents()]
+    for chunk_id in range(expected.size("chunk")):
+        assert snap.chunk(chunk_id) == expected.chunk(chunk_id)
+    sentence_ids = range(expected.size("sentence"))
+    assert snap.chunks_of_sentences(sentence_ids) == expected.chunks_of_sentences(sentence_ids)
 
 
 def _same_size_garbage(path):

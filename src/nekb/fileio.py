@@ -81,12 +81,16 @@ def read_json(path: Path) -> object:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
-    """Write one JSON object per line."""
-    with open(path, "w", encoding="utf-8") as handle:
+def write_jsonl(path: Path, rows: Iterable[dict]) -> list[int]:
+    """Write one JSON object per line; the byte offset where each line starts (to read one later)."""
+    offsets: list[int] = []
+    written = 0
+    with open(path, "wb") as handle:
         for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False))
-            handle.write("\n")
+            line = json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n"
+            offsets.append(written)
+            written += handle.write(line)
+    return offsets
 
 
 def json_lines(path: str | Path, skipped: list[str] | None = None) -> Iterator[tuple[int, object]]:

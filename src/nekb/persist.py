@@ -4,6 +4,8 @@ Layout of a version (``manifest.json`` is written last, so its presence means th
 
     manifest.json        model, dim, settings, document metadata, counts
     documents.jsonl      per document: text, page starts, sentence spans, chunk ranges, sentence tokens
+    layout.npy           per document: where its line starts in documents.jsonl, its sentence and
+                         chunk counts (so opening reads no document: each is read when first needed)
     facts.jsonl          the fact table
     vectors.npy          one row per chunk;   dense.faiss      their index;   bm25/            BM25
     sentence_vectors.npy one row per sentence; sentences.faiss their index;   bm25_sentences/  BM25
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 from typing import TypeVar
 
 import numpy as np
@@ -23,12 +26,14 @@ import numpy as np
 from .errors import IndexDamagedError, InputError, ModelMismatchError
 from .fileio import json_lines, read_json, write_atomic, write_jsonl
 from .index import DenseIndex, SparseIndex, choose_index_type
+from .lazy_records import LazyRecords, record_from_row
 from .pipeline import DocumentRecord
-from .snapshot import LEVELS, Snapshot
+from .snapshot import LEVELS, Layout, Snapshot
 from .store import candidate_versions, require_version
 from .types import DocumentInfo, Fact
 
-FORMAT = 2
+FORMAT = 3
+READABLE_FORMATS = (2, 3)  # format 2 has no layout.npy: its documents are read when opened
 _FILES = {
     "chunk": ("vectors.npy", "dense.faiss", "bm25"),
     "sentence": ("sentence_vectors.npy", "sentences.faiss", "bm25_sentences"),
@@ -61,7 +66,7 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         "chunks": len(vectors["chunk"]),
         "sentences": len(vectors["sentence"]),
     }
-    write_jsonl(
+    offsets = write_jsonl(
         version / "documents.jsonl",
         (
             {
@@ -78,6 +83,15 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         ),
     )
     write_jsonl(version / "facts.jsonl", (f.to_dict() for r in records for f in r.facts))
+    layout = [(at, len(r.sentences), len(r.chunk_ranges)) for at, r in zip(offsets, records, strict=True)]
+    np.save(version / "layout.npy", np.asarray(layout, dtype=np.int64).reshape(-1, 3), allow_pickle=False)
+    if records:
+        chunk_sentences = np.concatenate(
+            [np.asarray(r.chunk_ranges, dtype=np.int64).reshape(-1, 2) for r in records]
+        )
+    else:
+        chunk_sentences = np.zeros((0, 2), np.int64)
+    np.save(version / "chunk_ranges.npy", chunk_sentences, allow_pickle=False)
     for level in LEVELS:
         vector_file, dense_file, sparse_dir = _FILES[level]
         np.save(version / vector_file, vectors[level], allow_pickle=False)
@@ -140,7 +154,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
     """
     manifest = _read(version / "manifest.json", read_json)
     with _reading(version / "manifest.json"):
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") not in READABLE_FORMATS:
             raise IndexDamagedError(
                 f"{version}: index format {manifest.get('format')} is not {FORMAT}; {REPAIR}"
             )
@@ -159,16 +173,22 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         vectors[level] = _read(path, lambda p: np.load(p, mmap_mode="r", allow_pickle=False))
         _check_count(path, len(vectors[level]), counts[level], "vectors")
         vectors[level].setflags(write=False)  # records share these rows; nothing may change them
-    facts_by_doc: dict[str, list[Fact]] = {}
+    facts: list[Fact] = []
     with _reading(version / "facts.jsonl"):
-        for _, row in json_lines(version / "facts.jsonl"):
-            facts_by_doc.setdefault(row["doc_id"], []).append(Fact(**row))
-    with _reading(version / "documents.jsonl"):
-        records = _records(version / "documents.jsonl", infos, facts_by_doc, vectors)
-    _check_count(version / "documents.jsonl", len(records), len(infos), "documents")
-    for level in LEVELS:
-        found = sum(len(r.chunk_ranges if level == "chunk" else r.sentences) for r in records)
-        _check_count(version / "documents.jsonl", found, counts[level], f"{level}s")
+        facts.extend(Fact(**row) for _, row in json_lines(version / "facts.jsonl"))
+    facts_by_doc: dict[str, list[Fact]] = {}
+    for fact in facts:
+        facts_by_doc.setdefault(fact.doc_id, []).append(fact)
+    if manifest["format"] == 2:
+        with _reading(version / "documents.jsonl"):
+            records = _records(version / "documents.jsonl", infos, facts_by_doc, vectors)
+        _check_count(version / "documents.jsonl", len(records), len(infos), "documents")
+        for level in LEVELS:
+            found = sum(len(r.chunk_ranges if level == "chunk" else r.sentences) for r in records)
+            _check_count(version / "documents.jsonl", found, counts[level], f"{level}s")
+        layout, by_id = Layout.of_records(records), MappingProxyType({r.doc_id: r for r in records})
+    else:
+        layout, by_id = _lazy_documents(version, infos, facts_by_doc, vectors, counts)
     dense, sparse = {}, {}
     for level in LEVELS:
         _, dense_file, sparse_dir = _FILES[level]
@@ -176,35 +196,65 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
         sparse[level] = _read(version / sparse_dir, SparseIndex.load)
         _check_count(version / dense_file, dense[level].size, counts[level], "vectors")
         _check_count(version / sparse_dir, sparse[level].size, counts[level], "entries")
-    return Snapshot.from_records(version.name, manifest, records, dense, sparse)
+    return Snapshot.assemble(version.name, manifest, by_id, layout, infos, tuple(facts), dense, sparse)
+
+
+def _lazy_documents(
+    version: Path,
+    infos: dict[str, DocumentInfo],
+    facts: dict[str, list[Fact]],
+    vectors: dict[str, np.ndarray],
+    counts: dict[str, int],
+) -> tuple[Layout, LazyRecords]:
+    """The layout of a format-3 version and its documents, each read when first asked for."""
+    path = version / "layout.npy"
+    table = _read(path, lambda p: np.load(p, allow_pickle=False))
+    with _reading(path):
+        if table.ndim != 2 or table.shape[1] != 3 or table.dtype.kind != "i":
+            raise ValueError(f"shape {table.shape}, not (documents, 3)")
+    _check_count(path, len(table), len(infos), "documents")
+    _check_count(path, int(table[:, 1].sum()), counts["sentence"], "sentences")
+    _check_count(path, int(table[:, 2].sum()), counts["chunk"], "chunks")
+    documents = version / "documents.jsonl"
+    offsets = table[:, 0]
+    if len(offsets) and (
+        offsets[0] != 0 or np.any(np.diff(offsets) <= 0) or offsets[-1] >= documents.stat().st_size
+    ):
+        raise IndexDamagedError(f"{documents}: damaged (lines are not where layout.npy says); {REPAIR}")
+    ranges_path = version / "chunk_ranges.npy"
+    ranges = _read(ranges_path, lambda p: np.load(p, allow_pickle=False))
+    with _reading(ranges_path):
+        if ranges.ndim != 2 or ranges.shape[1] != 2:
+            raise ValueError(f"shape {ranges.shape}, not (chunks, 2)")
+    _check_count(ranges_path, len(ranges), counts["chunk"], "chunks")
+    first_sentence = np.concatenate([[0], np.cumsum(table[:, 1])])
+    first_chunk = np.concatenate([[0], np.cumsum(table[:, 2])])
+    layout = Layout(
+        doc_ids=tuple(infos),
+        first_chunk=first_chunk,
+        first_sentence=first_sentence,
+        chunk_sentences=ranges + np.repeat(first_sentence[:-1], table[:, 2])[:, None],
+    )
+    with _reading(documents):
+        records = LazyRecords(documents, infos, offsets, first_sentence, first_chunk, facts, vectors)
+    return layout, records
 
 
 def _records(
     path: Path, infos: dict[str, DocumentInfo], facts: dict[str, list[Fact]], vectors: dict[str, np.ndarray]
 ) -> list[DocumentRecord]:
-    """The document records of ``documents.jsonl``, each with its rows of the vector arrays."""
+    """The document records of a format-2 ``documents.jsonl``, each with its rows of the vectors."""
     records: list[DocumentRecord] = []
     offsets = dict.fromkeys(LEVELS, 0)
     for _, row in json_lines(path):
-        sentences = tuple(tuple(s) for s in row["sentences"])
-        chunk_ranges = tuple(tuple(c) for c in row["chunk_ranges"])
-        sizes = {"sentence": len(sentences), "chunk": len(chunk_ranges)}
+        sizes = {"sentence": len(row["sentences"]), "chunk": len(row["chunk_ranges"])}
         views = {}
         for level in LEVELS:
             views[level] = vectors[level][offsets[level] : offsets[level] + sizes[level]]
             offsets[level] += sizes[level]
-        record = DocumentRecord(
-            info=infos[row["doc_id"]],
-            text=row["text"],
-            page_starts=tuple(row["page_starts"]),
-            sentences=sentences,
-            chunk_ranges=chunk_ranges,
-            sentence_tokens=tuple(tuple(t) for t in row["sentence_tokens"]),
-            facts=tuple(facts.get(row["doc_id"], ())),
-            warnings=tuple(row["warnings"]),
-            sentence_tags=tuple(tuple(tuple(span) for span in spans) for spans in row["sentence_tags"]),
-        )
-        records.append(record.with_vectors(views["sentence"], views["chunk"]))
+        doc_id = row["doc_id"]
+        record = record_from_row(row, infos[doc_id], facts.get(doc_id, ()), views["sentence"], views["chunk"])
+        records.append(record)
     return records
 
 

@@ -37,22 +37,58 @@ class Sentence:
     vector: np.ndarray
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where each document's chunks and sentences sit in the version's global numbering.
+
+    Arrays, not objects, so a version of a million chunks opens without reading its documents:
+    ``chunk_sentences[c]`` is chunk c's global sentence range ``[first, last)``; a document's chunks
+    and sentences are consecutive, starting at ``first_chunk[d]`` / ``first_sentence[d]``.
+    """
+
+    doc_ids: tuple[str, ...]
+    first_chunk: np.ndarray  # per document, plus the total at the end
+    first_sentence: np.ndarray  # per document, plus the total at the end
+    chunk_sentences: np.ndarray  # (chunks, 2)
+
+    @classmethod
+    def of_records(cls, records: Sequence[DocumentRecord]) -> Layout:
+        """The layout of ``records`` in this order."""
+        chunk_counts = [len(r.chunk_ranges) for r in records]
+        sentence_counts = [len(r.sentences) for r in records]
+        first_sentence = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)])
+        ranges = [
+            np.asarray(r.chunk_ranges, dtype=np.int64).reshape(-1, 2) + first_sentence[n]
+            for n, r in enumerate(records)
+        ]
+        return cls(
+            doc_ids=tuple(r.doc_id for r in records),
+            first_chunk=np.concatenate([[0], np.cumsum(chunk_counts, dtype=np.int64)]),
+            first_sentence=first_sentence,
+            chunk_sentences=np.concatenate(ranges) if ranges else np.zeros((0, 2), np.int64),
+        )
+
+    def owners(self, level: Level) -> np.ndarray:
+        """The ordinal of the document of each chunk or sentence."""
+        firsts = self.first_chunk if level == "chunk" else self.first_sentence
+        return np.repeat(np.arange(len(self.doc_ids)), np.diff(firsts))
+
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
-    """A loaded index version. Build one with :meth:`from_records`; it never changes afterwards."""
+    """A loaded index version. Build one with :meth:`from_records` (or persist's loader, whose
+    ``records`` read each document only when asked for); it never changes afterwards."""
 
     version: str
     manifest: Mapping
     records: Mapping[str, DocumentRecord]
     dense: Mapping[Level, DenseIndex]
     sparse: Mapping[Level, SparseIndex]
-    _chunks: tuple[Chunk, ...] = field(default=(), repr=False)
-    _first_chunk: Mapping[str, int] = field(default_factory=dict, repr=False)
-    _first_sentence: Mapping[str, int] = field(default_factory=dict, repr=False)
-    _chunk_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    _sentence_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64), repr=False)
-    _sentence_chunks: tuple[tuple[int, ...], ...] = field(default=(), repr=False)
+    layout: Layout
+    infos: Mapping[str, DocumentInfo]
     _facts: tuple[Fact, ...] = field(default=(), repr=False)
+    _ordinal: Mapping[str, int] = field(default_factory=dict, repr=False)
+    _owners: Mapping[Level, np.ndarray] = field(default_factory=dict, repr=False)
     _facts_by_id: Mapping[str, Fact] = field(default_factory=dict, repr=False)
     _sentence_facts: Mapping[tuple[str, int], tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -66,35 +102,45 @@ class Snapshot:
         sparse: Mapping[Level, SparseIndex],
     ) -> Snapshot:
         """Assemble a snapshot from embedded document records and the indexes built over them."""
-        chunks: list[Chunk] = []
-        first_chunk: dict[str, int] = {}
-        first_sentence: dict[str, int] = {}
-        sentence_doc: list[int] = []
-        sentence_chunks: list[tuple[int, ...]] = []
-        for ordinal, record in enumerate(records):
-            first_chunk[record.doc_id] = len(chunks)
-            first_sentence[record.doc_id] = len(sentence_doc)
-            sentence_doc.extend([ordinal] * len(record.sentences))
-            sentence_chunks.extend(_chunks_of_each_sentence(record, len(chunks)))
-            chunks.extend(record.chunks(first_id=len(chunks)))
-        ordinals = {r.doc_id: n for n, r in enumerate(records)}
-        facts = tuple(f for r in records for f in r.facts)
+        return cls.assemble(
+            version,
+            manifest,
+            MappingProxyType({r.doc_id: r for r in records}),
+            Layout.of_records(records),
+            {r.doc_id: r.info for r in records},
+            tuple(f for r in records for f in r.facts),
+            dense,
+            sparse,
+        )
+
+    @classmethod
+    def assemble(
+        cls,
+        version: str,
+        manifest: Mapping,
+        records: Mapping[str, DocumentRecord],
+        layout: Layout,
+        infos: Mapping[str, DocumentInfo],
+        facts: tuple[Fact, ...],
+        dense: Mapping[Level, DenseIndex],
+        sparse: Mapping[Level, SparseIndex],
+    ) -> Snapshot:
+        """A snapshot over ``records`` (any mapping, e.g. one that reads documents on demand) laid
+        out as ``layout``; ``infos`` in index order."""
         grouped: dict[tuple[str, int], list[str]] = {}
         for fact in facts:
             grouped.setdefault((fact.doc_id, fact.start), []).append(fact.fact_id)
         return cls(
             version=version,
             manifest=MappingProxyType(dict(manifest)),
-            records=MappingProxyType({r.doc_id: r for r in records}),
+            records=records,
             dense=MappingProxyType(dict(dense)),
             sparse=MappingProxyType(dict(sparse)),
-            _chunks=tuple(chunks),
-            _first_chunk=MappingProxyType(first_chunk),
-            _first_sentence=MappingProxyType(first_sentence),
-            _chunk_doc=np.asarray([ordinals[c.doc_id] for c in chunks], dtype=np.int64),
-            _sentence_doc=np.asarray(sentence_doc, dtype=np.int64),
-            _sentence_chunks=tuple(sentence_chunks),
+            layout=layout,
+            infos=MappingProxyType({d: infos[d] for d in layout.doc_ids}),
             _facts=facts,
+            _ordinal=MappingProxyType({d: n for n, d in enumerate(layout.doc_ids)}),
+            _owners=MappingProxyType({level: layout.owners(level) for level in LEVELS}),
             _facts_by_id=MappingProxyType({f.fact_id: f for f in facts}),
             _sentence_facts=MappingProxyType({k: tuple(v) for k, v in grouped.items()}),
         )
@@ -112,12 +158,12 @@ class Snapshot:
 
     def size(self, level: Level) -> int:
         """How many chunks or sentences the version holds."""
-        return len(self._chunks) if level == "chunk" else len(self._sentence_doc)
+        return len(self._owners[level])
 
     # -- documents, chunks, sentences ----------------------------------------------------------
     def documents(self) -> list[DocumentInfo]:
         """Metadata of every document, in index order."""
-        return [r.info for r in self.records.values()]
+        return list(self.infos.values())
 
     def document(self, doc_id: str) -> DocumentRecord:
         """One document's record (NotFoundError naming the id when absent)."""
@@ -126,14 +172,25 @@ class Snapshot:
         except KeyError:
             raise NotFoundError(f"no document {doc_id!r} in the index") from None
 
+    def _chunk_place(self, chunk_id: int) -> tuple[DocumentRecord, int]:
+        """The record holding chunk ``chunk_id`` and the chunk's index within it."""
+        if not 0 <= chunk_id < self.size("chunk"):
+            raise NotFoundError(f"no chunk {chunk_id} in the index")
+        ordinal = int(self._owners["chunk"][chunk_id])
+        record = self.records[self.layout.doc_ids[ordinal]]
+        return record, chunk_id - int(self.layout.first_chunk[ordinal])
+
     def chunk(self, chunk_id: int) -> Chunk:
         """One chunk by global id."""
-        return self._chunks[chunk_id]
+        record, local = self._chunk_place(chunk_id)
+        start, end = record.chunk_span(local)
+        page = page_at(record.page_starts, start)
+        return Chunk(chunk_id, record.doc_id, start, end, page, record.text[start:end])
 
     def hit(self, chunk_id: int, score: float) -> Hit:
         """Chunk ``chunk_id`` as a search result with ``score``."""
-        chunk = self._chunks[chunk_id]
-        info = self.records[chunk.doc_id].info
+        chunk = self.chunk(chunk_id)
+        info = self.infos[chunk.doc_id]
         return Hit(
             doc_id=chunk.doc_id,
             title=info.title,
@@ -148,17 +205,16 @@ class Snapshot:
 
     def sentences_of(self, chunk_id: int) -> list[Sentence]:
         """The sentences of a chunk (a hit), in reading order."""
-        chunk = self._chunks[chunk_id]
-        record = self.records[chunk.doc_id]
-        first, last = record.chunk_ranges[chunk_id - self._first_chunk[chunk.doc_id]]
-        base = self._first_sentence[chunk.doc_id]
+        record, local = self._chunk_place(chunk_id)
+        first, last = record.chunk_ranges[local]
+        base = int(self.layout.first_sentence[self._ordinal[record.doc_id]])
         out = []
         for s in range(first, last):
             start, end = record.sentences[s]
             out.append(
                 Sentence(
                     sentence_id=base + s,
-                    doc_id=chunk.doc_id,
+                    doc_id=record.doc_id,
                     index=s,
                     start=start,
                     end=end,
@@ -172,9 +228,17 @@ class Snapshot:
 
     def chunks_of_sentences(self, sentence_ids: Iterable[int]) -> list[int]:
         """Chunk ranking implied by a sentence ranking: each chunk at its best sentence's place."""
+        firsts, lasts = self.layout.chunk_sentences[:, 0], self.layout.chunk_sentences[:, 1]
         seen: dict[int, None] = {}
         for sentence_id in sentence_ids:
-            for chunk_id in self._sentence_chunks[sentence_id]:
+            # Chunks are in sentence order and overlap by a sentence at most: the holders of a
+            # sentence are the last chunk starting at or before it and those just before it.
+            holder = int(np.searchsorted(firsts, sentence_id, side="right")) - 1
+            holders = []
+            while holder >= 0 and lasts[holder] > sentence_id:
+                holders.append(holder)
+                holder -= 1
+            for chunk_id in reversed(holders):
                 seen.setdefault(chunk_id, None)
         return list(seen)
 
@@ -184,7 +248,8 @@ class Snapshot:
         rows: list[np.ndarray] = []
         for doc_id in doc_ids:
             record = self.document(doc_id)
-            first = (self._first_chunk if level == "chunk" else self._first_sentence)[doc_id]
+            firsts = self.layout.first_chunk if level == "chunk" else self.layout.first_sentence
+            first = int(firsts[self._ordinal[doc_id]])
             matrix = record.chunk_vectors if level == "chunk" else record.sentence_vectors
             ids.append(np.arange(first, first + len(matrix)))
             rows.append(matrix)
@@ -194,9 +259,8 @@ class Snapshot:
 
     def _in_scope(self, level: Level, ids: np.ndarray, scope: frozenset[str]) -> np.ndarray:
         """Mask of the ``ids`` that belong to documents in ``scope``."""
-        wanted = [n for n, doc_id in enumerate(self.records) if doc_id in scope]
-        owners = (self._chunk_doc if level == "chunk" else self._sentence_doc)[ids]
-        return np.isin(owners, wanted)
+        wanted = [self._ordinal[d] for d in scope if d in self._ordinal]
+        return np.isin(self._owners[level][ids], wanted)
 
     # -- rankings ------------------------------------------------------------------------------
     def dense_search(
@@ -206,7 +270,7 @@ class Snapshot:
         those of the documents in it (scored exactly)."""
         if scope is None:
             return self.dense[level].search(query_vector, k)[1].tolist()
-        ids, vectors = self.vectors(level, [d for d in self.records if d in scope])
+        ids, vectors = self.vectors(level, [d for d in self.layout.doc_ids if d in scope])
         order = np.argsort(-(vectors @ query_vector), kind="stable")[:k]
         return ids[order].tolist()
 
@@ -246,12 +310,3 @@ class Snapshot:
     def facts_at(self, doc_id: str, start: int) -> tuple[str, ...]:
         """Ids of the facts extracted from the sentence of ``doc_id`` that starts at ``start``."""
         return self._sentence_facts.get((doc_id, start), ())
-
-
-def _chunks_of_each_sentence(record: DocumentRecord, first_chunk: int) -> list[tuple[int, ...]]:
-    """For each sentence of ``record``, the global ids of the chunks holding it (overlap gives two)."""
-    holders: list[list[int]] = [[] for _ in record.sentences]
-    for i, (first, last) in enumerate(record.chunk_ranges):
-        for s in range(first, last):
-            holders[s].append(first_chunk + i)
-    return [tuple(h) for h in holders]
