@@ -257,9 +257,9 @@ def main() -> None:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     (out / "dense.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
-    from report_dense import write_section
+    from report_dense import write_results
 
-    write_section(args.results, results)
+    write_results(args.results, results)
 
 
 if __name__ == "__main__":

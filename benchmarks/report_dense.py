@@ -6,6 +6,7 @@ from pathlib import Path
 
 from machine import format_machine
 from report import _table
+from sections import write_section
 
 SECTION = "## Dense index at scale"
 GOALS = {"recall@10": 0.95, "p50_ms": 60, "rss_gb": 8, "open_s": 2}
@@ -244,24 +245,6 @@ def format_section(results: dict) -> str:
 QUERIES_TEXT = "1,000"
 
 
-def write_section(path: Path, results: dict) -> None:
-    """Replace (or append) the section in RESULTS.md, leaving the rest of the file as it is."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    section = format_section(results)
-    if SECTION in text:
-        before, _, after = text.partition(SECTION)
-        rest = after.find("\n## ")
-        text = before + section + (after[rest + 1 :] if rest >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
-def existing_section(path: Path) -> str:
-    """The section as RESULTS.md holds it now ("" if absent), to carry over when the file is rewritten."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SECTION not in text:
-        return ""
-    after = text[text.index(SECTION) :]
-    end = after.find("\n## ", len(SECTION))
-    return after if end < 0 else after[: end + 1]
+def write_results(path: Path, results: dict) -> None:
+    """Replace (or append) this section in RESULTS.md, leaving the rest of the file as it is."""
+    write_section(path, SECTION, format_section(results))

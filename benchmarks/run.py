@@ -27,7 +27,7 @@ import numpy as np
 from machine import describe_machine
 from quiet import CpuMark, wait_for_quiet
 from report import format_results
-from report_dense import existing_section
+from sections import carried_over
 
 from nekb.embed import E5Embedder
 from nekb.evaluate import load_questions
@@ -155,9 +155,10 @@ def main() -> None:
         (out / "RESULTS-quick.md").write_text(report, encoding="utf-8")
         log(f"quick run: wrote {out / 'RESULTS-quick.md'} (RESULTS.md untouched)")
     else:
-        # bench_dense.py's section (run on its own: it takes 20 minutes) is carried over as it was.
-        dense = existing_section(args.results)
-        args.results.write_text(report.rstrip("\n") + ("\n\n" + dense if dense else "\n"), encoding="utf-8")
+        # Sections of benchmarks run on their own (bench_dense, bench_open: long) are carried over.
+        kept = carried_over(args.results)
+        text = report.rstrip("\n") + ("\n\n" + kept + "\n" if kept else "\n")
+        args.results.write_text(text, encoding="utf-8")
         log(f"wrote {args.results}")
 
 
