@@ -1,0 +1,430 @@
+"""Index versions in Milvus: Milvus Lite in-process (``milvus:index/kb.db``) or a Milvus server
+(``milvus:http://host:19530``), through the same pymilvus calls.
+
+Each version is five collections, ``nekb_<version>_<kind>``:
+
+    documents   text (in parts of TEXT_PART_CHARS), metadata, page starts, warnings
+    chunks      sentence range, dense vector, BM25 sparse vector (bm25_vectors.py)
+    sentences   offsets, jieba tokens, tags, dense vector, BM25 sparse vector
+    facts       the fact table as scalar fields (filterable in Milvus)
+    terms       the BM25 vocabulary: term id and document frequency per level
+
+and the collection ``nekb_meta`` holds one row, ``current``: the live version and its manifest. A
+build writes every collection of its version first and upserts ``current`` last, so a crash in the
+middle leaves the previous version answering; the next build drops the partial collections.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .bm25_vectors import LevelStats, assign_term_ids, document_weights, query_weights
+from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError
+from .index import FLAT_MAX_VECTORS
+from .milvus_schema import KINDS, META, collection_name, create_collection, create_meta
+from .pipeline import DocumentRecord
+from .snapshot import LEVELS, Level, Snapshot
+from .types import DocumentInfo, Fact
+
+FORMAT = 1
+# A Milvus server counts VARCHAR max_length in bytes (at most 65,535); 16,000 characters of up to
+# four bytes each fit. Milvus Lite counts characters.
+TEXT_PART_CHARS = 16_000
+INSERT_BATCH = 500
+READ_BATCH = 2_000
+# Extra rows fetched beyond k so ties at the cut are broken by id, as the local store does.
+TIE_MARGIN = 10
+ITERATOR_LOGGER = "pymilvus.client.iterator.query_iterator"
+REPAIR = "run `nekb build --store milvus:<uri>` to rebuild it"
+
+
+class MilvusStore:
+    """Index versions in a Milvus database; the write lock and OCR cache stay in ``index_dir``."""
+
+    def __init__(self, uri: str, index_dir: str | Path) -> None:
+        self.uri = uri
+        self.index_dir = Path(index_dir)
+        self._client = None
+        self._loaded: set[str] = set()  # collections this store has loaded
+
+    def __repr__(self) -> str:
+        return f"MilvusStore({self.uri!r})"
+
+    @property
+    def client(self):
+        """The pymilvus client, connected on first use (a local path starts Milvus Lite)."""
+        if self._client is None:
+            from pymilvus import MilvusClient
+
+            if not self.uri.startswith(("http://", "https://", "tcp://", "unix:")):
+                Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._client = MilvusClient(self.uri)
+            except Exception as err:  # pymilvus raises several types for an unreachable store
+                raise InputError(
+                    f"cannot open Milvus store {self.uri}: {str(err).splitlines()[0][:160]}"
+                ) from err
+        return self._client
+
+    # -- versions --------------------------------------------------------------------------------
+    def _manifest(self) -> dict | None:
+        if not self.client.has_collection(META):
+            return None
+        self._load(META)
+        rows = self.client.query(META, filter='key == "current"', output_fields=["value"])
+        return dict(rows[0]["value"]) if rows else None
+
+    def _load(self, name: str) -> None:
+        """Load a collection into memory for queries: collections come back released when a
+        client opens a database, so each is loaded once per store before it is read."""
+        if name not in self._loaded:
+            self.client.load_collection(name)
+            self._loaded.add(name)
+
+    def live(self) -> str | None:
+        """Name of the live version (None before the first build)."""
+        manifest = self._manifest()
+        return manifest["version"] if manifest else None
+
+    def require(self) -> str:
+        """Name of the live version, or IndexMissingError saying what to run."""
+        version = self.live()
+        if version is None:
+            raise IndexMissingError(
+                f"no index in Milvus store {self.uri}: run `nekb build --store milvus:{self.uri}`"
+            )
+        return version
+
+    def write_lock(self, wait_seconds: float) -> AbstractContextManager[None]:
+        """The local index directory's lock file (one writer per machine; see README)."""
+        return store.write_lock(self.index_dir, wait_seconds=wait_seconds)
+
+    def collect_garbage(self) -> None:
+        """Drop the collections of every version but the live one (partial or superseded)."""
+        live = self.live()
+        for name in self.client.list_collections():
+            if name.startswith("nekb_v") and (live is None or not name.startswith(f"nekb_{live}_")):
+                self.client.drop_collection(name)
+
+    # -- writing ---------------------------------------------------------------------------------
+    def save(self, records: list[DocumentRecord], model: str, dim: int, settings: dict) -> str:
+        """Write ``records`` as new collections, then switch ``current`` to them and drop the old."""
+        version = f"v{time.strftime('%Y%m%d_%H%M%S')}_{time.time_ns() % 10**9:09d}"
+        tokens = {
+            "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
+            "sentence": [list(t) for r in records for t in r.sentence_tokens],
+        }
+        stats = {level: LevelStats.of(tokens[level]) for level in LEVELS}
+        term_ids = assign_term_ids(stats.values())
+        counts = {level: len(tokens[level]) for level in LEVELS}
+        for kind in KINDS:
+            dense_kind = "flat" if counts.get(kind[:-1], 0) <= FLAT_MAX_VECTORS else "hnsw"
+            create_collection(self.client, collection_name(version, kind), kind, dim, dense_kind)
+        rows = {
+            "documents": _document_rows(records),
+            "chunks": _chunk_rows(records, term_ids, stats["chunk"]),
+            "sentences": _sentence_rows(records, term_ids, stats["sentence"]),
+            "facts": _fact_rows(records),
+            "terms": _term_rows(term_ids, stats),
+        }
+        for kind, kind_rows in rows.items():
+            self._insert(collection_name(version, kind), kind_rows)
+        manifest = {
+            "format": FORMAT,
+            "version": version,
+            "model": model,
+            "dim": dim,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "settings": settings,
+            "documents": len(records),
+            "chunks": counts["chunk"],
+            "sentences": counts["sentence"],
+            "avg_length": {level: stats[level].avg_length for level in LEVELS},
+        }
+        create_meta(self.client)
+        self.client.upsert(META, [{"key": "current", "value": manifest, "dummy": [0.0, 0.0]}])
+        self.client.flush(META)
+        self.collect_garbage()
+        return version
+
+    def _insert(self, name: str, rows: Iterator[dict]) -> None:
+        batch: list[dict] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == INSERT_BATCH:
+                self.client.insert(name, batch)
+                batch = []
+        if batch:
+            self.client.insert(name, batch)
+        self.client.flush(name)
+
+    # -- reading ---------------------------------------------------------------------------------
+    def load_latest(
+        self, expected_model: str | None = None, skip: frozenset[str] = frozenset()
+    ) -> tuple[Snapshot, dict[str, str]]:
+        """The live version, loaded: documents, vectors and facts from Milvus, searches in Milvus."""
+        manifest = self._manifest()
+        if manifest is None:
+            self.require()
+        if manifest.get("format") != FORMAT:
+            raise IndexDamagedError(f"Milvus store {self.uri}: format {manifest.get('format')}; {REPAIR}")
+        if expected_model is not None and manifest["model"] != expected_model:
+            raise ModelMismatchError(
+                f"Milvus store {self.uri} was built with model {manifest['model']!r}, not "
+                f"{expected_model!r}: rebuild it with `nekb build --full --model {expected_model}`"
+            )
+        version = manifest["version"]
+        try:
+            records, doc_freq = self._read_version(version, int(manifest["dim"]))
+        except IndexDamagedError:
+            raise
+        except Exception as err:  # a collection dropped or unreadable: pymilvus raises several types
+            reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+            raise IndexDamagedError(f"Milvus store {self.uri} version {version}: {reason}; {REPAIR}") from err
+        stats = {
+            level: LevelStats(
+                size=int(manifest[f"{level}s"]),
+                avg_length=float(manifest["avg_length"][level]),
+                doc_freq=doc_freq[level],
+            )
+            for level in LEVELS
+        }
+        snapshot = Snapshot.from_records(version, manifest, records, {}, {})
+        search = MilvusSearch(self.client, version, doc_freq["ids"], stats)
+        return MilvusSnapshot(
+            **{f: getattr(snapshot, f) for f in snapshot.__dataclass_fields__}, engine=search
+        ), {}
+
+    def _rows(self, version: str, kind: str, fields: list[str]) -> list[dict]:
+        """Every row of one collection (paged by pymilvus' query iterator)."""
+        self._load(collection_name(version, kind))
+        with _quiet(ITERATOR_LOGGER):
+            iterator = self.client.query_iterator(
+                collection_name(version, kind), batch_size=READ_BATCH, filter="", output_fields=fields
+            )
+            out: list[dict] = []
+            while batch := iterator.next():
+                out.extend(batch)
+            iterator.close()
+        return out
+
+    def _read_version(self, version: str, dim: int) -> tuple[list[DocumentRecord], dict]:
+        docs = self._rows(
+            version, "documents", ["doc_id", "ordinal", "part", "text", "info", "pages", "warnings"]
+        )
+        chunks = self._rows(version, "chunks", ["doc_id", "n", "first", "last", "dense"])
+        sentences = self._rows(
+            version, "sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"]
+        )
+        facts = self._rows(version, "facts", ["n", *FACT_FIELDS])
+        terms = self._rows(version, "terms", ["term", "tid", "df_chunk", "df_sentence"])
+        by_doc: dict[str, dict] = {}
+        for row in sorted(docs, key=lambda r: (r["ordinal"], r["part"])):
+            entry = by_doc.setdefault(row["doc_id"], {"parts": [], "row": row})
+            entry["parts"].append(row["text"])
+        grouped = {kind: _group(rows) for kind, rows in (("chunks", chunks), ("sentences", sentences))}
+        fact_rows = _group(facts)
+        records = []
+        for doc_id, entry in by_doc.items():
+            row = entry["row"]
+            doc_chunks = grouped["chunks"].get(doc_id, [])
+            doc_sentences = grouped["sentences"].get(doc_id, [])
+            record = DocumentRecord(
+                info=DocumentInfo(**row["info"]),
+                text="".join(entry["parts"]),
+                page_starts=tuple(row["pages"]),
+                sentences=tuple((s["start"], s["end"]) for s in doc_sentences),
+                chunk_ranges=tuple((c["first"], c["last"]) for c in doc_chunks),
+                sentence_tokens=tuple(tuple(s["tokens"]) for s in doc_sentences),
+                facts=tuple(_fact(f) for f in fact_rows.get(doc_id, [])),
+                warnings=tuple(row["warnings"]),
+                sentence_tags=tuple(tuple(tuple(span) for span in s["tags"]) for s in doc_sentences),
+            )
+            records.append(record.with_vectors(_matrix(doc_sentences, dim), _matrix(doc_chunks, dim)))
+        doc_freq = {
+            "ids": {t["term"]: int(t["tid"]) for t in terms},
+            "chunk": {t["term"]: int(t["df_chunk"]) for t in terms if t["df_chunk"]},
+            "sentence": {t["term"]: int(t["df_sentence"]) for t in terms if t["df_sentence"]},
+        }
+        return records, doc_freq
+
+
+@contextmanager
+def _quiet(logger_name: str) -> Iterator[None]:
+    """Silence one logger's warnings for a block: Milvus Lite gives the query iterator no session
+    timestamp, and pymilvus warns about it on every collection read (a server does not)."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+FACT_FIELDS = [
+    "fact_id", "entity", "indicator", "period", "value", "unit", "qualifier", "doc_id", "sentence", "start",
+    "end", "page", "location",
+]  # fmt: skip
+
+
+def _group(rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows by doc_id, each document's in order of ``n``."""
+    out: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: (r["doc_id"], r["n"])):
+        out.setdefault(row["doc_id"], []).append(row)
+    return out
+
+
+def _matrix(rows: list[dict], dim: int) -> np.ndarray:
+    matrix = np.asarray([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), dim)
+    matrix.setflags(write=False)  # records share these rows; nothing may change them
+    return matrix
+
+
+def _fact(row: dict) -> Fact:
+    values = {f: row[f] for f in FACT_FIELDS}
+    values["page"] = values["page"] if values["page"] >= 0 else None  # -1 stands for no page
+    return Fact(**values)
+
+
+def _document_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
+    for ordinal, r in enumerate(records):
+        parts = [r.text[i : i + TEXT_PART_CHARS] for i in range(0, len(r.text), TEXT_PART_CHARS)] or [""]
+        for part, text in enumerate(parts):
+            yield {
+                "key": f"{r.doc_id}#{part}",
+                "doc_id": r.doc_id,
+                "ordinal": ordinal,
+                "part": part,
+                "text": text,
+                "info": r.info.to_dict() if part == 0 else {},
+                "pages": list(r.page_starts) if part == 0 else [],
+                "warnings": list(r.warnings) if part == 0 else [],
+                "dummy": [0.0, 0.0],
+            }
+
+
+def _chunk_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+    for r in records:
+        for n, (first, last) in enumerate(r.chunk_ranges):
+            yield {
+                "key": f"{r.doc_id}#{n}",
+                "doc_id": r.doc_id,
+                "n": n,
+                "first": first,
+                "last": last,
+                "dense": np.asarray(r.chunk_vectors[n], dtype=np.float32).tolist(),
+                "sparse": document_weights(r.chunk_tokens(n), term_ids, stats),
+            }
+
+
+def _sentence_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+    for r in records:
+        tags = r.sentence_tags or tuple(() for _ in r.sentences)
+        for n, ((start, end), tokens) in enumerate(zip(r.sentences, r.sentence_tokens, strict=True)):
+            yield {
+                "key": f"{r.doc_id}#{n}",
+                "doc_id": r.doc_id,
+                "n": n,
+                "start": start,
+                "end": end,
+                "tokens": list(tokens),
+                "tags": [list(span) for span in tags[n]],
+                "dense": np.asarray(r.sentence_vectors[n], dtype=np.float32).tolist(),
+                "sparse": document_weights(tokens, term_ids, stats),
+            }
+
+
+def _fact_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
+    for r in records:
+        for n, fact in enumerate(r.facts):
+            row = fact.to_dict()
+            row["page"] = -1 if row["page"] is None else row["page"]
+            yield {**row, "value": float(row["value"]), "n": n, "dummy": [0.0, 0.0]}
+
+
+def _term_rows(term_ids: dict[str, int], stats: dict[Level, LevelStats]) -> Iterator[dict]:
+    for term, tid in term_ids.items():
+        yield {
+            "term": term,
+            "tid": tid,
+            "df_chunk": stats["chunk"].doc_freq.get(term, 0),
+            "df_sentence": stats["sentence"].doc_freq.get(term, 0),
+            "dummy": [0.0, 0.0],
+        }
+
+
+@dataclass(frozen=True)
+class MilvusSearch:
+    """Dense and BM25 searches of one version's chunk and sentence collections, run in Milvus."""
+
+    client: object
+    version: str
+    term_ids: dict[str, int]
+    stats: dict[Level, LevelStats]
+
+    def search(
+        self, level: Level, field_name: str, query, k: int, scope: frozenset[str] | None
+    ) -> list[tuple[float, str, int]]:
+        """``(score, doc_id, n)`` of the best ``k + TIE_MARGIN`` rows for one query vector."""
+        expr = f"doc_id in {json.dumps(sorted(scope), ensure_ascii=False)}" if scope is not None else ""
+        hits = self.client.search(
+            collection_name(self.version, f"{level}s"),
+            data=[query],
+            anns_field=field_name,
+            filter=expr,
+            limit=k + TIE_MARGIN,
+            output_fields=["doc_id", "n"],
+        )
+        return [(float(h["distance"]), h["entity"]["doc_id"], int(h["entity"]["n"])) for h in hits[0]]
+
+
+@dataclass(frozen=True, eq=False)
+class MilvusSnapshot(Snapshot):
+    """A Snapshot whose rankings run in Milvus; documents and sentences are held as read at open."""
+
+    engine: MilvusSearch | None = field(default=None, repr=False)
+
+    def _ranked(self, level: Level, found: list[tuple[float, str, int]], k: int) -> list[int]:
+        first = self._first_chunk if level == "chunk" else self._first_sentence
+        ranked = sorted((-score, first[doc_id] + n) for score, doc_id, n in found if doc_id in first)
+        return [global_id for _, global_id in ranked[:k]]
+
+    def dense_search(
+        self, level: Level, query_vector: np.ndarray, k: int, scope: frozenset[str] | None = None
+    ) -> list[int]:
+        """Ids of the ``k`` chunks or sentences closest to ``query_vector`` (searched in Milvus)."""
+        if k <= 0 or not self.size(level):
+            return []
+        vector = np.asarray(query_vector, dtype=np.float32).tolist()
+        return self._ranked(level, self.engine.search(level, "dense", vector, k, scope), k)
+
+    def sparse_search(
+        self, level: Level, tokens: Sequence[str], k: int, scope: frozenset[str] | None = None
+    ) -> list[int]:
+        """Ids of the ``k`` best BM25 matches for ``tokens`` (sparse inner product in Milvus)."""
+        weights = query_weights(tokens, self.engine.term_ids, self.engine.stats[level])
+        if k <= 0 or not weights or not self.size(level):
+            return []
+        found = self.engine.search(level, "sparse", weights, k, scope)
+        return self._ranked(level, [hit for hit in found if hit[0] > 0], k)
+
+    def sentence_share(self, tokens: Sequence[str]) -> np.ndarray:
+        """Share of all sentences holding each token (0 for unknown tokens)."""
+        stats = self.engine.stats["sentence"]
+        return np.array([stats.doc_freq.get(t, 0) for t in tokens], dtype=np.float64) / max(stats.size, 1)
+
+    def sentence_idf(self, tokens: Sequence[str]) -> np.ndarray:
+        """BM25 inverse document frequency of each token over the version's sentences."""
+        stats = self.engine.stats["sentence"]
+        return np.array([stats.idf(t) for t in tokens], dtype=np.float64)
