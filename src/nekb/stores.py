@@ -108,3 +108,11 @@ def parse_store(spec: str | Store | None, index_dir: str | Path) -> Store:
     raise InputError(
         f"unknown store {spec!r}: use 'local', 'milvus:<dir>/kb.db' or 'milvus:http://host:19530'"
     )
+
+
+def copy_latest(source: Store, target: Store) -> str:
+    """Copy the live version of ``source`` into ``target`` as its new live version, without
+    embedding anything again (how a local index moves to Milvus); return the new version's name."""
+    snapshot, _ = source.load_latest()
+    records = [snapshot.document(info.doc_id) for info in snapshot.documents()]
+    return target.save(records, snapshot.model, snapshot.dim, dict(snapshot.manifest.get("settings", {})))
