@@ -129,11 +129,10 @@ def test_add_remove_and_reopen_behave_as_the_local_store(pair, tmp_path):
     )
     assert reopened.version == milvus.version
     _same_answers(local, reopened)
-    # Only the live version's collections are kept.
+    # The live version's collections are kept, and the version before it (readers may hold it).
     names = reopened.store.client.list_collections()
-    assert {n.split("_", 1)[1].rsplit("_", 1)[0] for n in names if n.startswith("nekb_v")} == {
-        reopened.version
-    }
+    kept = {n.split("_", 1)[1].rsplit("_", 1)[0] for n in names if n.startswith("nekb_v")}
+    assert kept == {reopened.version, reopened.store._manifest()["previous"]} and len(kept) == 2
 
 
 def test_unchanged_corpus_writes_no_new_version(pair):
@@ -169,7 +168,9 @@ def test_a_save_failing_midway_leaves_the_previous_version_answering(pair, tmp_p
     report = reopened.update()
     assert report.added == ("new.txt",)
     names = reopened.store.client.list_collections()
-    assert all(n.startswith(f"nekb_{reopened.version}_") for n in names if n.startswith("nekb_v"))
+    kept = (f"nekb_{reopened.version}_", f"nekb_{version}_")
+    assert all(n.startswith(kept) for n in names if n.startswith("nekb_v"))
+    assert len([n for n in names if n.startswith("nekb_v")]) == 10  # 5 each: no partial one left
 
 
 def test_cli_with_milvus_store(run_cli, tmp_path):

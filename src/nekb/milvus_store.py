@@ -16,33 +16,25 @@ middle leaves the previous version answering; the next build drops the partial c
 
 from __future__ import annotations
 
-import json
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
-from . import store
-from .bm25_vectors import LevelStats, assign_term_ids, document_weights, query_weights
+from . import milvus_rows, store
+from .bm25_vectors import LevelStats, assign_term_ids
 from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError
 from .index import FLAT_MAX_VECTORS
 from .milvus_schema import KINDS, META, collection_name, create_collection, create_meta
+from .milvus_snapshot import MilvusSearch, MilvusSnapshot
 from .pipeline import DocumentRecord
-from .snapshot import LEVELS, Level, Snapshot
-from .types import DocumentInfo, Fact
+from .snapshot import LEVELS, Snapshot
+from .types import DocumentInfo
 
 FORMAT = 1
-# A Milvus server counts VARCHAR max_length in bytes (at most 65,535); 16,000 characters of up to
-# four bytes each fit. Milvus Lite counts characters.
-TEXT_PART_CHARS = 16_000
 INSERT_BATCH = 500
 READ_BATCH = 2_000
-# Extra rows fetched beyond k so ties at the cut are broken by id, as the local store does.
-TIE_MARGIN = 10
 ITERATOR_LOGGER = "pymilvus.client.iterator.query_iterator"
 REPAIR = "run `nekb build --store milvus:<uri>` to rebuild it"
 
@@ -109,15 +101,20 @@ class MilvusStore:
         return store.write_lock(self.index_dir, wait_seconds=wait_seconds)
 
     def collect_garbage(self) -> None:
-        """Drop the collections of every version but the live one (partial or superseded)."""
-        live = self.live()
+        """Drop the collections of every version but the live one and the one before it (partial
+        versions of crashed builds, superseded ones). The one before stays so that readers still
+        holding it (other servers, until they refresh) keep answering."""
+        manifest = self._manifest() or {}
+        kept = {f"nekb_{v}_" for v in (manifest.get("version"), manifest.get("previous")) if v}
         for name in self.client.list_collections():
-            if name.startswith("nekb_v") and (live is None or not name.startswith(f"nekb_{live}_")):
+            if name.startswith("nekb_v") and not any(name.startswith(prefix) for prefix in kept):
                 self.client.drop_collection(name)
+                self._loaded.discard(name)
 
     # -- writing ---------------------------------------------------------------------------------
     def save(self, records: list[DocumentRecord], model: str, dim: int, settings: dict) -> str:
         """Write ``records`` as new collections, then switch ``current`` to them and drop the old."""
+        previous = self.live()
         version = f"v{time.strftime('%Y%m%d_%H%M%S')}_{time.time_ns() % 10**9:09d}"
         tokens = {
             "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
@@ -130,17 +127,18 @@ class MilvusStore:
             dense_kind = "flat" if counts.get(kind[:-1], 0) <= FLAT_MAX_VECTORS else "hnsw"
             create_collection(self.client, collection_name(version, kind), kind, dim, dense_kind)
         rows = {
-            "documents": _document_rows(records),
-            "chunks": _chunk_rows(records, term_ids, stats["chunk"]),
-            "sentences": _sentence_rows(records, term_ids, stats["sentence"]),
-            "facts": _fact_rows(records),
-            "terms": _term_rows(term_ids, stats),
+            "documents": milvus_rows.document_rows(records),
+            "chunks": milvus_rows.chunk_rows(records, term_ids, stats["chunk"]),
+            "sentences": milvus_rows.sentence_rows(records, term_ids, stats["sentence"]),
+            "facts": milvus_rows.fact_rows(records),
+            "terms": milvus_rows.term_rows(term_ids, stats),
         }
         for kind, kind_rows in rows.items():
             self._insert(collection_name(version, kind), kind_rows)
         manifest = {
             "format": FORMAT,
             "version": version,
+            "previous": previous,
             "model": model,
             "dim": dim,
             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -151,7 +149,7 @@ class MilvusStore:
             "avg_length": {level: stats[level].avg_length for level in LEVELS},
         }
         create_meta(self.client)
-        self.client.upsert(META, [{"key": "current", "value": manifest, "dummy": [0.0, 0.0]}])
+        self.client.upsert(META, [{"key": "current", "value": manifest, "dummy": milvus_rows.DUMMY}])
         self.client.flush(META)
         self.collect_garbage()
         return version
@@ -225,14 +223,14 @@ class MilvusStore:
         sentences = self._rows(
             version, "sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"]
         )
-        facts = self._rows(version, "facts", ["n", *FACT_FIELDS])
+        facts = self._rows(version, "facts", ["n", *milvus_rows.FACT_FIELDS])
         terms = self._rows(version, "terms", ["term", "tid", "df_chunk", "df_sentence"])
         by_doc: dict[str, dict] = {}
         for row in sorted(docs, key=lambda r: (r["ordinal"], r["part"])):
             entry = by_doc.setdefault(row["doc_id"], {"parts": [], "row": row})
             entry["parts"].append(row["text"])
-        grouped = {kind: _group(rows) for kind, rows in (("chunks", chunks), ("sentences", sentences))}
-        fact_rows = _group(facts)
+        grouped = {"chunks": milvus_rows.group(chunks), "sentences": milvus_rows.group(sentences)}
+        fact_rows = milvus_rows.group(facts)
         records = []
         for doc_id, entry in by_doc.items():
             row = entry["row"]
@@ -245,11 +243,15 @@ class MilvusStore:
                 sentences=tuple((s["start"], s["end"]) for s in doc_sentences),
                 chunk_ranges=tuple((c["first"], c["last"]) for c in doc_chunks),
                 sentence_tokens=tuple(tuple(s["tokens"]) for s in doc_sentences),
-                facts=tuple(_fact(f) for f in fact_rows.get(doc_id, [])),
+                facts=tuple(milvus_rows.fact(f) for f in fact_rows.get(doc_id, [])),
                 warnings=tuple(row["warnings"]),
                 sentence_tags=tuple(tuple(tuple(span) for span in s["tags"]) for s in doc_sentences),
             )
-            records.append(record.with_vectors(_matrix(doc_sentences, dim), _matrix(doc_chunks, dim)))
+            records.append(
+                record.with_vectors(
+                    milvus_rows.matrix(doc_sentences, dim), milvus_rows.matrix(doc_chunks, dim)
+                )
+            )
         doc_freq = {
             "ids": {t["term"]: int(t["tid"]) for t in terms},
             "chunk": {t["term"]: int(t["df_chunk"]) for t in terms if t["df_chunk"]},
@@ -269,162 +271,3 @@ def _quiet(logger_name: str) -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
-
-
-FACT_FIELDS = [
-    "fact_id", "entity", "indicator", "period", "value", "unit", "qualifier", "doc_id", "sentence", "start",
-    "end", "page", "location",
-]  # fmt: skip
-
-
-def _group(rows: list[dict]) -> dict[str, list[dict]]:
-    """Rows by doc_id, each document's in order of ``n``."""
-    out: dict[str, list[dict]] = {}
-    for row in sorted(rows, key=lambda r: (r["doc_id"], r["n"])):
-        out.setdefault(row["doc_id"], []).append(row)
-    return out
-
-
-def _matrix(rows: list[dict], dim: int) -> np.ndarray:
-    matrix = np.asarray([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), dim)
-    matrix.setflags(write=False)  # records share these rows; nothing may change them
-    return matrix
-
-
-def _fact(row: dict) -> Fact:
-    values = {f: row[f] for f in FACT_FIELDS}
-    values["page"] = values["page"] if values["page"] >= 0 else None  # -1 stands for no page
-    return Fact(**values)
-
-
-def _document_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
-    for ordinal, r in enumerate(records):
-        parts = [r.text[i : i + TEXT_PART_CHARS] for i in range(0, len(r.text), TEXT_PART_CHARS)] or [""]
-        for part, text in enumerate(parts):
-            yield {
-                "key": f"{r.doc_id}#{part}",
-                "doc_id": r.doc_id,
-                "ordinal": ordinal,
-                "part": part,
-                "text": text,
-                "info": r.info.to_dict() if part == 0 else {},
-                "pages": list(r.page_starts) if part == 0 else [],
-                "warnings": list(r.warnings) if part == 0 else [],
-                "dummy": [0.0, 0.0],
-            }
-
-
-def _chunk_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
-    for r in records:
-        for n, (first, last) in enumerate(r.chunk_ranges):
-            yield {
-                "key": f"{r.doc_id}#{n}",
-                "doc_id": r.doc_id,
-                "n": n,
-                "first": first,
-                "last": last,
-                "dense": np.asarray(r.chunk_vectors[n], dtype=np.float32).tolist(),
-                "sparse": document_weights(r.chunk_tokens(n), term_ids, stats),
-            }
-
-
-def _sentence_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
-    for r in records:
-        tags = r.sentence_tags or tuple(() for _ in r.sentences)
-        for n, ((start, end), tokens) in enumerate(zip(r.sentences, r.sentence_tokens, strict=True)):
-            yield {
-                "key": f"{r.doc_id}#{n}",
-                "doc_id": r.doc_id,
-                "n": n,
-                "start": start,
-                "end": end,
-                "tokens": list(tokens),
-                "tags": [list(span) for span in tags[n]],
-                "dense": np.asarray(r.sentence_vectors[n], dtype=np.float32).tolist(),
-                "sparse": document_weights(tokens, term_ids, stats),
-            }
-
-
-def _fact_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
-    for r in records:
-        for n, fact in enumerate(r.facts):
-            row = fact.to_dict()
-            row["page"] = -1 if row["page"] is None else row["page"]
-            yield {**row, "value": float(row["value"]), "n": n, "dummy": [0.0, 0.0]}
-
-
-def _term_rows(term_ids: dict[str, int], stats: dict[Level, LevelStats]) -> Iterator[dict]:
-    for term, tid in term_ids.items():
-        yield {
-            "term": term,
-            "tid": tid,
-            "df_chunk": stats["chunk"].doc_freq.get(term, 0),
-            "df_sentence": stats["sentence"].doc_freq.get(term, 0),
-            "dummy": [0.0, 0.0],
-        }
-
-
-@dataclass(frozen=True)
-class MilvusSearch:
-    """Dense and BM25 searches of one version's chunk and sentence collections, run in Milvus."""
-
-    client: object
-    version: str
-    term_ids: dict[str, int]
-    stats: dict[Level, LevelStats]
-
-    def search(
-        self, level: Level, field_name: str, query, k: int, scope: frozenset[str] | None
-    ) -> list[tuple[float, str, int]]:
-        """``(score, doc_id, n)`` of the best ``k + TIE_MARGIN`` rows for one query vector."""
-        expr = f"doc_id in {json.dumps(sorted(scope), ensure_ascii=False)}" if scope is not None else ""
-        hits = self.client.search(
-            collection_name(self.version, f"{level}s"),
-            data=[query],
-            anns_field=field_name,
-            filter=expr,
-            limit=k + TIE_MARGIN,
-            output_fields=["doc_id", "n"],
-        )
-        return [(float(h["distance"]), h["entity"]["doc_id"], int(h["entity"]["n"])) for h in hits[0]]
-
-
-@dataclass(frozen=True, eq=False)
-class MilvusSnapshot(Snapshot):
-    """A Snapshot whose rankings run in Milvus; documents and sentences are held as read at open."""
-
-    engine: MilvusSearch | None = field(default=None, repr=False)
-
-    def _ranked(self, level: Level, found: list[tuple[float, str, int]], k: int) -> list[int]:
-        first = self._first_chunk if level == "chunk" else self._first_sentence
-        ranked = sorted((-score, first[doc_id] + n) for score, doc_id, n in found if doc_id in first)
-        return [global_id for _, global_id in ranked[:k]]
-
-    def dense_search(
-        self, level: Level, query_vector: np.ndarray, k: int, scope: frozenset[str] | None = None
-    ) -> list[int]:
-        """Ids of the ``k`` chunks or sentences closest to ``query_vector`` (searched in Milvus)."""
-        if k <= 0 or not self.size(level):
-            return []
-        vector = np.asarray(query_vector, dtype=np.float32).tolist()
-        return self._ranked(level, self.engine.search(level, "dense", vector, k, scope), k)
-
-    def sparse_search(
-        self, level: Level, tokens: Sequence[str], k: int, scope: frozenset[str] | None = None
-    ) -> list[int]:
-        """Ids of the ``k`` best BM25 matches for ``tokens`` (sparse inner product in Milvus)."""
-        weights = query_weights(tokens, self.engine.term_ids, self.engine.stats[level])
-        if k <= 0 or not weights or not self.size(level):
-            return []
-        found = self.engine.search(level, "sparse", weights, k, scope)
-        return self._ranked(level, [hit for hit in found if hit[0] > 0], k)
-
-    def sentence_share(self, tokens: Sequence[str]) -> np.ndarray:
-        """Share of all sentences holding each token (0 for unknown tokens)."""
-        stats = self.engine.stats["sentence"]
-        return np.array([stats.doc_freq.get(t, 0) for t in tokens], dtype=np.float64) / max(stats.size, 1)
-
-    def sentence_idf(self, tokens: Sequence[str]) -> np.ndarray:
-        """BM25 inverse document frequency of each token over the version's sentences."""
-        stats = self.engine.stats["sentence"]
-        return np.array([stats.idf(t) for t in tokens], dtype=np.float64)
