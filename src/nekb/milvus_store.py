@@ -57,14 +57,15 @@ class MilvusStore:
         if self._client is None:
             from pymilvus import MilvusClient
 
-            if not self.uri.startswith(("http://", "https://", "tcp://", "unix:")):
+            lite = not self.uri.startswith(("http://", "https://", "tcp://", "unix:"))
+            if lite:
                 Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
             try:
                 self._client = MilvusClient(self.uri)
             except Exception as err:  # pymilvus raises several types for an unreachable store
-                raise InputError(
-                    f"cannot open Milvus store {self.uri}: {str(err).splitlines()[0][:160]}"
-                ) from err
+                reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+                hint = " (a Milvus Lite .db opens in one process at a time)" if lite else ""
+                raise InputError(f"cannot open Milvus store {self.uri}: {reason}{hint}") from err
         return self._client
 
     # -- versions --------------------------------------------------------------------------------
