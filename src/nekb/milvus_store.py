@@ -35,6 +35,7 @@ from .types import DocumentInfo
 FORMAT = 1
 INSERT_BATCH = 500
 READ_BATCH = 2_000
+LITE_LOGGER = "milvus_lite.server_manager"
 ITERATOR_LOGGER = "pymilvus.client.iterator.query_iterator"
 REPAIR = "run `nekb build --store milvus:<uri>` to rebuild it"
 
@@ -61,7 +62,8 @@ class MilvusStore:
             if lite:
                 Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
             try:
-                self._client = MilvusClient(self.uri)
+                with _quiet(LITE_LOGGER):  # its traceback would repeat the one-line error below
+                    self._client = MilvusClient(self.uri)
             except Exception as err:  # pymilvus raises several types for an unreachable store
                 reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
                 hint = " (a Milvus Lite .db opens in one process at a time)" if lite else ""
@@ -263,11 +265,12 @@ class MilvusStore:
 
 @contextmanager
 def _quiet(logger_name: str) -> Iterator[None]:
-    """Silence one logger's warnings for a block: Milvus Lite gives the query iterator no session
-    timestamp, and pymilvus warns about it on every collection read (a server does not)."""
+    """Silence one library logger for a block: pymilvus warns on every collection read that Milvus
+    Lite gives its query iterator no session timestamp, and Milvus Lite logs a traceback for a .db
+    locked by another process, which nekb reports in one line."""
     logger = logging.getLogger(logger_name)
     level = logger.level
-    logger.setLevel(logging.ERROR)
+    logger.setLevel(logging.CRITICAL)
     try:
         yield
     finally:
