@@ -2,7 +2,7 @@
 
 Widgets and layout only: every result comes from ``KnowledgeBase``; formatting lives in ``nekb.ui``.
 The index and corpus folders come from ``NEKB_INDEX`` (default ``index``) and ``NEKB_CORPUS``
-(default ``corpus``).
+(default ``corpus``); ``NEKB_STORE`` names a Milvus store (``milvus:index/kb.db``, see the README).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ EXAMPLE_QUESTIONS = (
 @st.cache_resource(show_spinner="正在载入索引和模型…")
 def load_kb(index_dir: str, corpus_dir: str) -> KnowledgeBase:
     """One KnowledgeBase per index folder, shared by every session of this server."""
-    return KnowledgeBase.open(corpus_dir, index_dir)
+    return KnowledgeBase.open(corpus_dir, index_dir, store=os.environ.get("NEKB_STORE") or None)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -14,11 +14,10 @@ from .errors import IndexDamagedError, InputError, printable
 from .facts import FactExtractor
 from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
-from .persist import load_latest, save_snapshot
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed
 from .segment import Segmenter
 from .snapshot import Snapshot
-from .store import collect_garbage, current_version, new_version_dir, publish
+from .stores import LocalStore, Store
 
 # progress(stage, done, total): how every long call of nekb reports progress (build, add, ask_many).
 Progress = Callable[[str, int, int], None]
@@ -101,16 +100,16 @@ def settings() -> dict:
     }
 
 
-def _previous(index_dir: Path, model: str, full: bool) -> Snapshot | None:
+def _previous(store: Store, model: str, full: bool) -> Snapshot | None:
     """The newest intact version to carry unchanged documents over from (None: embed everything).
 
     A damaged live version is passed over for the newest older one that loads, so a plain build
     repairs the index; with none intact, or another model or pipeline, everything is rebuilt.
     """
-    if full or current_version(index_dir) is None:
+    if full or store.live() is None:
         return None
     try:
-        snapshot, _ = load_latest(index_dir)
+        snapshot, _ = store.load_latest()
     except IndexDamagedError:
         return None
     if snapshot.model != model or snapshot.manifest.get("settings") != settings():
@@ -127,17 +126,19 @@ def build_index(
     *,
     full: bool = False,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> BuildReport:
     """Bring the index in line with ``corpus_dir``, embedding only new or changed documents.
 
     Files that cannot be read are reported in ``errors`` (one line each) and skipped; a document the
     index already had is kept as it was. The new version is published atomically. The caller holds
-    the index's write lock (:func:`nekb.store.write_lock`).
+    the store's write lock. Versions go to ``store`` (default: the index directory itself).
     """
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    store = store or LocalStore(index_dir)
     timings: dict[str, float] = {}
-    collect_garbage(index_dir)  # leftovers of a crashed build
-    previous = _previous(index_dir, embedder.name, full)
+    store.collect_garbage()  # leftovers of a crashed build
+    previous = _previous(store, embedder.name, full)
     old = previous.records if previous else {}
     errors: list[str] = []
     try:
@@ -205,17 +206,15 @@ def build_index(
     metadata_changed = previous is not None and any(
         d.info != old[d.doc_id].info for d in docs if d.doc_id in old
     )
-    live = current_version(index_dir)
-    repairs = previous is not None and (live is None or live.name != previous.version)
+    live = store.live()
+    repairs = previous is not None and live != previous.version
     if previous is not None and not (report.changed or metadata_changed or repairs):
         return report
     if not docs and previous is None:
         return report  # nothing readable: leave the index directory as it was
     with timed(timings, "index"):
-        version = new_version_dir(index_dir)
-        save_snapshot(version, docs, embedder.name, embedder.dim, settings())
-        publish(version)
-    return replace(report, version=version.name)
+        version = store.save(docs, embedder.name, embedder.dim, settings())
+    return replace(report, version=version)
 
 
 def _embed(

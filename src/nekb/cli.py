@@ -37,7 +37,7 @@ corpus_option = click.option(
     type=click.Path(path_type=Path),
     help="Folder of source documents.",
 )
-index_option = click.option(
+_index_dir_option = click.option(
     "--index",
     "index_dir",
     default="index",
@@ -45,6 +45,30 @@ index_option = click.option(
     type=click.Path(path_type=Path),
     help="Index directory.",
 )
+STORE_KEY = "nekb.store"
+# --store travels in the context (not as a parameter), so every command that takes --index takes it
+# without a change to its signature; open_kb and store_spec read it.
+_store_option = click.option(
+    "--store",
+    default="local",
+    show_default=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: ctx.meta.__setitem__(STORE_KEY, value),
+    help="Where versions live: 'local' (the index directory), 'milvus:<dir>/kb.db' (Milvus Lite) "
+    "or 'milvus:http://host:19530'.",
+)
+
+
+def index_option(command):
+    """``--index`` and ``--store``, for every command that reads or writes an index."""
+    return _index_dir_option(_store_option(command))
+
+
+def store_spec() -> str:
+    """The ``--store`` of the running command ("local" when the command has none)."""
+    return click.get_current_context().meta.get(STORE_KEY, "local")
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 
@@ -90,7 +114,7 @@ class ProgressBars:
 def open_kb(resources: Resources, index_dir: Path, corpus_dir: Path = Path("corpus")) -> KnowledgeBase:
     """Open the index with the command's shared resources (a missing index says what to run); a
     damaged newest version passed over is a warning on stderr."""
-    kb = KnowledgeBase.open(corpus_dir, index_dir, resources=resources)
+    kb = KnowledgeBase.open(corpus_dir, index_dir, resources=resources, store=store_spec())
     for line in kb.index_warnings:
         click.echo(f"warning: {_one_line(line)} (using the newest intact version)", err=True)
     return kb
@@ -151,7 +175,13 @@ def build(resources: Resources, corpus_dir: Path, index_dir: Path, model: str, f
         raise click.ClickException(f"corpus folder {corpus_dir} does not exist")
     with ProgressBars() as bars:
         report = KnowledgeBase.build(
-            corpus_dir, index_dir, model=model, full=full, progress=bars, resources=resources
+            corpus_dir,
+            index_dir,
+            model=model,
+            full=full,
+            progress=bars,
+            resources=resources,
+            store=store_spec(),
         )
     print_report(report)
     if report.documents == 0:
@@ -290,7 +320,7 @@ def facts(
 @click.pass_obj
 def add(resources: Resources, paths: tuple[Path, ...], corpus_dir: Path, index_dir: Path) -> None:
     """Copy files or folders into the corpus and index them (only what is new)."""
-    kb = KnowledgeBase.open(corpus_dir, index_dir, create=True, resources=resources)
+    kb = KnowledgeBase.open(corpus_dir, index_dir, create=True, resources=resources, store=store_spec())
     with ProgressBars() as bars:
         report = kb.add(list(paths), progress=bars)
     print_report(report)

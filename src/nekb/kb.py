@@ -19,12 +19,11 @@ from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder
 from .errors import InputError, ModelMismatchError
 from .library import copy_into_corpus, delete_from_corpus, save_uploads
-from .persist import load_latest
 from .query import ParsedQuery
 from .resources import Resources
 from .search import hybrid_search
 from .snapshot import Snapshot
-from .store import current_version, require_version, write_lock
+from .stores import Store, parse_store
 from .types import Answer, DocumentInfo, Fact, Hit, RelatedFact
 
 FACT_COLUMNS = [f.name for f in fields(Fact)]
@@ -49,9 +48,11 @@ class KnowledgeBase:
         embedder: Embedder,
         resources: Resources | None = None,
         snapshot: Snapshot | None = None,
+        store: str | Store | None = None,
     ) -> None:
         self.corpus_dir = Path(corpus_dir)
         self.index_dir = Path(index_dir)
+        self.store = parse_store(store, self.index_dir)
         self._embedder = embedder
         self._resources = resources or Resources()
         self._snapshot = snapshot
@@ -69,11 +70,15 @@ class KnowledgeBase:
         full: bool = False,
         progress: Progress | None = None,
         resources: Resources | None = None,
+        store: str | Store | None = None,
     ) -> BuildReport:
         """Index ``corpus_dir`` into ``index_dir`` (only what changed unless ``full``); open it with
-        :meth:`open` afterwards. Files that cannot be read are named in ``report.errors``."""
+        :meth:`open` afterwards. Files that cannot be read are named in ``report.errors``.
+
+        ``store`` is where versions go: the index directory (default, or ``"local"``), or Milvus
+        (``"milvus:index/kb.db"`` for Milvus Lite in-process, ``"milvus:http://host:19530"``)."""
         resources = resources or Resources()
-        kb = cls(corpus_dir, index_dir, embedder=resources.embedder(model), resources=resources)
+        kb = cls(corpus_dir, index_dir, embedder=resources.embedder(model), resources=resources, store=store)
         return kb.update(full=full, progress=progress)
 
     @classmethod
@@ -85,28 +90,32 @@ class KnowledgeBase:
         model: str | Embedder | None = None,
         create: bool = False,
         resources: Resources | None = None,
+        store: str | Store | None = None,
     ) -> KnowledgeBase:
         """Open the index of ``corpus_dir`` in ``index_dir``.
 
         ``model`` defaults to the one the index was built with; another one raises
         :class:`ModelMismatchError`. Without an index this raises :class:`IndexMissingError`, unless
         ``create`` is set: then the knowledge base starts empty (with ``model``, default e5) and the
-        first :meth:`update` or :meth:`add` builds it.
+        first :meth:`update` or :meth:`add` builds it. ``store`` as for :meth:`build`.
         """
         resources = resources or Resources()
-        version = current_version(Path(index_dir)) if create else require_version(Path(index_dir))
+        store = parse_store(store, Path(index_dir))
+        version = store.live() if create else store.require()
         if version is None:
             embedder = resources.embedder(model or DEFAULT_MODEL)
-            return cls(corpus_dir, index_dir, embedder=embedder, resources=resources)
+            return cls(corpus_dir, index_dir, embedder=embedder, resources=resources, store=store)
         expected = model if isinstance(model, str) or model is None else model.name
-        snapshot, damaged = load_latest(Path(index_dir), expected_model=expected)
+        snapshot, damaged = store.load_latest(expected_model=expected)
         embedder = resources.embedder(model if model is not None else snapshot.model)
         if embedder.dim != snapshot.dim:
             raise ModelMismatchError(
                 f"model {embedder.name!r} has dim {embedder.dim}, index has {snapshot.dim}: "
                 "rebuild with `nekb build --full`"
             )
-        kb = cls(corpus_dir, index_dir, embedder=embedder, resources=resources, snapshot=snapshot)
+        kb = cls(
+            corpus_dir, index_dir, embedder=embedder, resources=resources, snapshot=snapshot, store=store
+        )
         kb._note_damage(damaged)
         return kb
 
@@ -115,7 +124,7 @@ class KnowledgeBase:
 
         A damaged index is repaired: documents are carried over from the newest intact version.
         """
-        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+        with self.store.write_lock(LOCK_WAIT_SECONDS):
             return self._update_locked(full, progress)
 
     def _update_locked(self, full: bool, progress: Progress | None) -> BuildReport:
@@ -127,6 +136,7 @@ class KnowledgeBase:
             self._resources.normalizer,
             full=full,
             progress=progress,
+            store=self.store,
         )
         self._damaged = frozenset()  # a new version was written, or the live one loads
         self.refresh()
@@ -140,7 +150,7 @@ class KnowledgeBase:
         files copied under the index's write lock, so concurrent adds never collide; if indexing
         fails, the copies are taken back out.
         """
-        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+        with self.store.write_lock(LOCK_WAIT_SECONDS):
             copied, errors = copy_into_corpus(paths, self.corpus_dir)
             try:
                 report = self._update_locked(False, progress)
@@ -163,7 +173,7 @@ class KnowledgeBase:
 
     def remove(self, doc_ids: Sequence[str], *, progress: Progress | None = None) -> BuildReport:
         """Delete documents (by id) from the corpus folder and the index."""
-        with write_lock(self.index_dir, wait_seconds=LOCK_WAIT_SECONDS):
+        with self.store.write_lock(LOCK_WAIT_SECONDS):
             _, errors = delete_from_corpus(doc_ids, self.corpus_dir)
             report = self._update_locked(False, progress)
         return replace(report, errors=tuple(errors) + report.errors)
@@ -173,11 +183,11 @@ class KnowledgeBase:
 
         A damaged version is passed over for the newest intact one (named in ``index_warnings``).
         """
-        version = current_version(self.index_dir)
+        version = self.store.live()
         loaded = self._snapshot.version if self._snapshot is not None else None
-        if version is None or version.name in (loaded, *self._damaged):
+        if version is None or version in (loaded, *self._damaged):
             return False
-        snapshot, damaged = load_latest(self.index_dir, self._embedder.name, skip=self._damaged)
+        snapshot, damaged = self.store.load_latest(self._embedder.name, skip=self._damaged)
         self._note_damage(damaged)
         if snapshot.version == loaded:
             return False
@@ -192,7 +202,7 @@ class KnowledgeBase:
     def _current(self) -> Snapshot | None:
         """The loaded version, read once per call so a concurrent refresh cannot mix two."""
         snapshot = self._snapshot
-        if snapshot is None and current_version(self.index_dir) is not None:
+        if snapshot is None and self.store.live() is not None:
             self.refresh()
             snapshot = self._snapshot
         return snapshot
@@ -221,7 +231,7 @@ class KnowledgeBase:
     def _require(self) -> Snapshot:
         snapshot = self._current()
         if snapshot is None:
-            require_version(self.index_dir)  # raises IndexMissingError saying what to run
+            self.store.require()  # raises IndexMissingError saying what to run
         return snapshot
 
     # -- search and answers ------------------------------------------------------------------------

@@ -1,0 +1,110 @@
+"""Rows of the Milvus collections of one version (milvus_schema.py), from document records and back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from .bm25_vectors import LevelStats, document_weights
+from .pipeline import DocumentRecord
+from .snapshot import Level
+from .types import Fact
+
+# A Milvus server counts VARCHAR max_length in bytes (at most 65,535); 16,000 characters of up to
+# four bytes each fit. Milvus Lite counts characters.
+TEXT_PART_CHARS = 16_000
+DUMMY = [0.0, 0.0]  # the 2-d vector of collections without one of their own
+
+
+FACT_FIELDS = [
+    "fact_id", "entity", "indicator", "period", "value", "unit", "qualifier", "doc_id", "sentence", "start",
+    "end", "page", "location",
+]  # fmt: skip
+
+
+def group(rows: list[dict]) -> dict[str, list[dict]]:
+    """Rows by doc_id, each document's in order of ``n``."""
+    out: dict[str, list[dict]] = {}
+    for row in sorted(rows, key=lambda r: (r["doc_id"], r["n"])):
+        out.setdefault(row["doc_id"], []).append(row)
+    return out
+
+
+def matrix(rows: list[dict], dim: int) -> np.ndarray:
+    matrix = np.asarray([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), dim)
+    matrix.setflags(write=False)  # records share these rows; nothing may change them
+    return matrix
+
+
+def fact(row: dict) -> Fact:
+    values = {f: row[f] for f in FACT_FIELDS}
+    values["page"] = values["page"] if values["page"] >= 0 else None  # -1 stands for no page
+    return Fact(**values)
+
+
+def document_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
+    for ordinal, r in enumerate(records):
+        parts = [r.text[i : i + TEXT_PART_CHARS] for i in range(0, len(r.text), TEXT_PART_CHARS)] or [""]
+        for part, text in enumerate(parts):
+            yield {
+                "key": f"{r.doc_id}#{part}",
+                "doc_id": r.doc_id,
+                "ordinal": ordinal,
+                "part": part,
+                "text": text,
+                "info": r.info.to_dict() if part == 0 else {},
+                "pages": list(r.page_starts) if part == 0 else [],
+                "warnings": list(r.warnings) if part == 0 else [],
+                "dummy": DUMMY,
+            }
+
+
+def chunk_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+    for r in records:
+        for n, (first, last) in enumerate(r.chunk_ranges):
+            yield {
+                "key": f"{r.doc_id}#{n}",
+                "doc_id": r.doc_id,
+                "n": n,
+                "first": first,
+                "last": last,
+                "dense": np.asarray(r.chunk_vectors[n], dtype=np.float32).tolist(),
+                "sparse": document_weights(r.chunk_tokens(n), term_ids, stats),
+            }
+
+
+def sentence_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+    for r in records:
+        tags = r.sentence_tags or tuple(() for _ in r.sentences)
+        for n, ((start, end), tokens) in enumerate(zip(r.sentences, r.sentence_tokens, strict=True)):
+            yield {
+                "key": f"{r.doc_id}#{n}",
+                "doc_id": r.doc_id,
+                "n": n,
+                "start": start,
+                "end": end,
+                "tokens": list(tokens),
+                "tags": [list(span) for span in tags[n]],
+                "dense": np.asarray(r.sentence_vectors[n], dtype=np.float32).tolist(),
+                "sparse": document_weights(tokens, term_ids, stats),
+            }
+
+
+def fact_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
+    for r in records:
+        for n, fact in enumerate(r.facts):
+            row = fact.to_dict()
+            row["page"] = -1 if row["page"] is None else row["page"]
+            yield {**row, "value": float(row["value"]), "n": n, "dummy": DUMMY}
+
+
+def term_rows(term_ids: dict[str, int], stats: dict[Level, LevelStats]) -> Iterator[dict]:
+    for term, tid in term_ids.items():
+        yield {
+            "term": term,
+            "tid": tid,
+            "df_chunk": stats["chunk"].doc_freq.get(term, 0),
+            "df_sentence": stats["sentence"].doc_freq.get(term, 0),
+            "dummy": DUMMY,
+        }
