@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 from conftest import CORPUS, SMALL_DOCS, write_docs
 
-from nekb import KnowledgeBase
+from nekb import KnowledgeBase, milvus_write
 from nekb.embed import HashEmbedder
-from nekb.errors import IndexMissingError, InputError
+from nekb.errors import IndexDamagedError, IndexMissingError, InputError
+from nekb.milvus_schema import KINDS, LIVE_UNTIL, META, collection_name, visible
 from nekb.milvus_store import MilvusSnapshot, MilvusStore
 from nekb.snapshot import LEVELS
 from nekb.stores import LocalStore, copy_latest, parse_store
@@ -129,10 +130,13 @@ def test_add_remove_and_reopen_behave_as_the_local_store(pair, tmp_path):
     )
     assert reopened.version == milvus.version
     _same_answers(local, reopened)
-    # The live version's collections are kept, and the version before it (readers may hold it).
-    names = reopened.store.client.list_collections()
-    kept = {n.split("_", 1)[1].rsplit("_", 1)[0] for n in names if n.startswith("nekb_v")}
-    assert kept == {reopened.version, reopened.store._manifest()["previous"]} and len(kept) == 2
+    # The live version's collections are kept, and the previous version's (readers may hold it);
+    # this tiny corpus moves BM25's average length past AVGDL_DRIFT, so some writes start a generation.
+    manifest = reopened.store._manifest()
+    assert manifest["serial"] == 3
+    kept = {manifest["generation"], manifest["previous_generation"]}
+    names = {n for n in reopened.store.client.list_collections() if n.startswith("nekb_")}
+    assert names == {META} | {collection_name(g, kind) for g in kept for kind in KINDS}
 
 
 def test_unchanged_corpus_writes_no_new_version(pair):
@@ -142,35 +146,170 @@ def test_unchanged_corpus_writes_no_new_version(pair):
     assert not report.changed and milvus.version == version
 
 
-def test_a_save_failing_midway_leaves_the_previous_version_answering(pair, tmp_path, monkeypatch):
+def _keys(store: MilvusStore, version: int | None = None) -> dict[str, dict[str, set[str]]]:
+    """``{kind: {doc_id or term: row keys}}`` of one version (default: the live one), or of every
+    row there is (``version=-1``)."""
+    manifest = store._manifest()
+    version = manifest["serial"] if version is None else version
+    expr = "" if version == -1 else visible(version)
+    out: dict[str, dict[str, set[str]]] = {}
+    for kind in KINDS:
+        field = "term" if kind == "terms" else "doc_id"
+        rows = milvus_write.read_rows(
+            store.client, collection_name(manifest["generation"], kind), expr, ["key", field]
+        )
+        for row in rows:
+            out.setdefault(kind, {}).setdefault(row[field], set()).add(row["key"])
+    return out
+
+
+def _rankings(kb: KnowledgeBase, analyzer) -> list:
+    snapshot = kb._current()
+    out = []
+    for query in QUERIES:
+        tokens = list(analyzer.parse(query, {}).tokens)
+        vector = HashEmbedder().embed_queries([query])[0]
+        for level in LEVELS:
+            out.append(snapshot.dense_search(level, vector, 7))
+            out.append(snapshot.sparse_search(level, tokens, 7))
+    return out
+
+
+@pytest.fixture
+def incremental(monkeypatch):
+    """Every write after the build goes by document (the tiny corpus moves BM25's average length
+    by more than AVGDL_DRIFT with each document)."""
+    monkeypatch.setattr(milvus_write, "AVGDL_DRIFT", 10.0)
+
+
+def test_add_and_remove_write_only_their_document(pair, tmp_path, monkeypatch, incremental):
+    local, milvus = pair
+    store = milvus.store
+    before = _keys(store)
+    inserted: list[tuple[str, dict]] = []
+    real_insert = store.client.insert
+
+    def spy(name, rows, **kwargs):
+        inserted.extend((name, row) for row in rows)
+        return real_insert(name, rows, **kwargs)
+
+    monkeypatch.setattr(store.client, "insert", spy)
+    extra = write_docs(
+        tmp_path / "incoming", {"harbin.txt": "哈尔滨冰雪旅游收入增长了12%。哈尔滨游客人数创新高。"}
+    )
+    for kb in (local, milvus):
+        assert kb.add([extra / "harbin.txt"]).added == ("harbin.txt",)
+    assert {row["doc_id"] for name, row in inserted if not name.endswith("_terms")} == {"harbin.txt"}
+    assert {name for name, _ in inserted} == {collection_name(1, k) for k in KINDS}
+    after = _keys(store)
+    for kind in KINDS[:-1]:  # the unchanged documents keep their rows
+        assert {d: k for d, k in after[kind].items() if d != "harbin.txt"} == before[kind]
+    assert all(key.startswith("2#") for key in after["documents"]["harbin.txt"])
+    _same_answers(local, milvus)
+    inserted.clear()
+    for kb in (local, milvus):
+        assert kb.remove(["liaoning.md"]).removed == ("liaoning.md",)
+    assert not [row for name, row in inserted if not name.endswith("_terms")]
+    removed = _keys(store)
+    for kind in KINDS[:-1]:
+        assert "liaoning.md" not in removed[kind]
+        assert removed[kind] == {d: k for d, k in after[kind].items() if d != "liaoning.md"}
+    # The version before stays readable as it was (readers may hold it); older rows are gone.
+    assert _keys(store, 2) == after
+    assert set(_keys(store, -1)["documents"]) == set(after["documents"])
+    _same_answers(local, milvus)
+    reopened = KnowledgeBase.open(
+        milvus.corpus_dir, milvus.index_dir, model=HashEmbedder(), store=_milvus(tmp_path)
+    )
+    assert reopened.version == milvus.version
+    _same_answers(local, reopened)
+    analyzer = local._resources.analyzer
+    assert _rankings(reopened, analyzer) == _rankings(local, analyzer)
+    # Document frequencies kept by delta are those of the corpus as it is.
+    records = list(local._current().records.values())
+    for level, lists in milvus_write._token_lists(records).items():
+        expected = milvus_write.LevelStats.of(lists).doc_freq
+        assert dict(reopened._current().engine.stats[level].doc_freq) == expected
+
+
+@pytest.mark.parametrize("fail_in", ["_set_until", "meta"])
+def test_a_write_failing_midway_leaves_the_previous_version_answering(
+    pair, tmp_path, monkeypatch, incremental, fail_in
+):
     _, milvus = pair
-    before = [h.to_dict() for h in milvus.search("黑龙江人口减少")]
-    version = milvus.version
+    queries = ["黑龙江人口减少", "辽宁生产总值增速", "大连港口吞吐量"]
+    before = {q: [h.to_dict() for h in milvus.search(q)] for q in queries}
+    version, keys = milvus.version, _keys(milvus.store)
     write_docs(milvus.corpus_dir, {"new.txt": "大连港口吞吐量增长了5%。"})
-    real_insert = MilvusStore._insert
+    (milvus.corpus_dir / "liaoning.md").unlink()  # a removal too: its rows get marked before the failure
+    if fail_in == "meta":  # every row is written and marked; the switch fails
+        real = milvus_write.create_meta
 
-    def failing_insert(self, name, rows):
-        if name.endswith("_facts"):  # documents, chunks and sentences are written by now
+        def failing(client):
             raise RuntimeError("disk full")
-        return real_insert(self, name, rows)
 
-    monkeypatch.setattr(MilvusStore, "_insert", failing_insert)
+        monkeypatch.setattr(milvus_write, "create_meta", failing)
+    else:  # new rows inserted, the removed document's rows half marked
+        real = milvus_write._set_until
+        calls = []
+
+        def failing(client, name, keys, until):
+            calls.append(name)
+            if len(calls) == 3:
+                raise RuntimeError("disk full")
+            return real(client, name, keys, until)
+
+        monkeypatch.setattr(milvus_write, "_set_until", failing)
     with pytest.raises(RuntimeError, match="disk full"):
         milvus.update()
-    monkeypatch.undo()
+    monkeypatch.setattr(milvus_write, fail_in if fail_in != "meta" else "create_meta", real)
     reopened = KnowledgeBase.open(
         milvus.corpus_dir, milvus.index_dir, model=HashEmbedder(), store=_milvus(tmp_path)
     )
     assert reopened.version == version
-    assert [h.to_dict() for h in reopened.search("黑龙江人口减少")] == before
+    assert {q: [h.to_dict() for h in reopened.search(q)] for q in queries} == before
     assert "new.txt" not in {d.doc_id for d in reopened.documents()}
-    # The next build drops the partial collections and publishes the new document.
+    assert _keys(reopened.store) == keys
+    # The next write deletes the partial rows and resets the marks, then publishes the change.
     report = reopened.update()
-    assert report.added == ("new.txt",)
-    names = reopened.store.client.list_collections()
-    kept = (f"nekb_{reopened.version}_", f"nekb_{version}_")
-    assert all(n.startswith(kept) for n in names if n.startswith("nekb_v"))
-    assert len([n for n in names if n.startswith("nekb_v")]) == 10  # 5 each: no partial one left
+    assert report.added == ("new.txt",) and report.removed == ("liaoning.md",)
+    manifest = reopened.store._manifest()
+    assert manifest["serial"] == 2 and manifest["generation"] == 1
+    assert _keys(reopened.store, 1) == keys
+    every = milvus_write.read_rows(
+        reopened.store.client, collection_name(1, "chunks"), "", ["key", "until", "doc_id"]
+    )
+    assert {r["until"] for r in every if r["doc_id"] != "liaoning.md"} == {LIVE_UNTIL}
+    assert {r["until"] for r in every if r["doc_id"] == "liaoning.md"} == {2}
+    assert reopened.search("大连港口吞吐量")[0].doc_id == "new.txt"
+
+
+def test_a_full_build_writes_a_new_generation(pair, tmp_path):
+    local, milvus = pair
+    version = milvus.version
+    report = KnowledgeBase.build(
+        milvus.corpus_dir, milvus.index_dir, model=HashEmbedder(), full=True, store=_milvus(tmp_path)
+    )
+    assert report.version != version
+    reopened = KnowledgeBase.open(
+        milvus.corpus_dir, milvus.index_dir, model=HashEmbedder(), store=_milvus(tmp_path)
+    )
+    manifest = reopened.store._manifest()
+    assert manifest["generation"] == 2 and manifest["previous_generation"] == 1
+    names = {n for n in reopened.store.client.list_collections() if n.startswith("nekb_g")}
+    assert names == {collection_name(g, k) for g in (1, 2) for k in KINDS}  # readers may hold v1
+    _same_answers(local, reopened)
+
+
+def test_an_older_format_says_to_rebuild(pair, tmp_path):
+    _, milvus = pair
+    client = milvus.store.client
+    manifest = {**milvus.store._manifest(), "format": 1}
+    client.upsert(META, [{"key": "current", "value": manifest, "dummy": [0.0, 0.0]}])
+    with pytest.raises(IndexDamagedError, match=r"format 1, not 2; run `nekb build --full --store milvus:"):
+        milvus.store.load_latest()
+    report = milvus.update()  # a plain build rebuilds it as well
+    assert report.version and milvus.store._manifest()["format"] == milvus_write.FORMAT
 
 
 def test_cli_with_milvus_store(run_cli, tmp_path):

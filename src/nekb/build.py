@@ -213,7 +213,8 @@ def build_index(
     if not docs and previous is None:
         return report  # nothing readable: leave the index directory as it was
     with timed(timings, "index"):
-        version = store.save(docs, embedder.name, embedder.dim, settings())
+        # Without a previous version to carry documents over from, the store rewrites everything.
+        version = store.save(docs, embedder.name, embedder.dim, settings(), full=previous is None)
     return replace(report, version=version)
 
 

@@ -1,4 +1,8 @@
-"""Rows of the Milvus collections of one version (milvus_schema.py), from document records and back."""
+"""Rows of the Milvus collections (milvus_schema.py), from document records and back.
+
+Every row is written live for versions ``since`` onwards (``until`` = LIVE_UNTIL) under the key
+``<since>#<doc_id>#<n>``.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,8 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from .bm25_vectors import LevelStats, document_weights
+from .milvus_schema import LIVE_UNTIL
 from .pipeline import DocumentRecord
-from .snapshot import Level
 from .types import Fact
 
 # A Milvus server counts VARCHAR max_length in bytes (at most 65,535); 16,000 characters of up to
@@ -43,14 +47,17 @@ def fact(row: dict) -> Fact:
     return Fact(**values)
 
 
-def document_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
-    for ordinal, r in enumerate(records):
+def _row(since: int, doc_id: str, n: int) -> dict:
+    return {"key": f"{since}#{doc_id}#{n}", "since": since, "until": LIVE_UNTIL}
+
+
+def document_rows(records: Sequence[DocumentRecord], since: int) -> Iterator[dict]:
+    for r in records:
         parts = [r.text[i : i + TEXT_PART_CHARS] for i in range(0, len(r.text), TEXT_PART_CHARS)] or [""]
         for part, text in enumerate(parts):
             yield {
-                "key": f"{r.doc_id}#{part}",
+                **_row(since, r.doc_id, part),
                 "doc_id": r.doc_id,
-                "ordinal": ordinal,
                 "part": part,
                 "text": text,
                 "info": r.info.to_dict() if part == 0 else {},
@@ -60,11 +67,13 @@ def document_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
             }
 
 
-def chunk_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+def chunk_rows(
+    records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats, since: int
+) -> Iterator[dict]:
     for r in records:
         for n, (first, last) in enumerate(r.chunk_ranges):
             yield {
-                "key": f"{r.doc_id}#{n}",
+                **_row(since, r.doc_id, n),
                 "doc_id": r.doc_id,
                 "n": n,
                 "first": first,
@@ -74,12 +83,14 @@ def chunk_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelSt
             }
 
 
-def sentence_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats) -> Iterator[dict]:
+def sentence_rows(
+    records: Sequence[DocumentRecord], term_ids: dict, stats: LevelStats, since: int
+) -> Iterator[dict]:
     for r in records:
         tags = r.sentence_tags or tuple(() for _ in r.sentences)
         for n, ((start, end), tokens) in enumerate(zip(r.sentences, r.sentence_tokens, strict=True)):
             yield {
-                "key": f"{r.doc_id}#{n}",
+                **_row(since, r.doc_id, n),
                 "doc_id": r.doc_id,
                 "n": n,
                 "start": start,
@@ -91,20 +102,24 @@ def sentence_rows(records: Sequence[DocumentRecord], term_ids: dict, stats: Leve
             }
 
 
-def fact_rows(records: Sequence[DocumentRecord]) -> Iterator[dict]:
+def fact_rows(records: Sequence[DocumentRecord], since: int) -> Iterator[dict]:
     for r in records:
         for n, fact in enumerate(r.facts):
             row = fact.to_dict()
             row["page"] = -1 if row["page"] is None else row["page"]
-            yield {**row, "value": float(row["value"]), "n": n, "dummy": DUMMY}
+            yield {**_row(since, r.doc_id, n), **row, "value": float(row["value"]), "n": n, "dummy": DUMMY}
 
 
-def term_rows(term_ids: dict[str, int], stats: dict[Level, LevelStats]) -> Iterator[dict]:
-    for term, tid in term_ids.items():
+def term_rows(terms: dict[str, tuple[int, int, int]], since: int) -> Iterator[dict]:
+    """Rows of ``{term: (term id, chunk df, sentence df)}``."""
+    for term, (tid, df_chunk, df_sentence) in terms.items():
         yield {
+            "key": f"{since}#{term}",
+            "since": since,
+            "until": LIVE_UNTIL,
             "term": term,
             "tid": tid,
-            "df_chunk": stats["chunk"].doc_freq.get(term, 0),
-            "df_sentence": stats["sentence"].doc_freq.get(term, 0),
+            "df_chunk": df_chunk,
+            "df_sentence": df_sentence,
             "dummy": DUMMY,
         }

@@ -1,4 +1,4 @@
-"""A Snapshot whose dense and BM25 rankings run in Milvus (the collections of one version)."""
+"""A Snapshot whose dense and BM25 rankings run in Milvus (the rows of one version)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .bm25_vectors import LevelStats, query_weights
-from .milvus_schema import collection_name
+from .milvus_schema import collection_name, visible
 from .snapshot import Level, Snapshot
 
 # Extra rows fetched beyond k so ties at the cut are broken by id, as the local store does.
@@ -18,10 +18,11 @@ TIE_MARGIN = 10
 
 @dataclass(frozen=True)
 class MilvusSearch:
-    """Dense and BM25 searches of one version's chunk and sentence collections, run in Milvus."""
+    """Dense and BM25 searches of one version's chunks and sentences, run in Milvus."""
 
     client: object
-    version: str
+    generation: int  # whose collections hold the version
+    serial: int  # the version's number: which rows it sees
     term_ids: dict[str, int]
     stats: dict[Level, LevelStats]
 
@@ -31,10 +32,10 @@ class MilvusSearch:
         """``(score, doc_id, n)`` of the best ``k + TIE_MARGIN`` rows for one query vector."""
         expr = f"doc_id in {json.dumps(sorted(scope), ensure_ascii=False)}" if scope is not None else ""
         hits = self.client.search(
-            collection_name(self.version, f"{level}s"),
+            collection_name(self.generation, f"{level}s"),
             data=[query],
             anns_field=field_name,
-            filter=expr,
+            filter=visible(self.serial, expr),
             limit=k + TIE_MARGIN,
             output_fields=["doc_id", "n"],
         )

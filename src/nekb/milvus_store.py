@@ -1,7 +1,7 @@
 """Index versions in Milvus: Milvus Lite in-process (``milvus:index/kb.db``) or a Milvus server
 (``milvus:http://host:19530``), through the same pymilvus calls.
 
-Each version is five collections, ``nekb_<version>_<kind>``:
+A generation of five collections, ``nekb_g<generation>_<kind>``, holds the rows of its versions:
 
     documents   text (in parts of TEXT_PART_CHARS), metadata, page starts, warnings
     chunks      sentence range, dense vector, BM25 sparse vector (bm25_vectors.py)
@@ -9,35 +9,28 @@ Each version is five collections, ``nekb_<version>_<kind>``:
     facts       the fact table as scalar fields (filterable in Milvus)
     terms       the BM25 vocabulary: term id and document frequency per level
 
-and the collection ``nekb_meta`` holds one row, ``current``: the live version and its manifest. A
-build writes every collection of its version first and upserts ``current`` last, so a crash in the
-middle leaves the previous version answering; the next build drops the partial collections.
+each row marked with the versions that hold it (milvus_schema.py), and the collection ``nekb_meta``
+holds one row, ``current``: the live version's number, generation and manifest. Writes go by
+document and switch ``current`` last (milvus_write.py), so a crash in the middle leaves the
+previous version answering; the next write deletes the partial rows.
 """
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
+from contextlib import AbstractContextManager
+from pathlib import Path, PurePosixPath
 
-from . import milvus_rows, store
-from .bm25_vectors import LevelStats, assign_term_ids
+from . import milvus_rows, milvus_write, store
+from .bm25_vectors import LevelStats
 from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError
-from .index import FLAT_MAX_VECTORS
-from .milvus_schema import KINDS, META, collection_name, create_collection, create_meta
+from .milvus_schema import META, collection_name, visible
 from .milvus_snapshot import MilvusSearch, MilvusSnapshot
+from .milvus_write import FORMAT, quiet, read_rows
 from .pipeline import DocumentRecord
 from .snapshot import LEVELS, Snapshot
 from .types import DocumentInfo
 
-FORMAT = 1
-INSERT_BATCH = 500
-READ_BATCH = 2_000
 LITE_LOGGER = "milvus_lite.server_manager"
-ITERATOR_LOGGER = "pymilvus.client.iterator.query_iterator"
-REPAIR = "run `nekb build --store milvus:<uri>` to rebuild it"
 
 
 class MilvusStore:
@@ -62,7 +55,7 @@ class MilvusStore:
             if lite:
                 Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
             try:
-                with _quiet(LITE_LOGGER):  # its traceback would repeat the one-line error below
+                with quiet(LITE_LOGGER):  # its traceback would repeat the one-line error below
                     self._client = MilvusClient(self.uri)
             except Exception as err:  # pymilvus raises several types for an unreachable store
                 reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
@@ -104,69 +97,30 @@ class MilvusStore:
         return store.write_lock(self.index_dir, wait_seconds=wait_seconds)
 
     def collect_garbage(self) -> None:
-        """Drop the collections of every version but the live one and the one before it (partial
-        versions of crashed builds, superseded ones). The one before stays so that readers still
-        holding it (other servers, until they refresh) keep answering."""
-        manifest = self._manifest() or {}
-        kept = {f"nekb_{v}_" for v in (manifest.get("version"), manifest.get("previous")) if v}
-        for name in self.client.list_collections():
-            if name.startswith("nekb_v") and not any(name.startswith(prefix) for prefix in kept):
-                self.client.drop_collection(name)
-                self._loaded.discard(name)
+        """Delete what a crashed write left (rows and collections of versions never published) and
+        what no reader can see any more. The version before the live one stays, so that readers
+        still holding it (other servers, until they refresh) keep answering."""
+        manifest = self._manifest()
+        milvus_write.cleanup(self.client, manifest)
+        self._loaded &= set(self.client.list_collections())
+
+    def _repair(self) -> str:
+        return f"run `nekb build --full --store milvus:{self.uri}` to rebuild it"
 
     # -- writing ---------------------------------------------------------------------------------
-    def save(self, records: list[DocumentRecord], model: str, dim: int, settings: dict) -> str:
-        """Write ``records`` as new collections, then switch ``current`` to them and drop the old."""
-        previous = self.live()
-        version = f"v{time.strftime('%Y%m%d_%H%M%S')}_{time.time_ns() % 10**9:09d}"
-        tokens = {
-            "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
-            "sentence": [list(t) for r in records for t in r.sentence_tokens],
-        }
-        stats = {level: LevelStats.of(tokens[level]) for level in LEVELS}
-        term_ids = assign_term_ids(stats.values())
-        counts = {level: len(tokens[level]) for level in LEVELS}
-        for kind in KINDS:
-            dense_kind = "flat" if counts.get(kind[:-1], 0) <= FLAT_MAX_VECTORS else "hnsw"
-            create_collection(self.client, collection_name(version, kind), kind, dim, dense_kind)
-        rows = {
-            "documents": milvus_rows.document_rows(records),
-            "chunks": milvus_rows.chunk_rows(records, term_ids, stats["chunk"]),
-            "sentences": milvus_rows.sentence_rows(records, term_ids, stats["sentence"]),
-            "facts": milvus_rows.fact_rows(records),
-            "terms": milvus_rows.term_rows(term_ids, stats),
-        }
-        for kind, kind_rows in rows.items():
-            self._insert(collection_name(version, kind), kind_rows)
-        manifest = {
-            "format": FORMAT,
-            "version": version,
-            "previous": previous,
-            "model": model,
-            "dim": dim,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "settings": settings,
-            "documents": len(records),
-            "chunks": counts["chunk"],
-            "sentences": counts["sentence"],
-            "avg_length": {level: stats[level].avg_length for level in LEVELS},
-        }
-        create_meta(self.client)
-        self.client.upsert(META, [{"key": "current", "value": manifest, "dummy": milvus_rows.DUMMY}])
-        self.client.flush(META)
-        self.collect_garbage()
-        return version
+    def save(
+        self, records: list[DocumentRecord], model: str, dim: int, settings: dict, *, full: bool = True
+    ) -> str:
+        """Write ``records`` (every document of the new version) and make them the live version.
 
-    def _insert(self, name: str, rows: Iterator[dict]) -> None:
-        batch: list[dict] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == INSERT_BATCH:
-                self.client.insert(name, batch)
-                batch = []
-        if batch:
-            self.client.insert(name, batch)
-        self.client.flush(name)
+        With ``full`` every document is written into new collections; otherwise only new and
+        changed documents are written and removed ones retired, in the live collections.
+        """
+        live = self._manifest()
+        milvus_write.cleanup(self.client, live)  # a crashed write's rows must not leak into this one
+        manifest = milvus_write.write(self.client, records, model, dim, settings, full=full, live=live)
+        self._loaded &= set(self.client.list_collections())
+        return manifest["version"]
 
     # -- reading ---------------------------------------------------------------------------------
     def load_latest(
@@ -177,20 +131,25 @@ class MilvusStore:
         if manifest is None:
             self.require()
         if manifest.get("format") != FORMAT:
-            raise IndexDamagedError(f"Milvus store {self.uri}: format {manifest.get('format')}; {REPAIR}")
+            raise IndexDamagedError(
+                f"Milvus store {self.uri} has format {manifest.get('format')}, not {FORMAT}; {self._repair()}"
+            )
         if expected_model is not None and manifest["model"] != expected_model:
             raise ModelMismatchError(
                 f"Milvus store {self.uri} was built with model {manifest['model']!r}, not "
                 f"{expected_model!r}: rebuild it with `nekb build --full --model {expected_model}`"
             )
         version = manifest["version"]
+        generation, serial = int(manifest["generation"]), int(manifest["serial"])
         try:
-            records, doc_freq = self._read_version(version, int(manifest["dim"]))
+            records, doc_freq = self._read_version(generation, serial, int(manifest["dim"]))
         except IndexDamagedError:
             raise
         except Exception as err:  # a collection dropped or unreadable: pymilvus raises several types
             reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
-            raise IndexDamagedError(f"Milvus store {self.uri} version {version}: {reason}; {REPAIR}") from err
+            raise IndexDamagedError(
+                f"Milvus store {self.uri} version {version}: {reason}; {self._repair()}"
+            ) from err
         stats = {
             level: LevelStats(
                 size=int(manifest[f"{level}s"]),
@@ -200,36 +159,31 @@ class MilvusStore:
             for level in LEVELS
         }
         snapshot = Snapshot.from_records(version, manifest, records, {}, {})
-        search = MilvusSearch(self.client, version, doc_freq["ids"], stats)
+        search = MilvusSearch(self.client, generation, serial, doc_freq["ids"], stats)
         return MilvusSnapshot(
             **{f: getattr(snapshot, f) for f in snapshot.__dataclass_fields__}, engine=search
         ), {}
 
-    def _rows(self, version: str, kind: str, fields: list[str]) -> list[dict]:
-        """Every row of one collection (paged by pymilvus' query iterator)."""
-        self._load(collection_name(version, kind))
-        with _quiet(ITERATOR_LOGGER):
-            iterator = self.client.query_iterator(
-                collection_name(version, kind), batch_size=READ_BATCH, filter="", output_fields=fields
-            )
-            out: list[dict] = []
-            while batch := iterator.next():
-                out.extend(batch)
-            iterator.close()
-        return out
+    def _rows(self, generation: int, serial: int, kind: str, fields: list[str]) -> list[dict]:
+        """Every row of version ``serial`` in one collection."""
+        name = collection_name(generation, kind)
+        self._load(name)
+        return read_rows(self.client, name, visible(serial), fields)
 
-    def _read_version(self, version: str, dim: int) -> tuple[list[DocumentRecord], dict]:
-        docs = self._rows(
-            version, "documents", ["doc_id", "ordinal", "part", "text", "info", "pages", "warnings"]
-        )
-        chunks = self._rows(version, "chunks", ["doc_id", "n", "first", "last", "dense"])
-        sentences = self._rows(
-            version, "sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"]
-        )
-        facts = self._rows(version, "facts", ["n", *milvus_rows.FACT_FIELDS])
-        terms = self._rows(version, "terms", ["term", "tid", "df_chunk", "df_sentence"])
+    def _read_version(self, generation: int, serial: int, dim: int) -> tuple[list[DocumentRecord], dict]:
+        def rows(kind: str, fields: list[str]) -> list[dict]:
+            return self._rows(generation, serial, kind, fields)
+
+        docs = rows("documents", ["doc_id", "part", "text", "info", "pages", "warnings"])
+        chunks = rows("chunks", ["doc_id", "n", "first", "last", "dense"])
+        sentences = rows("sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"])
+        facts = rows("facts", ["n", *milvus_rows.FACT_FIELDS])
+        terms = rows("terms", ["term", "tid", "df_chunk", "df_sentence"])
         by_doc: dict[str, dict] = {}
-        for row in sorted(docs, key=lambda r: (r["ordinal"], r["part"])):
+        # Documents in corpus order (sorted paths, as a build walks the corpus), as the local store.
+        docs.sort(key=lambda r: (PurePosixPath(r["doc_id"]), r["part"]))
+        by_doc: dict[str, dict] = {}
+        for row in docs:
             entry = by_doc.setdefault(row["doc_id"], {"parts": [], "row": row})
             entry["parts"].append(row["text"])
         grouped = {"chunks": milvus_rows.group(chunks), "sentences": milvus_rows.group(sentences)}
@@ -261,17 +215,3 @@ class MilvusStore:
             "sentence": {t["term"]: int(t["df_sentence"]) for t in terms if t["df_sentence"]},
         }
         return records, doc_freq
-
-
-@contextmanager
-def _quiet(logger_name: str) -> Iterator[None]:
-    """Silence one library logger for a block: pymilvus warns on every collection read that Milvus
-    Lite gives its query iterator no session timestamp, and Milvus Lite logs a traceback for a .db
-    locked by another process, which nekb reports in one line."""
-    logger = logging.getLogger(logger_name)
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)

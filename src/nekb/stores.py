@@ -40,8 +40,12 @@ class Store(Protocol):
         """The newest intact version and ``{damaged version: reason}`` passed over for it."""
         ...
 
-    def save(self, records: list[DocumentRecord], model: str, dim: int, settings: dict) -> str:
-        """Write ``records`` as a new version, make it live, drop old ones; return its name."""
+    def save(
+        self, records: list[DocumentRecord], model: str, dim: int, settings: dict, *, full: bool = True
+    ) -> str:
+        """Write ``records`` (every document) as a new version, make it live, drop old ones; return
+        its name. ``full=False`` says the live version holds the same model and settings, so a store
+        may write only the documents that differ from it."""
         ...
 
     def collect_garbage(self) -> None:
@@ -77,8 +81,10 @@ class LocalStore:
         """The newest intact version directory, loaded (see :func:`nekb.persist.load_latest`)."""
         return persist.load_latest(self.index_dir, expected_model, skip)
 
-    def save(self, records: list[DocumentRecord], model: str, dim: int, settings: dict) -> str:
-        """Write a version directory, then flip CURRENT to it."""
+    def save(
+        self, records: list[DocumentRecord], model: str, dim: int, settings: dict, *, full: bool = True
+    ) -> str:
+        """Write a version directory (always whole: ``full`` is ignored), then flip CURRENT to it."""
         version = store.new_version_dir(self.index_dir)
         persist.save_snapshot(version, records, model, dim, settings)
         store.publish(version)
