@@ -253,6 +253,18 @@ def make_png(title: str, paragraphs: list[str], target: Path) -> None:
 # --- browser print -----------------------------------------------------------------------
 
 
+# Headless Chromium offline: no GPU, no sandbox (root in CI), nothing fetched in the background.
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def chromium() -> str:
     """The Chromium binary; raises FileNotFoundError saying how to install it."""
     for name in ("chromium", "chromium-browser", "google-chrome"):
@@ -268,13 +280,7 @@ def print_to_pdf(page_html: str, target: Path) -> None:
         source.write_text(page_html, encoding="utf-8")
         command = [
             chromium(),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *HEADLESS_FLAGS,
             f"--user-data-dir={tmp}/profile",
             f"--print-to-pdf={target}",
             source.as_uri(),

@@ -18,19 +18,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from nekb.normalize import normalize_for_match
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from format_fixtures import HEADLESS_FLAGS  # noqa: E402  (the flags the print fixture uses too)
+
 CORPUS = ROOT / "corpus"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
+CHROMIUM_ARGS = [*HEADLESS_FLAGS, "--disable-quic"]
 QUESTION_ID = "q01"
 
 

@@ -66,3 +66,11 @@ class LockedError(NekbError):
 
 class ModelMismatchError(NekbError, ValueError):
     """The index was built with a different embedding model than the one requested."""
+
+    @classmethod
+    def of(cls, index: str, built: str, wanted: str) -> ModelMismatchError:
+        """The error for ``index`` (as the user would name it), built with ``built``, asked for ``wanted``."""
+        return cls(
+            f"{index} was built with model {built!r}, not {wanted!r}: "
+            f"rebuild it with `nekb build --full --model {wanted}`"
+        )

@@ -135,10 +135,7 @@ class MilvusStore:
                 f"Milvus store {self.uri} has format {manifest.get('format')}, not {FORMAT}; {self._repair()}"
             )
         if expected_model is not None and manifest["model"] != expected_model:
-            raise ModelMismatchError(
-                f"Milvus store {self.uri} was built with model {manifest['model']!r}, not "
-                f"{expected_model!r}: rebuild it with `nekb build --full --model {expected_model}`"
-            )
+            raise ModelMismatchError.of(f"Milvus store {self.uri}", manifest["model"], expected_model)
         version = manifest["version"]
         generation, serial = int(manifest["generation"]), int(manifest["serial"])
         try:

@@ -159,10 +159,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
                 f"{version}: index format {manifest.get('format')} is not {FORMAT}; {REPAIR}"
             )
         if expected_model is not None and manifest["model"] != expected_model:
-            raise ModelMismatchError(
-                f"index {version.parent} was built with model {manifest['model']!r}, not "
-                f"{expected_model!r}: rebuild it with `nekb build --full --model {expected_model}`"
-            )
+            raise ModelMismatchError.of(f"index {version.parent}", manifest["model"], expected_model)
         _check_files(version, manifest)
         infos = {i["doc_id"]: DocumentInfo(**i) for i in manifest["documents"]}
         counts = {"chunk": int(manifest["chunks"]), "sentence": int(manifest["sentences"])}
