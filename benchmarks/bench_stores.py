@@ -70,12 +70,24 @@ def store_spec(workdir: Path, name: str) -> tuple[str, Path]:
     return ("local" if name == "local" else f"milvus:{index_dir / 'kb.db'}"), index_dir
 
 
-def exact_top(vectors: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    """Ids of the K chunks of highest inner product with each query, by brute force over all of them."""
-    scores = (vectors @ queries.T).T  # queries x chunks
-    top = np.argpartition(-scores, K, axis=1)[:, :K]
-    order = np.argsort(-np.take_along_axis(scores, top, axis=1), axis=1)
-    return np.take_along_axis(top, order, axis=1)
+def exact_top(blocks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
+    """Ids of the K chunks of highest inner product with each query, by brute force over every chunk
+    (``blocks``: the documents' chunk vectors in order, scored one document at a time)."""
+    best_scores = np.full((len(queries), K), -np.inf, dtype=np.float32)
+    best_ids = np.zeros((len(queries), K), dtype=np.int64)
+    first = 0
+    for block in blocks:
+        scores = np.concatenate([best_scores, queries @ block.T], axis=1)
+        ids = np.concatenate(
+            [best_ids, np.broadcast_to(np.arange(first, first + len(block)), scores[:, K:].shape)], axis=1
+        )
+        order = np.argsort(-scores, axis=1, kind="stable")[:, :K]
+        best_scores, best_ids = (
+            np.take_along_axis(scores, order, axis=1),
+            np.take_along_axis(ids, order, axis=1),
+        )
+        first += len(block)
+    return best_ids
 
 
 def stage_corpus(workdir: Path, n_chunks: int) -> dict:
@@ -100,8 +112,7 @@ def stage_corpus(workdir: Path, n_chunks: int) -> dict:
     corpus_pool.lengths, corpus_pool.vectors = pool.lengths[kept], pool.vectors[kept]
     docs = synthetic_corpus(corpus_pool, n_chunks, rng)
     queries = embedder.embed_queries([pool.forms[i] for i in held_out])
-    chunk_vectors = np.concatenate([d.chunk_vectors for d in docs])
-    exact = exact_top(chunk_vectors, queries)
+    exact = exact_top([d.chunk_vectors for d in docs], queries)
     with open(workdir / "docs.pkl", "wb") as handle:
         pickle.dump(
             {"docs": docs, "model": embedder.name, "dim": embedder.dim, "settings": settings()}, handle
@@ -114,7 +125,7 @@ def stage_corpus(workdir: Path, n_chunks: int) -> dict:
     )
     return {
         "documents": len(docs),
-        "chunks": len(chunk_vectors),
+        "chunks": sum(len(d.chunk_ranges) for d in docs),
         "sentences": sum(len(d.sentences) for d in docs),
         "pool_sentences": len(kept),
         "queries": QUERIES,
