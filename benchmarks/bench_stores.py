@@ -363,6 +363,7 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "stores.json")
     parser.add_argument("--note", help="a paragraph shown under the tables (e.g. why a size was not run)")
+    parser.add_argument("--report-only", action="store_true", help="rewrite the section from --out")
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
@@ -375,16 +376,17 @@ def main() -> None:
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(out.read_text()) if out.exists() else {"sizes": {}}
-    entry = run_size(args.chunks, args.workdir / str(args.chunks), args.stores.split(","))
-    previous = results["sizes"].get(str(args.chunks), {"stores": {}})
-    entry["stores"] = {**previous["stores"], **entry["stores"]}
-    if "overlap" not in entry and "overlap" in previous:
-        entry["overlap"] = previous["overlap"]
-    results["sizes"][str(args.chunks)] = entry
+    if not args.report_only:
+        entry = run_size(args.chunks, args.workdir / str(args.chunks), args.stores.split(","))
+        previous = results["sizes"].get(str(args.chunks), {"stores": {}})
+        entry["stores"] = {**previous["stores"], **entry["stores"]}
+        if "overlap" not in entry and "overlap" in previous:
+            entry["overlap"] = previous["overlap"]
+        results["sizes"][str(args.chunks)] = entry
+        results["machine"] = describe_machine()
+        results["machine"]["packages"].update(package_versions(("pymilvus", "milvus-lite")))
     if args.note:
         results["notes"] = args.note
-    results["machine"] = describe_machine()
-    results["machine"]["packages"].update(package_versions(("pymilvus", "milvus-lite")))
     out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     write_section(args.results, SECTION, format_section(results))
 
