@@ -155,7 +155,8 @@ def main() -> None:
         (out / "RESULTS-quick.md").write_text(report, encoding="utf-8")
         log(f"quick run: wrote {out / 'RESULTS-quick.md'} (RESULTS.md untouched)")
     else:
-        # Sections of benchmarks run on their own (bench_dense, bench_open: long) are carried over.
+        # Sections of benchmarks run on their own (bench_dense, bench_open, bench_stores: long) are
+        # carried over.
         kept = carried_over(args.results)
         text = report.rstrip("\n") + ("\n\n" + kept + "\n" if kept else "\n")
         args.results.write_text(text, encoding="utf-8")

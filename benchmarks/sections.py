@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 # Headings of the sections written by stand-alone benchmarks, in the order they are carried over.
-STANDALONE = ("## Dense index at scale", "## Opening a large index")
+STANDALONE = (
+    "## Dense index at scale",
+    "## Opening a large index",
+    "## Local store and Milvus Lite side by side",
+)
 
 
 def existing_section(path: Path, heading: str) -> str:
