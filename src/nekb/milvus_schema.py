@@ -100,7 +100,8 @@ def create_collection(client, name: str, kind: str, dim: int, dense_kind: str = 
     # Every read filters on the version bounds, searches also on doc_id (a scope), terms by term.
     for scalar in ("since", "until", "term" if kind == "terms" else "doc_id"):
         index.add_index(scalar, index_type="INVERTED")
-    client.create_index(name, index)
+    # The collection is empty, so there is nothing to wait for; pymilvus would poll every 0.5 s.
+    client.create_index(name, index, sync=False)
     client.load_collection(name)
 
 
@@ -116,5 +117,5 @@ def create_meta(client) -> None:
     client.create_collection(META, schema=_schema(fields))
     index = client.prepare_index_params()
     index.add_index("dummy", index_type="FLAT", metric_type="L2")
-    client.create_index(META, index)
+    client.create_index(META, index, sync=False)
     client.load_collection(META)
