@@ -12,6 +12,7 @@ from nekb.embed import HashEmbedder
 from nekb.errors import IndexDamagedError, IndexMissingError, InputError
 from nekb.milvus_schema import KINDS, LIVE_UNTIL, META, collection_name, visible
 from nekb.milvus_store import MilvusSnapshot, MilvusStore
+from nekb.pipeline import token_lists
 from nekb.snapshot import LEVELS
 from nekb.stores import LocalStore, copy_latest, parse_store
 
@@ -227,7 +228,7 @@ def test_add_and_remove_write_only_their_document(pair, tmp_path, monkeypatch, i
     assert _rankings(reopened, analyzer) == _rankings(local, analyzer)
     # Document frequencies kept by delta are those of the corpus as it is.
     records = list(local._current().records.values())
-    for level, lists in milvus_write._token_lists(records).items():
+    for level, lists in token_lists(records).items():
         expected = milvus_write.LevelStats.of(lists).doc_freq
         assert dict(reopened._current().engine.stats[level].doc_freq) == expected
 

@@ -18,11 +18,12 @@ previous version answering; the next write deletes the partial rows.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from . import milvus_rows, milvus_write, store
 from .bm25_vectors import LevelStats
-from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError
+from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError, short_reason
 from .milvus_schema import META, collection_name, visible
 from .milvus_snapshot import MilvusSearch, MilvusSnapshot
 from .milvus_write import FORMAT, quiet, read_rows
@@ -58,7 +59,7 @@ class MilvusStore:
                 with quiet(LITE_LOGGER):  # its traceback would repeat the one-line error below
                     self._client = MilvusClient(self.uri)
             except Exception as err:  # pymilvus raises several types for an unreachable store
-                reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+                reason = short_reason(str(err) or type(err).__name__, 160)
                 hint = " (a Milvus Lite .db opens in one process at a time)" if lite else ""
                 raise InputError(f"cannot open Milvus store {self.uri}: {reason}{hint}") from err
         return self._client
@@ -143,7 +144,7 @@ class MilvusStore:
         except IndexDamagedError:
             raise
         except Exception as err:  # a collection dropped or unreadable: pymilvus raises several types
-            reason = str(err).splitlines()[0][:160] if str(err) else type(err).__name__
+            reason = short_reason(str(err) or type(err).__name__, 160)
             raise IndexDamagedError(
                 f"Milvus store {self.uri} version {version}: {reason}; {self._repair()}"
             ) from err
@@ -155,11 +156,9 @@ class MilvusStore:
             )
             for level in LEVELS
         }
-        snapshot = Snapshot.from_records(version, manifest, records, {}, {})
         search = MilvusSearch(self.client, generation, serial, doc_freq["ids"], stats)
-        return MilvusSnapshot(
-            **{f: getattr(snapshot, f) for f in snapshot.__dataclass_fields__}, engine=search
-        ), {}
+        snapshot = MilvusSnapshot.from_records(version, manifest, records, {}, {})
+        return replace(snapshot, engine=search), {}
 
     def _rows(self, generation: int, serial: int, kind: str, fields: list[str]) -> list[dict]:
         """Every row of version ``serial`` in one collection."""
@@ -176,7 +175,6 @@ class MilvusStore:
         sentences = rows("sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"])
         facts = rows("facts", ["n", *milvus_rows.FACT_FIELDS])
         terms = rows("terms", ["term", "tid", "df_chunk", "df_sentence"])
-        by_doc: dict[str, dict] = {}
         # Documents in corpus order (sorted paths, as a build walks the corpus), as the local store.
         docs.sort(key=lambda r: (PurePosixPath(r["doc_id"]), r["part"]))
         by_doc: dict[str, dict] = {}

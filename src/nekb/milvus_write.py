@@ -38,7 +38,7 @@ from .milvus_schema import (
     create_meta,
     visible,
 )
-from .pipeline import DocumentRecord
+from .pipeline import DocumentRecord, token_lists
 from .snapshot import LEVELS, Level
 
 FORMAT = 2
@@ -120,15 +120,8 @@ def cleanup(client, manifest: dict | None) -> None:
         client.flush(name)
 
 
-def _token_lists(records: Sequence[DocumentRecord]) -> dict[Level, list[list[str]]]:
-    return {
-        "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
-        "sentence": [list(t) for r in records for t in r.sentence_tokens],
-    }
-
-
-def _avg_length(token_lists: list[list[str]]) -> float:
-    return sum(len(as_indexed(t)) for t in token_lists) / len(token_lists) if token_lists else 1.0
+def _avg_length(lists: list[list[str]]) -> float:
+    return sum(len(as_indexed(t)) for t in lists) / len(lists) if lists else 1.0
 
 
 def write(client, records: list[DocumentRecord], model: str, dim: int, settings: dict, *, full: bool,
@@ -136,7 +129,7 @@ def write(client, records: list[DocumentRecord], model: str, dim: int, settings:
     """Write ``records`` (every document of the new version) as version ``live + 1``, switch
     ``current`` to it and delete what no reader can see any more; return its manifest."""
     serial = (live["serial"] if usable(live) else 0) + 1
-    tokens = _token_lists(records)
+    tokens = token_lists(records)
     avg = {level: _avg_length(tokens[level]) for level in LEVELS}
     incremental = (
         not full
@@ -220,7 +213,7 @@ def _write_changes(client, records: list[DocumentRecord], live: dict, serial: in
     gone = sorted(d for d in stored if d not in current or stored[d] != current[d].info.to_dict())
     # Document frequencies change by the token lists written minus those retired.
     delta = {lv: Counter() for lv in LEVELS}
-    for level, lists in _token_lists(fresh).items():
+    for level, lists in token_lists(fresh).items():
         for t in lists:
             delta[level].update(set(as_indexed(t)))
     for level, lists in _retired_token_lists(client, name, version, gone).items():

@@ -27,7 +27,7 @@ from .errors import IndexDamagedError, InputError, ModelMismatchError
 from .fileio import json_lines, read_json, write_atomic, write_jsonl
 from .index import DenseIndex, SparseIndex, choose_index_type
 from .lazy_records import LazyRecords, record_from_row
-from .pipeline import DocumentRecord
+from .pipeline import DocumentRecord, token_lists
 from .snapshot import LEVELS, Layout, Snapshot
 from .store import candidate_versions, require_version
 from .types import DocumentInfo, Fact
@@ -51,10 +51,7 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         "chunk": _stack([r.chunk_vectors for r in records], dim),
         "sentence": _stack([r.sentence_vectors for r in records], dim),
     }
-    tokens = {
-        "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
-        "sentence": [list(t) for r in records for t in r.sentence_tokens],
-    }
+    tokens = token_lists(records)
     manifest = {
         "format": FORMAT,
         "model": model,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -97,6 +97,14 @@ class DocumentRecord:
         prose = [span for span in self.sentences if span[0] not in taken]
         facts = (*extractor.extract(self.doc_id, self.text, prose, self.page_starts, info), *cells)
         return replace(self, info=replace(info, facts=len(facts)), facts=tuple(facts))
+
+
+def token_lists(records: Sequence[DocumentRecord]) -> dict[str, list[list[str]]]:
+    """BM25 token lists of every chunk and every sentence of ``records``, in index order."""
+    return {
+        "chunk": [r.chunk_tokens(i) for r in records for i in range(len(r.chunk_ranges))],
+        "sentence": [list(t) for r in records for t in r.sentence_tokens],
+    }
 
 
 @contextmanager
