@@ -46,7 +46,11 @@ from nekb.types import DocumentInfo
 
 SEED = 20241123
 ROUNDS = 5  # passes over the dev questions per latency measurement
-CHUNKS_PER_DOCUMENT = 1000
+CHUNKS_PER_DOCUMENT = 1000  # this benchmark's and bench_open's documents (their published figures)
+# Chunks per document in bench_stores' corpus: a think-tank paper or long news feature of 10-20 thousand
+# characters is 40-80 chunks of CHUNK_CHARS (250); the issue's users hold tens of thousands of papers
+# making 10^6-10^7 chunks, so "tens of chunks per paper". 40 makes 10^6 chunks 25,000 documents.
+PAPER_CHUNKS = 40
 TOKENIZE_SAMPLE = 2000  # whole chunks tokenized directly, for throughput and the agreement check
 IVF_NPROBE = 16
 # Norm of the noise added to a repeated sentence's vector: cosine to the original is 1/sqrt(1+0.33^2) = 0.95.
@@ -75,41 +79,68 @@ class SentencePool:
         self.vectors, self.embed_s = timed(embedder.embed_passages, self.forms)
 
 
-def synthetic_document(
-    number: int, pool: SentencePool, n_chunks: int, rng: np.random.Generator
-) -> DocumentRecord:
-    """A document of random pool sentences, chunked by nekb's own chunker, cut to ``n_chunks`` chunks."""
+def draw_document(
+    pool: SentencePool, n_chunks: int, rng: np.random.Generator
+) -> tuple[np.ndarray, list[tuple[int, int]], np.ndarray, np.ndarray]:
+    """Random pool sentences chunked by nekb's own chunker, cut to ``n_chunks`` chunks.
+
+    Returns ``(pool ids of the sentences, chunk ranges, sentence vectors, chunk vectors)``.
+    """
     # About 4 new sentences per chunk with overlap 1: drawing 10 per chunk always leaves enough.
     ids = rng.integers(0, len(pool.texts), size=n_chunks * 10)
     ends = np.cumsum(pool.lengths[ids])
     spans = list(zip((ends - pool.lengths[ids]).tolist(), ends.tolist(), strict=True))
     ranges = make_chunks(spans, max_chars=CHUNK_CHARS, overlap=CHUNK_OVERLAP)[:n_chunks]
-    used = ranges[-1][1]
-    ids, spans = ids[:used], spans[:used]
+    ids = ids[: ranges[-1][1]]
     dim = pool.vectors.shape[1]
     noise = rng.standard_normal((len(ids), dim), dtype=np.float32) * np.float32(SENTENCE_NOISE / np.sqrt(dim))
     sentence_vectors = pool.vectors[ids] + noise
     sentence_vectors /= np.linalg.norm(sentence_vectors, axis=1, keepdims=True)
-    vectors = pool_chunk_vectors(sentence_vectors, pool.lengths[ids], ranges)
-    text = "".join(pool.texts[i] for i in ids)
+    return ids, ranges, sentence_vectors, pool_chunk_vectors(sentence_vectors, pool.lengths[ids], ranges)
+
+
+def document_of(
+    number: int,
+    texts: Sequence[str],
+    tokens: Sequence[Sequence[str]],
+    ids: np.ndarray,
+    ranges: Sequence[tuple[int, int]],
+    vectors: tuple[np.ndarray, np.ndarray],
+) -> DocumentRecord:
+    """The record of synthetic document ``number``: pool sentences ``ids`` (``texts``/``tokens`` by
+    pool id) chunked as ``ranges``, with ``vectors`` = (sentence vectors, chunk vectors)."""
+    pieces = [texts[i] for i in ids.tolist()]
+    ends = np.cumsum([len(t) for t in pieces])
+    spans = tuple(zip((ends - [len(t) for t in pieces]).tolist(), ends.tolist(), strict=True))
+    text = "".join(pieces)
     doc_id = f"synthetic-{number:04d}"
     doc = DocumentRecord(
         info=DocumentInfo(doc_id=doc_id, title=doc_id, chars=len(text), chunks=len(ranges)),
         text=text,
         page_starts=(),
-        sentences=tuple(spans),
-        chunk_ranges=tuple(ranges),
-        sentence_tokens=tuple(tuple(pool.tokens[s]) for s in ids),
+        sentences=spans,
+        chunk_ranges=tuple((int(a), int(b)) for a, b in ranges),
+        sentence_tokens=tuple(tuple(tokens[i]) for i in ids.tolist()),
         facts=(),
     )
-    return doc.with_vectors(sentence_vectors, vectors)
+    return doc.with_vectors(*vectors)
 
 
-def synthetic_corpus(pool: SentencePool, n_chunks: int, rng: np.random.Generator) -> list[DocumentRecord]:
-    """Documents of CHUNKS_PER_DOCUMENT chunks (the last one shorter) adding up to ``n_chunks``."""
+def synthetic_document(
+    number: int, pool: SentencePool, n_chunks: int, rng: np.random.Generator
+) -> DocumentRecord:
+    """A document of random pool sentences, chunked by nekb's own chunker, cut to ``n_chunks`` chunks."""
+    ids, ranges, sentence_vectors, chunk_vectors = draw_document(pool, n_chunks, rng)
+    return document_of(number, pool.texts, pool.tokens, ids, ranges, (sentence_vectors, chunk_vectors))
+
+
+def synthetic_corpus(
+    pool: SentencePool, n_chunks: int, rng: np.random.Generator, per_document: int = CHUNKS_PER_DOCUMENT
+) -> list[DocumentRecord]:
+    """Documents of ``per_document`` chunks (the last one shorter) adding up to ``n_chunks``."""
     docs = []
     while (made := sum(len(d.chunk_ranges) for d in docs)) < n_chunks:
-        docs.append(synthetic_document(len(docs), pool, min(CHUNKS_PER_DOCUMENT, n_chunks - made), rng))
+        docs.append(synthetic_document(len(docs), pool, min(per_document, n_chunks - made), rng))
     return docs
 
 

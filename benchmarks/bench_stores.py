@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import pickle
 import resource
 import shutil
 import sys
@@ -70,29 +69,45 @@ def store_spec(workdir: Path, name: str) -> tuple[str, Path]:
     return ("local" if name == "local" else f"milvus:{index_dir / 'kb.db'}"), index_dir
 
 
-def exact_top(blocks: list[np.ndarray], queries: np.ndarray) -> np.ndarray:
+def exact_top(chunk_vectors: np.ndarray, queries: np.ndarray, block: int = 50_000) -> np.ndarray:
     """Ids of the K chunks of highest inner product with each query, by brute force over every chunk
-    (``blocks``: the documents' chunk vectors in order, scored one document at a time)."""
+    (``chunk_vectors`` may be memory-mapped: they are scored ``block`` rows at a time)."""
     best_scores = np.full((len(queries), K), -np.inf, dtype=np.float32)
     best_ids = np.zeros((len(queries), K), dtype=np.int64)
-    first = 0
-    for block in blocks:
-        scores = np.concatenate([best_scores, queries @ block.T], axis=1)
+    for first in range(0, len(chunk_vectors), block):
+        rows = np.asarray(chunk_vectors[first : first + block], dtype=np.float32)
+        scores = np.concatenate([best_scores, queries @ rows.T], axis=1)
         ids = np.concatenate(
-            [best_ids, np.broadcast_to(np.arange(first, first + len(block)), scores[:, K:].shape)], axis=1
+            [best_ids, np.broadcast_to(np.arange(first, first + len(rows)), scores[:, K:].shape)], axis=1
         )
         order = np.argsort(-scores, axis=1, kind="stable")[:, :K]
         best_scores, best_ids = (
             np.take_along_axis(scores, order, axis=1),
             np.take_along_axis(ids, order, axis=1),
         )
-        first += len(block)
     return best_ids
 
 
+def _raw_to_npy(raw: Path, target: Path, dim: int) -> None:
+    """Turn a file of float32 rows of ``dim`` into a .npy file, copied in pieces (bounded memory)."""
+    rows = raw.stat().st_size // (4 * dim)
+    out = np.lib.format.open_memmap(target, mode="w+", dtype=np.float32, shape=(rows, dim))
+    source = np.memmap(raw, dtype=np.float32, mode="r", shape=(rows, dim))
+    for first in range(0, rows, 100_000):
+        out[first : first + 100_000] = source[first : first + 100_000]
+    out.flush()
+    del out, source
+    raw.unlink()
+
+
 def stage_corpus(workdir: Path, n_chunks: int) -> dict:
-    """Make the documents and queries, pickle them, and compute the exact top K of every query."""
-    from bench_scale import SentencePool, synthetic_corpus
+    """Make the documents and queries, write them as scratch files (JSON and .npy, no pickle) and
+    compute the exact top K of every query.
+
+    A document is kept as the pool ids of its sentences, its chunk ranges and its vectors, so the
+    write stage rebuilds the very records (see :func:`read_documents`) without this stage's memory.
+    """
+    from bench_scale import PAPER_CHUNKS, SentencePool, draw_document
 
     from nekb.build import settings
     from nekb.embed import E5Embedder
@@ -110,42 +125,97 @@ def stage_corpus(workdir: Path, n_chunks: int) -> dict:
     corpus_pool.forms = [pool.forms[i] for i in kept]
     corpus_pool.tokens = [pool.tokens[i] for i in kept]
     corpus_pool.lengths, corpus_pool.vectors = pool.lengths[kept], pool.vectors[kept]
-    docs = synthetic_corpus(corpus_pool, n_chunks, rng)
+    ids, ranges, counts = [], [], []
+    raw = {level: (workdir / f"{level}_vectors.raw").open("wb") for level in ("sentence", "chunk")}
+    made = 0
+    with raw["sentence"], raw["chunk"]:
+        while made < n_chunks:  # as bench_scale.synthetic_corpus, one document at a time
+            drawn = draw_document(corpus_pool, min(PAPER_CHUNKS, n_chunks - made), rng)
+            ids.append(drawn[0])
+            ranges.append(np.asarray(drawn[1], dtype=np.int32))
+            counts.append((len(drawn[0]), len(drawn[1])))
+            raw["sentence"].write(np.ascontiguousarray(drawn[2], dtype=np.float32).tobytes())
+            raw["chunk"].write(np.ascontiguousarray(drawn[3], dtype=np.float32).tobytes())
+            made += len(drawn[1])
+    for level in ("sentence", "chunk"):
+        _raw_to_npy(workdir / f"{level}_vectors.raw", workdir / f"{level}_vectors.npy", embedder.dim)
+    np.save(workdir / "sentence_ids.npy", np.concatenate(ids).astype(np.int32))
+    np.save(workdir / "chunk_ranges.npy", np.concatenate(ranges))
+    np.save(workdir / "document_counts.npy", np.asarray(counts, dtype=np.int64))
+    (workdir / "pool.json").write_text(
+        json.dumps(
+            {
+                "texts": corpus_pool.texts,
+                "tokens": [list(t) for t in corpus_pool.tokens],
+                "model": embedder.name,
+                "dim": embedder.dim,
+                "settings": settings(),
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     queries = embedder.embed_queries([pool.forms[i] for i in held_out])
-    exact = exact_top([d.chunk_vectors for d in docs], queries)
-    with open(workdir / "docs.pkl", "wb") as handle:
-        pickle.dump(
-            {"docs": docs, "model": embedder.name, "dim": embedder.dim, "settings": settings()}, handle
-        )
+    exact = exact_top(np.load(workdir / "chunk_vectors.npy", mmap_mode="r"), queries)
     np.save(workdir / "queries.npy", queries)
     np.save(workdir / "exact.npy", exact)
     (workdir / "queries.json").write_text(
         json.dumps([{"text": pool.texts[i], "tokens": list(pool.tokens[i])} for i in held_out]),
         encoding="utf-8",
     )
+    scratch = [*workdir.glob("*.npy"), workdir / "pool.json"]
     return {
-        "documents": len(docs),
-        "chunks": sum(len(d.chunk_ranges) for d in docs),
-        "sentences": sum(len(d.sentences) for d in docs),
+        "documents": len(counts),
+        "chunks": made,
+        "sentences": int(sum(c[0] for c in counts)),
+        "chunks_per_document": PAPER_CHUNKS,
         "pool_sentences": len(kept),
         "queries": QUERIES,
         "make_s": round(time.perf_counter() - started, 1),
-        "pickle_bytes": (workdir / "docs.pkl").stat().st_size,
+        "scratch_bytes": sum(p.stat().st_size for p in scratch),
     }
 
 
+def read_documents(workdir: Path) -> tuple[list, dict]:
+    """The documents :func:`stage_corpus` wrote (vectors memory-mapped) and ``{model, dim, settings}``."""
+    from bench_scale import document_of
+
+    pool = json.loads((workdir / "pool.json").read_text(encoding="utf-8"))
+    tokens = [tuple(t) for t in pool["tokens"]]
+    vectors = {
+        level: np.load(workdir / f"{level}_vectors.npy", mmap_mode="r") for level in ("sentence", "chunk")
+    }
+    ids, ranges = np.load(workdir / "sentence_ids.npy"), np.load(workdir / "chunk_ranges.npy")
+    counts = np.load(workdir / "document_counts.npy")
+    first = np.zeros((len(counts) + 1, 2), dtype=np.int64)
+    first[1:] = np.cumsum(counts, axis=0)
+    docs = []
+    for n in range(len(counts)):
+        (s0, c0), (s1, c1) = first[n], first[n + 1]
+        docs.append(
+            document_of(
+                n,
+                pool["texts"],
+                tokens,
+                ids[s0:s1],
+                ranges[c0:c1].tolist(),
+                (vectors["sentence"][s0:s1], vectors["chunk"][c0:c1]),
+            )
+        )
+    return docs, {key: pool[key] for key in ("model", "dim", "settings")}
+
+
 def stage_write(workdir: Path, name: str) -> dict:
-    """Unpickle the documents and save them through one store as its new live version, timed."""
+    """Read the documents back and save them through one store as its new live version, timed."""
     from nekb.stores import parse_store
 
-    with open(workdir / "docs.pkl", "rb") as handle:
-        data = pickle.load(handle)
+    docs, meta = read_documents(workdir)
     spec, index_dir = store_spec(workdir, name)
     store = parse_store(spec, index_dir)
     before = rss_mb()
     mark = CpuMark.now()
     started = time.perf_counter()
-    version = store.save(data["docs"], data["model"], data["dim"], data["settings"])
+    version = store.save(docs, meta["model"], meta["dim"], meta["settings"])
     return {
         "version": version,
         "save_s": round(time.perf_counter() - started, 1),
