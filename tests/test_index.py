@@ -120,3 +120,85 @@ def test_document_frequency_and_idf_match_a_direct_count():
     assert index.document_frequency(words).tolist() == counts
     expected = [np.log(1 + (len(docs) - c + 0.5) / (c + 0.5)) for c in counts]
     assert np.allclose(index.idf(words), expected)
+
+
+def zipf_token_lists(n_rows, vocabulary, seed=0):
+    """Token lists of varied length over a Zipf-like vocabulary: a few words in most rows, many rare."""
+    rng = np.random.default_rng(seed)
+    weights = 1 / np.arange(1, vocabulary + 1)
+    words = [f"w{i}" for i in range(vocabulary)]
+    return [
+        [words[i] for i in rng.choice(vocabulary, size=rng.integers(1, 40), p=weights / weights.sum())]
+        for _ in range(n_rows)
+    ], words
+
+
+def brute_force_top(index, tokens, k):
+    """The reference: every row scored by bm25s, positive scores sorted (stable, so ties by row id)."""
+    scores = index.scores(tokens)
+    positive = np.flatnonzero(scores > 0)
+    order = positive[np.argsort(-scores[positive], kind="stable")][:k]
+    return scores, order
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bm25_top_k_is_the_brute_force_top_k(seed):
+    token_lists, words = zipf_token_lists(3000, 400, seed)
+    index = SparseIndex.build(token_lists)
+    rng = np.random.default_rng(seed + 10)
+    checked = 0
+    for _ in range(60):
+        # common and rare words, sometimes repeated (a repeated query word counts twice), some unknown
+        query = [words[i] for i in rng.integers(0, 400, size=rng.integers(1, 12))] + ["unknown"]
+        query += query[:2] if rng.random() < 0.3 else []
+        for k in (1, 10, 150, 5000):
+            scores, ids = index.search(query, k)
+            reference, expected = brute_force_top(index, query, k)
+            assert len(ids) == len(expected)
+            assert scores == pytest.approx(reference[ids], rel=1e-5)  # each row's own BM25 score
+            assert scores == pytest.approx(reference[expected], rel=1e-5)  # the same top-k scores
+            # Same rows, except that rows tied (within float rounding) at the k-th score may differ.
+            if len(expected):
+                cut = reference[expected[-1]] * (1 + 1e-5)
+                assert set(expected[reference[expected] > cut].tolist()) <= set(ids.tolist())
+            checked += 1
+    assert checked == 240
+
+
+def test_bm25_top_k_breaks_ties_by_row_and_skips_non_matches():
+    token_lists = [["a", "b"], ["c"], ["a", "b"], ["a", "b"], ["d"], ["a", "b"]]
+    index = SparseIndex.build(token_lists)
+    assert index.search(["a"], 2)[1].tolist() == [0, 2]
+    assert index.search(["b", "a"], 10)[1].tolist() == [0, 2, 3, 5]
+    assert index.search(["zzz"], 3)[1].tolist() == []
+    assert index.search(["a"], 0)[1].tolist() == []
+    assert SparseIndex.build([]).search(["a"], 3)[1].tolist() == []
+
+
+def test_bm25_saved_without_bounds_still_searches_exactly(tmp_path):
+    """An index saved by an older nekb has no bounds file: they are computed when it is loaded."""
+    token_lists, words = zipf_token_lists(800, 100)
+    SparseIndex.build(token_lists).save(tmp_path)
+    with_bounds = SparseIndex.load(tmp_path)
+    (tmp_path / "nekb_term_bounds.npy").unlink()
+    without = SparseIndex.load(tmp_path)
+    assert np.array_equal(with_bounds.postings.bounds, without.postings.bounds)
+    query = words[:3] + words[50:53]
+    assert without.search(query, 20)[1].tolist() == brute_force_top(without, query, 20)[1].tolist()
+
+
+def test_bm25_rows_are_sorted_within_each_term_when_they_were_not():
+    from nekb.bm25_top import sorted_within_terms
+    from nekb.index import _sort_rows
+
+    indptr = np.array([0, 3, 3, 5])
+    assert sorted_within_terms(np.array([0, 4, 9, 1, 2]), indptr)
+    assert not sorted_within_terms(np.array([0, 9, 4, 1, 2]), indptr)
+    scores = {
+        "indices": np.array([0, 9, 4, 2, 1]),
+        "data": np.array([1.0, 2.0, 3.0, 4.0, 5.0]),
+        "indptr": indptr,
+    }
+    _sort_rows(scores)
+    assert scores["indices"].tolist() == [0, 4, 9, 1, 2]
+    assert scores["data"].tolist() == [1.0, 3.0, 2.0, 5.0, 4.0]

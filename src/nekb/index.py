@@ -10,6 +10,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from .bm25_top import Postings, sorted_within_terms, term_bounds, top_k
 from .errors import IndexDamagedError
 
 # Up to this many vectors an index is searched exactly (about 11 ms per 100k vectors on one core, see
@@ -180,11 +181,24 @@ class SparseIndex:
     """BM25 over pre-tokenized chunks, built once and persisted (never rebuilt per query).
 
     An index of nothing is valid (an emptied knowledge base): it scores every query as no match.
+    :meth:`search` finds the top k without scoring every row (``bm25_top``); it needs each term's
+    rows in ascending order (bm25s writes them so; :meth:`build` makes sure) and each term's largest
+    impact, saved beside bm25s's files (computed on load for an index saved without them).
     """
 
-    def __init__(self, bm25: bm25s.BM25 | None, size: int) -> None:
+    def __init__(self, bm25: bm25s.BM25 | None, size: int, bounds: np.ndarray | None = None) -> None:
         self.bm25 = bm25
         self.size = size
+        self.postings: Postings | None = None
+        if bm25 is not None:
+            data, indptr = bm25.scores["data"], bm25.scores["indptr"]
+            self.postings = Postings(
+                data=data,
+                indices=bm25.scores["indices"],
+                indptr=indptr,
+                bounds=term_bounds(data, indptr) if bounds is None else bounds,
+                rows=size,
+            )
 
     @classmethod
     def build(cls, token_lists: list[list[str]]) -> SparseIndex:
@@ -194,6 +208,7 @@ class SparseIndex:
         bm25 = bm25s.BM25()
         # bm25s needs at least one token per document; an empty chunk gets a placeholder.
         bm25.index([tokens or ["\u2205"] for tokens in token_lists], show_progress=False)
+        _sort_rows(bm25.scores)
         return cls(bm25, len(token_lists))
 
     def scores(self, tokens: list[str]) -> np.ndarray:
@@ -222,23 +237,45 @@ class SparseIndex:
         return np.log(1 + (self.size - doc_freq + 0.5) / (doc_freq + 0.5))
 
     def search(self, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Return ``(scores, ids)`` of the top ``k`` chunks with a positive score, best first."""
-        scores = self.scores(tokens)
-        positive = np.flatnonzero(scores > 0)
-        order = positive[np.argsort(-scores[positive], kind="stable")][:k]
-        return scores[order], order
+        """Return ``(scores, ids)`` of the top ``k`` chunks with a positive score, best first (equal
+        scores in id order): the same as sorting :meth:`scores`, without scoring every chunk."""
+        if self.bm25 is None or self.postings is None:
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        return top_k(self.postings, self.bm25.get_tokens_ids(tokens), k)
 
     def save(self, directory: Path) -> None:
-        """Write bm25s's JSON vocabulary and .npy arrays (no pickle)."""
-        if self.bm25 is not None:
+        """Write bm25s's JSON vocabulary and .npy arrays, and each term's largest impact (no pickle)."""
+        if self.bm25 is not None and self.postings is not None:
             self.bm25.save(str(directory), allow_pickle=False)
+            np.save(directory / BOUNDS_FILE, self.postings.bounds, allow_pickle=False)
         (directory / "nekb_sparse.json").write_text(json.dumps({"size": self.size}))
 
     @classmethod
     def load(cls, directory: Path) -> SparseIndex:
-        """Read an index written by :meth:`save`."""
+        """Read an index written by :meth:`save` (or by an older nekb, without the bounds file)."""
         size = json.loads((directory / "nekb_sparse.json").read_text())["size"]
         if size == 0:
             return cls(None, 0)
         bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False)
-        return cls(bm25, size)
+        bounds = None
+        if (directory / BOUNDS_FILE).is_file():
+            bounds = np.load(directory / BOUNDS_FILE, allow_pickle=False)
+            if bounds.shape != (len(bm25.scores["indptr"]) - 1,):
+                raise IndexDamagedError(f"{directory / BOUNDS_FILE}: not one bound per term; {REBUILD}")
+        elif not sorted_within_terms(bm25.scores["indices"], bm25.scores["indptr"]):
+            _sort_rows(bm25.scores)  # never seen from bm25s; kept so search stays exact if it happens
+        return cls(bm25, size, bounds)
+
+
+BOUNDS_FILE = "nekb_term_bounds.npy"
+REBUILD = "rebuild the index"
+
+
+def _sort_rows(scores: dict) -> None:
+    """Put each term's rows (and their impacts) in ascending order, in place, if they are not."""
+    indices, indptr = scores["indices"], scores["indptr"]
+    if sorted_within_terms(indices, indptr):
+        return
+    terms = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    order = np.lexsort((indices, terms))
+    scores["indices"], scores["data"] = indices[order], scores["data"][order]

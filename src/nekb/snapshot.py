@@ -278,6 +278,8 @@ class Snapshot:
         self, level: Level, tokens: Sequence[str], k: int, scope: frozenset[str] | None = None
     ) -> list[int]:
         """Ids of the ``k`` best BM25 matches for ``tokens`` (positive scores only), within ``scope``."""
+        if scope is None:
+            return self.sparse[level].search(list(tokens), k)[1].tolist()
         scores = self.sparse[level].scores(list(tokens))
         candidates = np.flatnonzero(scores > 0)
         if scope is not None:
