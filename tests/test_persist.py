@@ -8,6 +8,7 @@ import pytest
 from conftest import hand_built_records
 
 from nekb.errors import IndexDamagedError
+from nekb.fileio import write_jsonl
 from nekb.persist import load_latest, load_snapshot, save_snapshot
 from nekb.query import ParsedQuery
 from nekb.search import hybrid_search
@@ -71,6 +72,8 @@ def saved(tmp_path, name="v-1"):
         (lambda v: (v / "documents.jsonl").write_text(""), "documents.jsonl", "size"),
         (lambda v: (v / "facts.jsonl").unlink(), "facts.jsonl", "missing"),
         (lambda v: _same_size_garbage(v / "layout.npy"), "layout.npy", "not a valid .npy array"),
+        (lambda v: (v / "texts.utf8").write_bytes(b"short"), "texts.utf8", "size"),
+        (lambda v: _same_size_garbage(v / "chunk_places.npy"), "chunk_places.npy", "not a valid .npy array"),
         (lambda v: (v / "manifest.json").write_text('{"format": 2,'), "manifest.json", "damaged"),
     ],
 )
@@ -111,21 +114,66 @@ def test_opening_reads_no_document_and_a_garbled_one_is_named_when_read(tmp_path
     assert "documents.jsonl" in str(caught.value) and repr(second) in str(caught.value)
 
 
-def test_a_format_2_version_still_loads(tmp_path):
-    version = saved(tmp_path)
-    expected = load_snapshot(version)
+def as_older_format(version, old_format):
+    """Rewrite a saved version as nekb wrote format 3 (texts inside documents.jsonl, layout.npy of
+    three columns, no texts.utf8 nor chunk_places.npy) or format 2 (no layout.npy nor chunk_ranges.npy)."""
     manifest = json.loads((version / "manifest.json").read_text())
-    manifest["format"] = 2
-    for name in ("layout.npy", "chunk_ranges.npy"):
+    layout = np.load(version / "layout.npy")
+    texts = (version / "texts.utf8").read_bytes()
+    starts = np.concatenate([[0], np.cumsum(layout[:, 3])])
+    rows = [
+        json.loads(line) for line in (version / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    for n, row in enumerate(rows):
+        row["text"] = texts[starts[n] : starts[n + 1]].decode("utf-8")
+    offsets = write_jsonl(version / "documents.jsonl", rows)
+    removed = ["texts.utf8", "chunk_places.npy"]
+    if old_format == 3:
+        table = np.column_stack([offsets, layout[:, 1], layout[:, 2]]).astype(np.int64)
+        np.save(version / "layout.npy", table)
+    else:
+        removed += ["layout.npy", "chunk_ranges.npy"]
+    for name in removed:
         (version / name).unlink()
         manifest["files"].pop(name)
+    for name in ("layout.npy", "documents.jsonl"):
+        if name in manifest["files"]:
+            manifest["files"][name] = (version / name).stat().st_size
+    manifest["format"] = old_format
     (version / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("old_format", [2, 3])
+def test_a_version_of_an_older_format_still_loads(tmp_path, old_format):
+    expected = load_snapshot(saved(tmp_path, "v-now"))
+    version = saved(tmp_path, "v-old")  # the same records (seeded)
+    as_older_format(version, old_format)
     snap = load_snapshot(version)
     assert [d.doc_id for d in snap.documents()] == [d.doc_id for d in expected.documents()]
     for chunk_id in range(expected.size("chunk")):
         assert snap.chunk(chunk_id) == expected.chunk(chunk_id)
+        assert snap.hit(chunk_id, 1.0) == expected.hit(chunk_id, 1.0)
+    for doc_id in DOCS:
+        assert snap.document(doc_id).text == expected.document(doc_id).text
     sentence_ids = range(expected.size("sentence"))
     assert snap.chunks_of_sentences(sentence_ids) == expected.chunks_of_sentences(sentence_ids)
+
+
+def test_a_hit_reads_its_chunk_alone_and_places_it_in_its_document(tmp_path):
+    """Format 4: a hit comes from texts.utf8 without parsing documents.jsonl; offsets are characters
+    (multi-byte text, a four-byte character, pages) as the document's record has them."""
+    records = hand_built_records({"p.txt": ["第一页 人口 𠀀 减少", "page two", "第三句 东北 经济", "尾"]})
+    records[0] = replace(records[0], page_starts=(0, 12))
+    version = tmp_path / "v-4"
+    version.mkdir()
+    save_snapshot(version, records, "hand", 8, {})
+    snap = load_snapshot(version)
+    (version / "documents.jsonl").write_bytes(b"x" * (version / "documents.jsonl").stat().st_size)
+    for chunk_id, expected in enumerate(records[0].chunks()):
+        assert snap.chunk(chunk_id) == expected
+    assert [c.page for c in records[0].chunks()] == [1, 2, 2]
+    with pytest.raises(IndexDamagedError, match=r"documents\.jsonl"):
+        snap.document("p.txt")  # the garbled line is found when the document itself is read
 
 
 def _same_size_garbage(path):

@@ -3,9 +3,14 @@
 Layout of a version (``manifest.json`` is written last, so its presence means the version is complete)::
 
     manifest.json        model, dim, settings, document metadata, counts
-    documents.jsonl      per document: text, page starts, sentence spans, chunk ranges, sentence tokens
+    documents.jsonl      per document: page starts, sentence spans, chunk ranges, sentence tokens, tags
+    texts.utf8           every document's text, UTF-8, one after another
     layout.npy           per document: where its line starts in documents.jsonl, its sentence and
-                         chunk counts (so opening reads no document: each is read when first needed)
+                         chunk counts, its text's length in bytes (so opening reads no document:
+                         each is read when first needed)
+    chunk_ranges.npy     per chunk: its sentence range within its document
+    chunk_places.npy     per chunk: its characters in its document, its bytes in texts.utf8, its page
+                         (a search hit reads its chunk alone)
     facts.jsonl          the fact table
     vectors.npy          one row per chunk;   dense.faiss      their index;   bm25/            BM25
     sentence_vectors.npy one row per sentence; sentences.faiss their index;   bm25_sentences/  BM25
@@ -26,14 +31,25 @@ import numpy as np
 from .errors import IndexDamagedError, InputError, ModelMismatchError
 from .fileio import json_lines, read_json, write_atomic, write_jsonl
 from .index import DenseIndex, SparseIndex, choose_index_type
-from .lazy_records import LazyRecords, record_from_row
+from .lazy_records import (
+    ENCODING,
+    ERRORS,
+    PLACE_COLUMNS,
+    LazyRecords,
+    TextFile,
+    chunk_places,
+    record_from_row,
+)
 from .pipeline import DocumentRecord, token_lists
 from .snapshot import LEVELS, Layout, Snapshot
 from .store import candidate_versions, require_version
 from .types import DocumentInfo, Fact
 
-FORMAT = 3
-READABLE_FORMATS = (2, 3)  # format 2 has no layout.npy: its documents are read when opened
+FORMAT = 4
+# Format 2 has no layout.npy: its documents are read when opened. Format 3 keeps the texts in
+# documents.jsonl (no texts.utf8, no chunk_places.npy): a hit parses its whole document.
+READABLE_FORMATS = (2, 3, 4)
+LAYOUT_COLUMNS = {3: 3, 4: 4}
 _FILES = {
     "chunk": ("vectors.npy", "dense.faiss", "bm25"),
     "sentence": ("sentence_vectors.npy", "sentences.faiss", "bm25_sentences"),
@@ -68,7 +84,6 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         (
             {
                 "doc_id": r.doc_id,
-                "text": r.text,
                 "page_starts": list(r.page_starts),
                 "sentences": r.sentences,
                 "chunk_ranges": r.chunk_ranges,
@@ -80,8 +95,12 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         ),
     )
     write_jsonl(version / "facts.jsonl", (f.to_dict() for r in records for f in r.facts))
-    layout = [(at, len(r.sentences), len(r.chunk_ranges)) for at, r in zip(offsets, records, strict=True)]
-    np.save(version / "layout.npy", np.asarray(layout, dtype=np.int64).reshape(-1, 3), allow_pickle=False)
+    text_bytes = _write_texts(version, records)
+    layout = [
+        (at, len(r.sentences), len(r.chunk_ranges), size)
+        for at, r, size in zip(offsets, records, text_bytes, strict=True)
+    ]
+    np.save(version / "layout.npy", np.asarray(layout, dtype=np.int64).reshape(-1, 4), allow_pickle=False)
     if records:
         chunk_sentences = np.concatenate(
             [np.asarray(r.chunk_ranges, dtype=np.int64).reshape(-1, 2) for r in records]
@@ -101,6 +120,21 @@ def save_snapshot(version: Path, records: list[DocumentRecord], model: str, dim:
         p.relative_to(version).as_posix(): p.stat().st_size for p in sorted(version.rglob("*")) if p.is_file()
     }
     write_atomic(version / "manifest.json", json.dumps(manifest, ensure_ascii=False))
+
+
+def _write_texts(version: Path, records: list[DocumentRecord]) -> list[int]:
+    """Write ``texts.utf8`` and ``chunk_places.npy``; the byte length of each document's text."""
+    sizes: list[int] = []
+    places: list[np.ndarray] = []
+    written = 0
+    with open(version / "texts.utf8", "wb") as handle:
+        for record in records:
+            places.append(chunk_places(record, written))
+            sizes.append(handle.write(record.text.encode(ENCODING, ERRORS)))
+            written += sizes[-1]
+    table = np.concatenate(places) if places else np.zeros((0, PLACE_COLUMNS), dtype=np.int64)
+    np.save(version / "chunk_places.npy", table, allow_pickle=False)
+    return sizes
 
 
 T = TypeVar("T")
@@ -182,7 +216,7 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
             _check_count(version / "documents.jsonl", found, counts[level], f"{level}s")
         layout, by_id = Layout.of_records(records), MappingProxyType({r.doc_id: r for r in records})
     else:
-        layout, by_id = _lazy_documents(version, infos, facts_by_doc, vectors, counts)
+        layout, by_id = _lazy_documents(version, manifest["format"], infos, facts_by_doc, vectors, counts)
     dense, sparse = {}, {}
     for level in LEVELS:
         _, dense_file, sparse_dir = _FILES[level]
@@ -195,17 +229,19 @@ def load_snapshot(version: Path, expected_model: str | None = None) -> Snapshot:
 
 def _lazy_documents(
     version: Path,
+    manifest_format: int,
     infos: dict[str, DocumentInfo],
     facts: dict[str, list[Fact]],
     vectors: dict[str, np.ndarray],
     counts: dict[str, int],
 ) -> tuple[Layout, LazyRecords]:
-    """The layout of a format-3 version and its documents, each read when first asked for."""
+    """The layout of a format-3 or -4 version and its documents, each read when first asked for."""
     path = version / "layout.npy"
     table = _read(path, lambda p: np.load(p, allow_pickle=False))
+    columns = LAYOUT_COLUMNS[int(manifest_format)]
     with _reading(path):
-        if table.ndim != 2 or table.shape[1] != 3 or table.dtype.kind != "i":
-            raise ValueError(f"shape {table.shape}, not (documents, 3)")
+        if table.ndim != 2 or table.shape[1] != columns or table.dtype.kind != "i":
+            raise ValueError(f"shape {table.shape}, not (documents, {columns})")
     _check_count(path, len(table), len(infos), "documents")
     _check_count(path, int(table[:, 1].sum()), counts["sentence"], "sentences")
     _check_count(path, int(table[:, 2].sum()), counts["chunk"], "chunks")
@@ -229,9 +265,27 @@ def _lazy_documents(
         first_sentence=first_sentence,
         chunk_sentences=ranges + np.repeat(first_sentence[:-1], table[:, 2])[:, None],
     )
+    texts = _text_file(version, table, counts) if columns == 4 else None
     with _reading(documents):
-        records = LazyRecords(documents, infos, offsets, first_sentence, first_chunk, facts, vectors)
+        records = LazyRecords(documents, infos, offsets, first_sentence, first_chunk, facts, vectors, texts)
     return layout, records
+
+
+def _text_file(version: Path, table: np.ndarray, counts: dict[str, int]) -> TextFile:
+    """``texts.utf8`` of a format-4 version, checked against layout.npy and chunk_places.npy."""
+    path, places_path = version / "texts.utf8", version / "chunk_places.npy"
+    starts = np.concatenate([[0], np.cumsum(table[:, 3])])
+    if np.any(table[:, 3] < 0) or starts[-1] != path.stat().st_size:
+        raise IndexDamagedError(f"{path}: damaged (not the size layout.npy says); {REPAIR}")
+    places = _read(places_path, lambda p: np.load(p, allow_pickle=False))
+    with _reading(places_path):
+        if places.ndim != 2 or places.shape[1] != PLACE_COLUMNS or places.dtype.kind != "i":
+            raise ValueError(f"shape {places.shape}, not (chunks, {PLACE_COLUMNS})")
+    _check_count(places_path, len(places), counts["chunk"], "chunks")
+    if len(places) and (places[:, 2].min() < 0 or places[:, 3].max() > starts[-1]):
+        raise IndexDamagedError(f"{places_path}: damaged (bytes outside texts.utf8); {REPAIR}")
+    with _reading(path):
+        return TextFile(path, starts, places)
 
 
 def _records(

@@ -15,6 +15,7 @@ import numpy as np
 
 from .errors import NotFoundError
 from .index import DenseIndex, SparseIndex
+from .lazy_records import LazyRecords
 from .pipeline import DocumentRecord
 from .types import Chunk, DocumentInfo, Fact, Hit, page_at
 
@@ -181,7 +182,10 @@ class Snapshot:
         return record, chunk_id - int(self.layout.first_chunk[ordinal])
 
     def chunk(self, chunk_id: int) -> Chunk:
-        """One chunk by global id."""
+        """One chunk by global id (of a saved version: read alone, without parsing its document)."""
+        texts = self.records.texts if isinstance(self.records, LazyRecords) else None
+        if texts is not None and 0 <= chunk_id < self.size("chunk"):
+            return texts.chunk(chunk_id, self.layout.doc_ids[int(self._owners["chunk"][chunk_id])])
         record, local = self._chunk_place(chunk_id)
         start, end = record.chunk_span(local)
         page = page_at(record.page_starts, start)
