@@ -3,14 +3,16 @@
 python benchmarks/bench_stores.py [--chunks 100000] [--stores local,milvus] [--workdir /work/scratch-stores]
 
 The documents are bench_scale.py's synthetic ones (shipped-corpus sentences recombined, each unique
-sentence embedded once with e5, 1,000 chunks per document, seeded). QUERIES of the corpus's unique
+sentence embedded once with e5, seeded), of bench_scale.PAPER_CHUNKS (40) chunks each: a paper, as the
+issue's users hold tens of thousands of them making 10^6-10^7 chunks. QUERIES of the corpus's unique
 sentences are held out of it; their e5 query embeddings and jieba tokens are the queries. Each stage
 runs in a fresh process, so its peak RSS is its own:
 
-1. ``corpus``: make the documents (pickled), the queries and the exact top 10 chunks of each query
+1. ``corpus``: make the documents (written as JSON and .npy scratch files: each sentence's pool id,
+   chunk ranges, vectors; no pickle), the queries and the exact top 10 chunks of each query
    by brute-force numpy over the chunk vectors.
-2. ``write``: unpickle the documents, then ``store.save`` through nekb's own store (``LocalStore``
-   or ``milvus:<workdir>/kb.db``), timed.
+2. ``write``: read the documents back (vectors memory-mapped), then ``store.save`` through nekb's own
+   store (``LocalStore`` or ``milvus:<workdir>/kb.db``), timed.
 3. ``search``: ``parse_store(...).load_latest()`` timed, RSS after it; then every query through the
    four rankings nekb's hybrid search fuses (dense and BM25, chunks and sentences, as many as it
    asks for) and the whole ``hybrid_search`` (top 10), timed one query at a time; recall@10 of the
@@ -371,6 +373,8 @@ CALLS = ("dense chunk", "BM25 chunk", "dense sentence", "BM25 sentence")
 
 def format_section(results: dict) -> str:
     """The RESULTS.md section for every size measured so far."""
+    from bench_scale import PAPER_CHUNKS
+
     from nekb.index import FLAT_MAX_VECTORS
 
     overlaps = [
@@ -391,11 +395,13 @@ def format_section(results: dict) -> str:
             "",
             "Produced by `benchmarks/bench_stores.py` (numbers as measured in its runs). The same synthetic "
             "documents (bench_scale.py's: shipped-corpus sentences recombined, each unique sentence embedded "
-            f"once with e5, 1,000 chunks per document, seed {SEED}) saved through nekb's own stores: "
-            "`LocalStore` (a version directory; IVF-PQ dense indexes above "
+            f"once with e5, seed {SEED}; {PAPER_CHUNKS} chunks per document, a paper's worth: the issue's "
+            "users hold tens of thousands of papers making 10^6-10^7 chunks) saved through nekb's own stores:"
+            " `LocalStore` (a version directory; IVF-PQ dense indexes above "
             f"{FLAT_MAX_VECTORS:,} vectors) and `milvus:<dir>/kb.db` (Milvus Lite in the process; HNSW "
             f"above {FLAT_MAX_VECTORS:,}). Each stage runs in a fresh process: write (`store.save` of the "
-            "unpickled documents; its peak RSS includes them), open (`load_latest`; RSS right after it), "
+            "documents read back from the scratch files, their vectors memory-mapped; its peak RSS includes "
+            "them), open (`load_latest`; RSS right after it), "
             f"then {QUERIES} queries — {QUERIES} of the corpus's unique sentences held out of it, as e5 "
             "query embeddings and their jieba tokens — one at a time through each of the four rankings "
             'nekb\'s hybrid search fuses (50 chunks, 150 sentences each; "four rankings": their sum per '
