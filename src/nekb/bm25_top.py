@@ -31,9 +31,9 @@ SEED_ROWS = 256
 SEED_TERMS = 4
 # Below this share of all rows, a set of postings is summed by sorting; above, into a dense array.
 SPARSE_SHARE = 1 / 64
-# Relative slack on the threshold: bounds and sums are float64 sums of float32 impacts, summed in
-# different orders; a row within this of the threshold is kept (a tie is never pruned).
-SLACK = 1e-6
+# Relative slack on the threshold: sums of float32 impacts (in float32 or float64, in different
+# orders) differ by far less; a row within this of the threshold is kept (a tie is never pruned).
+SLACK = 1e-5
 
 
 @dataclass(frozen=True)
@@ -130,11 +130,12 @@ def _sum_postings(
         sums = np.bincount(where, weights=impacts, minlength=len(found))
         keep = sums >= floor
         return found[keep], sums[keep]
-    dense = np.zeros(postings.rows, dtype=np.float64)
+    # float32 (as bm25s sums): half the memory to sweep; SLACK covers the rounding.
+    dense = np.zeros(postings.rows, dtype=np.float32)
     for (rows, impacts), weight in zip(parts, weights, strict=True):
-        dense[rows] += weight * impacts  # a term's rows are distinct: plain indexed add is exact
-    found = np.flatnonzero(dense >= floor) if floor > 0 else np.flatnonzero(dense)
-    return found, dense[found]
+        dense[rows] += np.float32(weight) * impacts  # a term's rows are distinct: indexed add is exact
+    found = np.flatnonzero(dense >= np.float32(floor)) if floor > 0 else np.flatnonzero(dense)
+    return found, dense[found].astype(np.float64)
 
 
 def _lookup(postings: Postings, t: int, rows: np.ndarray) -> np.ndarray:
