@@ -141,8 +141,15 @@ def brute_force_top(index, tokens, k):
     return scores, order
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_bm25_top_k_is_the_brute_force_top_k(seed):
+@pytest.mark.parametrize(
+    ("seed", "sparse_share"),
+    [(0, None), (1, None), (2, None), (3, 0.0), (4, 100.0)],  # as shipped; all dense; all by lookups
+)
+def test_bm25_top_k_is_the_brute_force_top_k(seed, sparse_share, monkeypatch):
+    from nekb import bm25_top
+
+    if sparse_share is not None:
+        monkeypatch.setattr(bm25_top, "SPARSE_SHARE", sparse_share)
     token_lists, words = zipf_token_lists(3000, 400, seed)
     index = SparseIndex.build(token_lists)
     rng = np.random.default_rng(seed + 10)
