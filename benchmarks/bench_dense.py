@@ -215,6 +215,7 @@ def settings() -> dict:
         "LISTS_PER_SQRT",
         "MAX_LISTS",
         "PROBE_SHARE",
+        "MAX_PROBES",
         "RERANK_PER_RESULT",
         "RERANK_MIN",
         "TRAIN_PER_LIST",

@@ -209,3 +209,11 @@ def test_bm25_rows_are_sorted_within_each_term_when_they_were_not():
     _sort_rows(scores)
     assert scores["indices"].tolist() == [0, 4, 9, 1, 2]
     assert scores["data"].tolist() == [1.0, 3.0, 2.0, 5.0, 4.0]
+
+
+def test_probe_count_is_a_share_of_the_lists_capped_for_the_largest_indexes():
+    from nekb.index import MAX_PROBES, PROBE_SHARE, probe_count
+
+    assert probe_count(256) == round(256 * PROBE_SHARE)
+    assert probe_count(1) == 1
+    assert probe_count(MAX_LISTS) == min(round(MAX_LISTS * PROBE_SHARE), MAX_PROBES)
