@@ -270,7 +270,9 @@ class SparseIndex:
         size = json.loads((directory / "nekb_sparse.json").read_text())["size"]
         if size == 0:
             return cls(None, 0)
-        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False)
+        # Memory-mapped: opening reads no postings (at 10^6 chunks reading them took 4 of 5 s); a query
+        # reads its terms' postings, which stay in the OS file cache.
+        bm25 = bm25s.BM25.load(str(directory), allow_pickle=False, load_corpus=False, mmap=True)
         bounds = None
         if (directory / BOUNDS_FILE).is_file():
             bounds = np.load(directory / BOUNDS_FILE, allow_pickle=False)
