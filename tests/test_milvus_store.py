@@ -389,6 +389,23 @@ def test_cli_with_milvus_store(run_cli, tmp_path):
     assert missing.exit_code == 1 and "nekb build --store milvus:" in missing.output
 
 
+def test_cli_copies_a_local_index_into_milvus_and_back(run_cli, tmp_path):
+    corpus = write_docs(tmp_path / "corpus", dict(SMALL_DOCS))
+    run_cli("build", "--corpus", corpus, "--index", tmp_path / "ix", "--model", "hash")
+    copied = run_cli("copy", _milvus(tmp_path), "--index", tmp_path / "ix")
+    assert copied.exit_code == 0 and f"to {_milvus(tmp_path)} as v1_" in copied.output, copied.output
+    question = ["ask", "辽宁生产总值增速是多少", "--index", tmp_path / "ix", "--json"]
+    local, milvus = run_cli(*question), run_cli(*question, "--store", _milvus(tmp_path))
+    assert milvus.exit_code == 0 and milvus.output == local.output
+    back = run_cli("copy", "local", "--index", tmp_path / "ix2", "--store", _milvus(tmp_path))
+    assert back.exit_code == 0, back.output
+    assert run_cli("ask", *question[1:2], "--index", tmp_path / "ix2", "--json").output == local.output
+    same = run_cli("copy", "local", "--index", tmp_path / "ix")
+    assert same.exit_code == 1 and "is the store being copied" in same.output
+    missing = run_cli("copy", _milvus(tmp_path / "other"), "--index", tmp_path / "none")
+    assert missing.exit_code == 1 and "nekb build" in missing.output
+
+
 def test_real_e5_index_copied_into_milvus_answers_the_same(real_index, real_kb, resources, run_cli, tmp_path):
     """The shipped corpus (e5, built once per session) copied into Milvus without embedding again."""
     store = _milvus(tmp_path)
