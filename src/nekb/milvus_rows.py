@@ -30,14 +30,6 @@ FACT_FIELDS = [
 ]  # fmt: skip
 
 
-def group(rows: list[dict]) -> dict[str, list[dict]]:
-    """Rows by doc_id, each document's in order of ``n``."""
-    out: dict[str, list[dict]] = {}
-    for row in sorted(rows, key=lambda r: (r["doc_id"], r["n"])):
-        out.setdefault(row["doc_id"], []).append(row)
-    return out
-
-
 def matrix(rows: list[dict], dim: int) -> np.ndarray:
     matrix = np.asarray([r["dense"] for r in rows], dtype=np.float32).reshape(len(rows), dim)
     matrix.setflags(write=False)  # records share these rows; nothing may change them
