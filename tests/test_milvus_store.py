@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 from conftest import CORPUS, SMALL_DOCS, write_docs
 
-from nekb import KnowledgeBase, milvus_write
+from nekb import KnowledgeBase, milvus_rows, milvus_store, milvus_write
 from nekb.embed import HashEmbedder
 from nekb.errors import IndexDamagedError, IndexMissingError, InputError
 from nekb.milvus_schema import KINDS, LIVE_UNTIL, META, collection_name, visible
 from nekb.milvus_store import MilvusSnapshot, MilvusStore
 from nekb.pipeline import token_lists
+from nekb.search import hybrid_search
 from nekb.snapshot import LEVELS
 from nekb.stores import LocalStore, copy_latest, parse_store
 
@@ -88,6 +89,57 @@ def test_round_trip_gives_the_same_records(pair):
         assert other.sentence_tags == record.sentence_tags
         np.testing.assert_array_equal(other.sentence_vectors, record.sentence_vectors)
         np.testing.assert_array_equal(other.chunk_vectors, record.chunk_vectors)
+
+
+def test_opening_reads_only_the_documents_layout(pair, monkeypatch):
+    local, milvus = pair
+    read, queried = [], []
+    real_read = milvus_store.read_rows
+    monkeypatch.setattr(
+        milvus_store, "read_rows", lambda c, name, *a: read.append(name) or real_read(c, name, *a)
+    )
+    client = milvus.store.client
+    real_query = client.query
+    monkeypatch.setattr(client, "query", lambda name, **kw: queried.append(name) or real_query(name, **kw))
+    snapshot, _ = milvus.store.load_latest()
+    assert read == [collection_name(1, "documents")] and queried == [META]  # no text, vectors or facts
+    hits = hybrid_search(snapshot, local._resources.analyzer.parse("黑龙江人口减少", {}),
+                         HashEmbedder().embed_queries(["黑龙江人口减少"])[0], 3)  # fmt: skip
+    fetched = {name.rsplit("_", 1)[1] for name in queried}
+    assert hits and {"terms", "documents", "chunks", "sentences"} <= fetched
+    assert read == [collection_name(1, "documents")]  # documents by key, the fact table not yet
+    assert snapshot.facts and read[-1] == collection_name(1, "facts")
+
+
+def test_long_documents_round_trip_in_parts(tmp_path, monkeypatch):
+    """Text and chunk ranges over several rows (a server's VARCHAR and JSON fields are bounded)."""
+    monkeypatch.setattr(milvus_rows, "TEXT_PART_CHARS", 7)
+    monkeypatch.setattr(milvus_rows, "RANGES_PER_PART", 1)
+    long = "".join(f"第{n}年沈阳装备制造业产值提高了{n}%，东北振兴政策推动产业转型。" for n in range(1, 60))
+    corpus = write_docs(tmp_path / "corpus", {**SMALL_DOCS, **MORE_DOCS, "long.txt": long})
+    KnowledgeBase.build(corpus, tmp_path / "local", model=HashEmbedder())
+    KnowledgeBase.build(corpus, tmp_path / "mv", model=HashEmbedder(), store=_milvus(tmp_path))
+    local = KnowledgeBase.open(corpus, tmp_path / "local", model=HashEmbedder())
+    milvus = KnowledgeBase.open(corpus, tmp_path / "mv", model=HashEmbedder(), store=_milvus(tmp_path))
+    a, b = local._current(), milvus._current()
+    assert max(len(r.chunk_ranges) for r in a.records.values()) > 1
+    for doc_id, record in a.records.items():
+        other = b.records[doc_id]
+        for name in ("text", "sentences", "chunk_ranges", "sentence_tokens", "facts"):
+            assert getattr(other, name) == getattr(record, name), name
+        np.testing.assert_array_equal(other.chunk_vectors, record.chunk_vectors)
+    np.testing.assert_array_equal(b.layout.chunk_sentences, a.layout.chunk_sentences)
+    assert milvus.search("沈阳装备制造业产值", k=3)[0].doc_id == "long.txt"
+
+
+def test_missing_rows_name_the_document(pair):
+    _, milvus = pair
+    client = milvus.store.client
+    client.delete(collection_name(1, "sentences"), filter='doc_id == "jilin.txt" and n == 0')
+    snapshot, _ = milvus.store.load_latest()
+    with pytest.raises(IndexDamagedError, match=r"sentences of 'jilin.txt' missing \(1 of 2 rows\)"):
+        snapshot.document("jilin.txt")
+    assert snapshot.document("economy.txt").text == MORE_DOCS["economy.txt"]
 
 
 def test_every_ranking_matches_the_local_store(pair):
@@ -230,7 +282,9 @@ def test_add_and_remove_write_only_their_document(pair, tmp_path, monkeypatch, i
     records = list(local._current().records.values())
     for level, lists in token_lists(records).items():
         expected = milvus_write.LevelStats.of(lists).doc_freq
-        assert dict(reopened._current().engine.stats[level].doc_freq) == expected
+        vocabulary = sorted({t for stats in expected for t in [stats]} | {"不在词表"})
+        _, stats = reopened._current().engine.statistics(level, vocabulary)
+        assert dict(stats.doc_freq) == expected
 
 
 @pytest.mark.parametrize("fail_in", ["_set_until", "meta"])
@@ -307,7 +361,8 @@ def test_an_older_format_says_to_rebuild(pair, tmp_path):
     client = milvus.store.client
     manifest = {**milvus.store._manifest(), "format": 1}
     client.upsert(META, [{"key": "current", "value": manifest, "dummy": [0.0, 0.0]}])
-    with pytest.raises(IndexDamagedError, match=r"format 1, not 2; run `nekb build --full --store milvus:"):
+    expected = rf"format 1, not {milvus_write.FORMAT}; run `nekb build --full --store milvus:"
+    with pytest.raises(IndexDamagedError, match=expected):
         milvus.store.load_latest()
     report = milvus.update()  # a plain build rebuilds it as well
     assert report.version and milvus.store._manifest()["format"] == milvus_write.FORMAT
@@ -332,6 +387,23 @@ def test_cli_with_milvus_store(run_cli, tmp_path):
     assert "removed 1" in removed.output
     missing = run_cli("search", "人口", "--index", tmp_path / "none", "--store", _milvus(tmp_path / "none"))
     assert missing.exit_code == 1 and "nekb build --store milvus:" in missing.output
+
+
+def test_cli_copies_a_local_index_into_milvus_and_back(run_cli, tmp_path):
+    corpus = write_docs(tmp_path / "corpus", dict(SMALL_DOCS))
+    run_cli("build", "--corpus", corpus, "--index", tmp_path / "ix", "--model", "hash")
+    copied = run_cli("copy", _milvus(tmp_path), "--index", tmp_path / "ix")
+    assert copied.exit_code == 0 and f"to {_milvus(tmp_path)} as v1_" in copied.output, copied.output
+    question = ["ask", "辽宁生产总值增速是多少", "--index", tmp_path / "ix", "--json"]
+    local, milvus = run_cli(*question), run_cli(*question, "--store", _milvus(tmp_path))
+    assert milvus.exit_code == 0 and milvus.output == local.output
+    back = run_cli("copy", "local", "--index", tmp_path / "ix2", "--store", _milvus(tmp_path))
+    assert back.exit_code == 0, back.output
+    assert run_cli("ask", *question[1:2], "--index", tmp_path / "ix2", "--json").output == local.output
+    same = run_cli("copy", "local", "--index", tmp_path / "ix")
+    assert same.exit_code == 1 and "is the store being copied" in same.output
+    missing = run_cli("copy", _milvus(tmp_path / "other"), "--index", tmp_path / "none")
+    assert missing.exit_code == 1 and "nekb build" in missing.output
 
 
 def test_real_e5_index_copied_into_milvus_answers_the_same(real_index, real_kb, resources, run_cli, tmp_path):

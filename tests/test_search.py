@@ -33,6 +33,17 @@ def test_rrf_matches_brute_force(seed):
     assert [s for _, s in fused] == sorted((s for _, s in fused), reverse=True)
 
 
+def test_rrf_adds_prior_scores_and_breaks_ties_by_id():
+    prior = [(7, 1 / 61 + 1 / 62), (5, 1 / 61)]  # two rankings fused elsewhere (in float32, say)
+    fused = rrf_fuse([[5, 9], [9, 7]], prior=prior)
+    expected = {7: 1 / 61 + 1 / 62 + 1 / 62, 5: 2 / 61, 9: 1 / 62 + 1 / 61}
+    assert [i for i, _ in fused] == [7, 5, 9]
+    assert dict(fused) == pytest.approx(expected)
+    tied = rrf_fuse([[4, 2], [2, 4]], prior=[(4, float(np.float32(0.001)))])
+    assert [i for i, _ in rrf_fuse([[4, 2], [2, 4]])] == [2, 4]  # equal sums: by id
+    assert tied[0][0] == 4
+
+
 def test_rrf_prefers_items_ranked_by_both():
     fused = rrf_fuse([[1, 2, 3], [3, 4, 1]])
     assert fused[0][0] in (1, 3)

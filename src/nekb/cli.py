@@ -28,6 +28,7 @@ from .fileio import write_atomic
 from .focus import render_claim
 from .kb import KnowledgeBase
 from .resources import Resources
+from .stores import copy_index
 
 corpus_option = click.option(
     "--corpus",
@@ -344,6 +345,16 @@ def remove(resources: Resources, doc_ids: tuple[str, ...], corpus_dir: Path, ind
 
 # -- batch answers and evaluation ------------------------------------------------------------------
 question_file_argument = click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+
+
+@cli.command("copy")
+@click.argument("target")
+@index_option
+def copy(target: str, index_dir: Path) -> None:
+    """Copy the live version into the store TARGET without embedding again, e.g.
+    `nekb copy milvus:index/kb.db` moves a local index into Milvus Lite."""
+    version = copy_index(index_dir, store_spec(), target)
+    click.echo(f"copied the live version of {store_spec()} to {target} as {version}")
 
 
 @cli.command("batch")

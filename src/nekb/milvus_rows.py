@@ -18,6 +18,9 @@ from .types import Fact
 # A Milvus server counts VARCHAR max_length in bytes (at most 65,535); 16,000 characters of up to
 # four bytes each fit. Milvus Lite counts characters.
 TEXT_PART_CHARS = 16_000
+# Chunk ranges per document row: a server's JSON field holds 65,536 bytes, 2,000 pairs of sentence
+# numbers up to a million about 32 KB.
+RANGES_PER_PART = 2_000
 DUMMY = [0.0, 0.0]  # the 2-d vector of collections without one of their own
 
 
@@ -25,14 +28,6 @@ FACT_FIELDS = [
     "fact_id", "entity", "indicator", "period", "value", "unit", "qualifier", "doc_id", "sentence", "start",
     "end", "page", "location",
 ]  # fmt: skip
-
-
-def group(rows: list[dict]) -> dict[str, list[dict]]:
-    """Rows by doc_id, each document's in order of ``n``."""
-    out: dict[str, list[dict]] = {}
-    for row in sorted(rows, key=lambda r: (r["doc_id"], r["n"])):
-        out.setdefault(row["doc_id"], []).append(row)
-    return out
 
 
 def matrix(rows: list[dict], dim: int) -> np.ndarray:
@@ -47,19 +42,38 @@ def fact(row: dict) -> Fact:
     return Fact(**values)
 
 
+def row_key(since: int, doc_id: str, n: int) -> str:
+    """Primary key of row ``n`` of one document's rows written for version ``since``: a reader that
+    knows a document's ``since`` and counts fetches its rows by key, without scanning."""
+    return f"{since}#{doc_id}#{n}"
+
+
 def _row(since: int, doc_id: str, n: int) -> dict:
-    return {"key": f"{since}#{doc_id}#{n}", "since": since, "until": LIVE_UNTIL}
+    return {"key": row_key(since, doc_id, n), "since": since, "until": LIVE_UNTIL}
+
+
+def _slices(items: Sequence, size: int) -> list:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def document_rows(records: Sequence[DocumentRecord], since: int) -> Iterator[dict]:
+    """A document's rows: its text in parts, and its layout (chunk ranges, in parts too; part 0 also
+    the counts of its rows), which is all a reader loads to open a version."""
     for r in records:
-        parts = [r.text[i : i + TEXT_PART_CHARS] for i in range(0, len(r.text), TEXT_PART_CHARS)] or [""]
-        for part, text in enumerate(parts):
+        texts = _slices(r.text, TEXT_PART_CHARS) or [""]
+        ranges = _slices([n for pair in r.chunk_ranges for n in pair], 2 * RANGES_PER_PART) or [[]]
+        parts = max(len(texts), len(ranges))
+        counts = {"parts": parts, "sentences": len(r.sentences), "facts": len(r.facts)}
+        for part in range(parts):
             yield {
                 **_row(since, r.doc_id, part),
                 "doc_id": r.doc_id,
                 "part": part,
-                "text": text,
+                "text": texts[part] if part < len(texts) else "",
+                "layout": {
+                    "ranges": ranges[part] if part < len(ranges) else [],
+                    **(counts if part == 0 else {}),
+                },
                 "info": r.info.to_dict() if part == 0 else {},
                 "pages": list(r.page_starts) if part == 0 else [],
                 "warnings": list(r.warnings) if part == 0 else [],

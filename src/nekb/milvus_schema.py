@@ -59,7 +59,8 @@ def _fields(kind: str, dim: int) -> list[tuple]:
     if kind == "documents":
         return [
             *common, doc_id, ("part", "INT64", {}), ("text", "VARCHAR", {"max_length": LONG_CHARS}),
-            ("info", "JSON", {}), ("pages", "JSON", {}), ("warnings", "JSON", {}), dummy,
+            ("layout", "JSON", {}), ("info", "JSON", {}), ("pages", "JSON", {}), ("warnings", "JSON", {}),
+            dummy,
         ]  # fmt: skip
     if kind == "chunks":
         return [*common, doc_id, n, ("first", "INT64", {}), ("last", "INT64", {}), *vectors]

@@ -3,7 +3,7 @@
 
 A generation of five collections, ``nekb_g<generation>_<kind>``, holds the rows of its versions:
 
-    documents   text (in parts of TEXT_PART_CHARS), metadata, page starts, warnings
+    documents   text and chunk ranges (in parts), row counts, metadata, page starts, warnings
     chunks      sentence range, dense vector, BM25 sparse vector (bm25_vectors.py)
     sentences   offsets, jieba tokens, tags, dense vector, BM25 sparse vector
     facts       the fact table as scalar fields (filterable in Milvus)
@@ -19,19 +19,21 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import milvus_rows, milvus_write, store
-from .bm25_vectors import LevelStats
 from .errors import IndexDamagedError, IndexMissingError, InputError, ModelMismatchError, short_reason
-from .milvus_schema import META, collection_name, visible
-from .milvus_snapshot import MilvusSearch, MilvusSnapshot
+from .milvus_records import MilvusRecords, entries_of, layout_of
+from .milvus_schema import KINDS, META, collection_name, visible
+from .milvus_snapshot import FactTable, MilvusSearch, MilvusSnapshot, TermTable
 from .milvus_write import FORMAT, quiet, read_rows
 from .pipeline import DocumentRecord
 from .snapshot import LEVELS, Snapshot
-from .types import DocumentInfo
+from .types import Fact
 
 LITE_LOGGER = "milvus_lite.server_manager"
+# What opening a version reads of each document row (not its text).
+LAYOUT_FIELDS = ["doc_id", "part", "since", "layout", "info", "pages", "warnings"]
 
 
 class MilvusStore:
@@ -127,7 +129,8 @@ class MilvusStore:
     def load_latest(
         self, expected_model: str | None = None, skip: frozenset[str] = frozenset()
     ) -> tuple[Snapshot, dict[str, str]]:
-        """The live version, loaded: documents, vectors and facts from Milvus, searches in Milvus."""
+        """The live version, opened: its documents' layout read, the rest read from Milvus as queries
+        need it; searches run in Milvus."""
         manifest = self._manifest()
         if manifest is None:
             self.require()
@@ -140,73 +143,38 @@ class MilvusStore:
         version = manifest["version"]
         generation, serial = int(manifest["generation"]), int(manifest["serial"])
         try:
-            records, doc_freq = self._read_version(generation, serial, int(manifest["dim"]))
-        except IndexDamagedError:
-            raise
+            entries = entries_of(self._rows(generation, serial, "documents", LAYOUT_FIELDS))
         except Exception as err:  # a collection dropped or unreadable: pymilvus raises several types
             reason = short_reason(str(err) or type(err).__name__, 160)
             raise IndexDamagedError(
                 f"Milvus store {self.uri} version {version}: {reason}; {self._repair()}"
             ) from err
-        stats = {
-            level: LevelStats(
-                size=int(manifest[f"{level}s"]),
-                avg_length=float(manifest["avg_length"][level]),
-                doc_freq=doc_freq[level],
-            )
-            for level in LEVELS
-        }
-        search = MilvusSearch(self.client, generation, serial, doc_freq["ids"], stats)
-        snapshot = MilvusSnapshot.from_records(version, manifest, records, {}, {})
-        return replace(snapshot, engine=search), {}
+        for kind in KINDS:
+            self._load(collection_name(generation, kind))
+        where = f"Milvus store {self.uri} version {version}"
+        records = MilvusRecords(self.client, generation, int(manifest["dim"]), entries, where)
+        search = MilvusSearch(
+            self.client,
+            generation,
+            serial,
+            TermTable(self.client, generation, serial),
+            sizes={level: int(manifest[f"{level}s"]) for level in LEVELS},
+            avg_length={level: float(manifest["avg_length"][level]) for level in LEVELS},
+        )
+        order = {e.doc_id: n for n, e in enumerate(entries)}
+
+        def read_facts() -> list[Fact]:
+            rows = self._rows(generation, serial, "facts", ["n", *milvus_rows.FACT_FIELDS])
+            rows.sort(key=lambda r: (order.get(r["doc_id"], len(order)), r["n"]))
+            return [milvus_rows.fact(row) for row in rows]
+
+        snapshot = MilvusSnapshot.assemble(
+            version, manifest, records, layout_of(entries), {e.doc_id: e.info for e in entries}, (), {}, {}
+        )
+        return replace(snapshot, engine=search, fact_table=FactTable(read_facts)), {}
 
     def _rows(self, generation: int, serial: int, kind: str, fields: list[str]) -> list[dict]:
         """Every row of version ``serial`` in one collection."""
         name = collection_name(generation, kind)
         self._load(name)
         return read_rows(self.client, name, visible(serial), fields)
-
-    def _read_version(self, generation: int, serial: int, dim: int) -> tuple[list[DocumentRecord], dict]:
-        def rows(kind: str, fields: list[str]) -> list[dict]:
-            return self._rows(generation, serial, kind, fields)
-
-        docs = rows("documents", ["doc_id", "part", "text", "info", "pages", "warnings"])
-        chunks = rows("chunks", ["doc_id", "n", "first", "last", "dense"])
-        sentences = rows("sentences", ["doc_id", "n", "start", "end", "tokens", "tags", "dense"])
-        facts = rows("facts", ["n", *milvus_rows.FACT_FIELDS])
-        terms = rows("terms", ["term", "tid", "df_chunk", "df_sentence"])
-        # Documents in corpus order (sorted paths, as a build walks the corpus), as the local store.
-        docs.sort(key=lambda r: (PurePosixPath(r["doc_id"]), r["part"]))
-        by_doc: dict[str, dict] = {}
-        for row in docs:
-            entry = by_doc.setdefault(row["doc_id"], {"parts": [], "row": row})
-            entry["parts"].append(row["text"])
-        grouped = {"chunks": milvus_rows.group(chunks), "sentences": milvus_rows.group(sentences)}
-        fact_rows = milvus_rows.group(facts)
-        records = []
-        for doc_id, entry in by_doc.items():
-            row = entry["row"]
-            doc_chunks = grouped["chunks"].get(doc_id, [])
-            doc_sentences = grouped["sentences"].get(doc_id, [])
-            record = DocumentRecord(
-                info=DocumentInfo(**row["info"]),
-                text="".join(entry["parts"]),
-                page_starts=tuple(row["pages"]),
-                sentences=tuple((s["start"], s["end"]) for s in doc_sentences),
-                chunk_ranges=tuple((c["first"], c["last"]) for c in doc_chunks),
-                sentence_tokens=tuple(tuple(s["tokens"]) for s in doc_sentences),
-                facts=tuple(milvus_rows.fact(f) for f in fact_rows.get(doc_id, [])),
-                warnings=tuple(row["warnings"]),
-                sentence_tags=tuple(tuple(tuple(span) for span in s["tags"]) for s in doc_sentences),
-            )
-            records.append(
-                record.with_vectors(
-                    milvus_rows.matrix(doc_sentences, dim), milvus_rows.matrix(doc_chunks, dim)
-                )
-            )
-        doc_freq = {
-            "ids": {t["term"]: int(t["tid"]) for t in terms},
-            "chunk": {t["term"]: int(t["df_chunk"]) for t in terms if t["df_chunk"]},
-            "sentence": {t["term"]: int(t["df_sentence"]) for t in terms if t["df_sentence"]},
-        }
-        return records, doc_freq

@@ -41,7 +41,7 @@ from .milvus_schema import (
 from .pipeline import DocumentRecord, token_lists
 from .snapshot import LEVELS, Level
 
-FORMAT = 2
+FORMAT = 3
 INSERT_BATCH = 500
 READ_BATCH = 2_000
 IN_BATCH = 500  # values per ``in [...]`` filter

@@ -11,24 +11,30 @@ from .snapshot import Snapshot
 from .types import Hit
 
 RRF_K = 60
+TIE = 1e-7  # RRF scores closer than this are equal (a float32 score of 1/61 is off by ~1e-9)
 # How many chunks (and sentences) each of the four rankings contributes to fusion.
 CANDIDATES = 50
 SENTENCE_CANDIDATES = 150
 
 
 def rrf_fuse(
-    rankings: Sequence[Sequence[int]], weights: Sequence[float] | None = None, k: int = RRF_K
+    rankings: Sequence[Sequence[int]],
+    weights: Sequence[float] | None = None,
+    k: int = RRF_K,
+    prior: Sequence[tuple[int, float]] = (),
 ) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion: ``score(d) = sum_i w_i / (k + rank_i(d))`` with ranks from 1.
+    """Reciprocal rank fusion: ``score(d) = sum_i w_i / (k + rank_i(d))`` with ranks from 1, plus
+    ``d``'s score in ``prior`` (rankings already fused elsewhere, as ``(id, score)`` pairs).
 
-    Returns ``(id, score)`` pairs sorted by score, ties broken by first appearance.
+    Returns ``(id, score)`` pairs sorted by score, ties broken by id: scores within TIE of each
+    other tie, so that an engine's float32 fusion and this float64 sum order alike.
     """
     weights = weights if weights is not None else [1.0] * len(rankings)
-    scores: dict[int, float] = {}
+    scores: dict[int, float] = {int(item): float(score) for item, score in prior}
     for ranking, weight in zip(rankings, weights, strict=True):
         for rank, item in enumerate(ranking, start=1):
             scores[int(item)] = scores.get(int(item), 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda pair: -pair[1])
+    return sorted(scores.items(), key=lambda pair: (-round(pair[1] / TIE), pair[0]))
 
 
 def rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> list[list[int]]:
@@ -39,19 +45,31 @@ def rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> l
     A query scoped to documents (a 《title》) is ranked within them exactly.
     """
     scope, tokens = parsed.scope, list(parsed.tokens)
-    by_sentence_dense = snap.dense_search("sentence", query_vector, SENTENCE_CANDIDATES, scope)
-    by_sentence_sparse = snap.sparse_search("sentence", tokens, SENTENCE_CANDIDATES, scope)
     return [
         snap.dense_search("chunk", query_vector, CANDIDATES, scope),
         snap.sparse_search("chunk", tokens, CANDIDATES, scope),
-        snap.chunks_of_sentences(by_sentence_dense)[:CANDIDATES],
-        snap.chunks_of_sentences(by_sentence_sparse)[:CANDIDATES],
+        *sentence_rankings(snap, parsed, query_vector),
     ]
 
 
+def sentence_rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> list[list[int]]:
+    """The two chunk rankings by best sentence (by embedding, by BM25) of :func:`rankings`."""
+    scope, tokens = parsed.scope, list(parsed.tokens)
+    by_dense = snap.dense_search("sentence", query_vector, SENTENCE_CANDIDATES, scope)
+    by_sparse = snap.sparse_search("sentence", tokens, SENTENCE_CANDIDATES, scope)
+    return [snap.chunks_of_sentences(by_dense)[:CANDIDATES], snap.chunks_of_sentences(by_sparse)[:CANDIDATES]]
+
+
 def hybrid_search(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
-    """The ``k`` best chunks for an analyzed query and its embedding, best first."""
+    """The ``k`` best chunks for an analyzed query and its embedding, best first.
+
+    Where the store fuses the two chunk rankings in its engine (Milvus), the sentence rankings are
+    added to its fused scores: the same sum as fusing all four here."""
     if not parsed.dense_text.strip() or not snap.size("chunk"):
         return []
-    fused = rrf_fuse(rankings(snap, parsed, query_vector))
+    engine = snap.fused_chunks(query_vector, list(parsed.tokens), CANDIDATES, RRF_K, parsed.scope)
+    if engine is None:
+        fused = rrf_fuse(rankings(snap, parsed, query_vector))
+    else:
+        fused = rrf_fuse(sentence_rankings(snap, parsed, query_vector), prior=engine)
     return [snap.hit(chunk_id, score) for chunk_id, score in fused[:k]]

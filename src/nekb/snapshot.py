@@ -55,16 +55,28 @@ class Layout:
     @classmethod
     def of_records(cls, records: Sequence[DocumentRecord]) -> Layout:
         """The layout of ``records`` in this order."""
-        chunk_counts = [len(r.chunk_ranges) for r in records]
-        sentence_counts = [len(r.sentences) for r in records]
+        return cls.of_documents(
+            [r.doc_id for r in records],
+            [len(r.sentences) for r in records],
+            [r.chunk_ranges for r in records],
+        )
+
+    @classmethod
+    def of_documents(
+        cls,
+        doc_ids: Sequence[str],
+        sentence_counts: Sequence[int],
+        chunk_ranges: Sequence[Sequence[tuple[int, int]]],
+    ) -> Layout:
+        """The layout of documents given by their sentence counts and chunk ranges, in this order."""
         first_sentence = np.concatenate([[0], np.cumsum(sentence_counts, dtype=np.int64)])
         ranges = [
-            np.asarray(r.chunk_ranges, dtype=np.int64).reshape(-1, 2) + first_sentence[n]
-            for n, r in enumerate(records)
+            np.asarray(doc_ranges, dtype=np.int64).reshape(-1, 2) + first_sentence[n]
+            for n, doc_ranges in enumerate(chunk_ranges)
         ]
         return cls(
-            doc_ids=tuple(r.doc_id for r in records),
-            first_chunk=np.concatenate([[0], np.cumsum(chunk_counts, dtype=np.int64)]),
+            doc_ids=tuple(doc_ids),
+            first_chunk=np.concatenate([[0], np.cumsum([len(r) for r in chunk_ranges], dtype=np.int64)]),
             first_sentence=first_sentence,
             chunk_sentences=np.concatenate(ranges) if ranges else np.zeros((0, 2), np.int64),
         )
@@ -290,6 +302,18 @@ class Snapshot:
             candidates = candidates[self._in_scope(level, candidates, scope)]
         order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
         return order.tolist()
+
+    def fused_chunks(
+        self,
+        query_vector: np.ndarray,
+        tokens: Sequence[str],
+        limit: int,
+        rrf_k: int,
+        scope: frozenset[str] | None,
+    ) -> list[tuple[int, float]] | None:
+        """``(chunk id, RRF score)`` of the chunk rankings by embedding and BM25 fused in the store's
+        engine, best first, or None where the store fuses nothing (the search fuses them itself)."""
+        return None
 
     def sentence_share(self, tokens: Sequence[str]) -> np.ndarray:
         """Share of all sentences holding each token (0 for unknown tokens)."""

@@ -122,3 +122,15 @@ def copy_latest(source: Store, target: Store) -> str:
     snapshot, _ = source.load_latest()
     records = [snapshot.document(info.doc_id) for info in snapshot.documents()]
     return target.save(records, snapshot.model, snapshot.dim, dict(snapshot.manifest.get("settings", {})))
+
+
+def copy_index(
+    index_dir: str | Path, source: str | Store | None, target: str | Store, wait_seconds: float = 60.0
+) -> str:
+    """Copy the live version of the store ``source`` names into the one ``target`` names (both
+    with ``index_dir`` as their local directory), holding the write lock; return the new version."""
+    source_store, target_store = parse_store(source, index_dir), parse_store(target, index_dir)
+    if repr(source_store) == repr(target_store):
+        raise InputError(f"copy: {target!r} is the store being copied")
+    with target_store.write_lock(wait_seconds):
+        return copy_latest(source_store, target_store)
