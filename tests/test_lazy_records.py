@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import hand_built_records
 
-from nekb import lazy_records
+from nekb import lazy_records, record_cache
 from nekb.persist import load_snapshot, save_snapshot
 
 DOCS = {f"d{n}.txt": [f"第{n}篇 人口 变化", f"第{n}篇 经济 增长"] for n in range(12)}
@@ -35,7 +35,7 @@ def test_each_record_reads_back_equal_to_the_one_saved(saved):
 
 def test_the_cache_keeps_only_the_latest_documents(saved, monkeypatch):
     records, snap = saved
-    monkeypatch.setattr(lazy_records, "CACHED_DOCUMENTS", 3)
+    monkeypatch.setattr(record_cache, "CACHED_DOCUMENTS", 3)
     for record in records:
         snap.records[record.doc_id]
     assert list(snap.records._cache) == [r.doc_id for r in records[-3:]]

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from .errors import IndexDamagedError
 from .pipeline import DocumentRecord
+from .record_cache import CachedRecords
 from .types import Chunk, DocumentInfo, Fact, page_at
 
-# Parsed documents kept per snapshot: enough for every passage of a few concurrent queries.
-CACHED_DOCUMENTS = 64
 # Columns of chunk_places.npy: character start and end in the document, byte start and end in
 # texts.utf8, 1-based page (0: the document has no pages).
 PLACE_COLUMNS = 5
@@ -111,7 +108,7 @@ def record_from_row(
     return record.with_vectors(sentence_vectors, chunk_vectors)
 
 
-class LazyRecords(Mapping[str, DocumentRecord]):
+class LazyRecords(CachedRecords):
     """A read-only mapping doc_id → :class:`DocumentRecord` over one version's ``documents.jsonl``.
 
     ``offsets[d]`` is where document d's line starts; ``first_sentence``/``first_chunk`` (one more
@@ -135,8 +132,7 @@ class LazyRecords(Mapping[str, DocumentRecord]):
         self.texts = texts  # format 4: texts and chunks read without documents.jsonl
         self._handle = open(path, "rb", buffering=0)  # noqa: SIM115  (open as long as the snapshot lives)
         size = os.fstat(self._handle.fileno()).st_size
-        self._doc_ids = tuple(infos)
-        self._ordinal = {d: n for n, d in enumerate(self._doc_ids)}
+        super().__init__(tuple(infos))
         self._infos = infos
         self._ends = np.append(np.asarray(offsets[1:], dtype=np.int64), size)
         self._offsets = np.asarray(offsets, dtype=np.int64)
@@ -144,32 +140,9 @@ class LazyRecords(Mapping[str, DocumentRecord]):
         self._first_chunk = first_chunk
         self._facts = facts
         self._vectors = vectors
-        self._cache: OrderedDict[str, DocumentRecord] = OrderedDict()
-        self._lock = threading.Lock()
 
-    def __getitem__(self, doc_id: str) -> DocumentRecord:
-        with self._lock:
-            if doc_id in self._cache:
-                self._cache.move_to_end(doc_id)
-                return self._cache[doc_id]
-        record = self._read(self._ordinal[doc_id])  # KeyError for an unknown id, as a Mapping should
-        with self._lock:
-            self._cache[doc_id] = record
-            while len(self._cache) > CACHED_DOCUMENTS:
-                self._cache.popitem(last=False)
-        return record
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._doc_ids)
-
-    def __len__(self) -> int:
-        return len(self._doc_ids)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._ordinal
-
-    def _read(self, n: int) -> DocumentRecord:
-        doc_id = self._doc_ids[n]
+    def _load(self, doc_id: str) -> DocumentRecord:
+        n = self._ordinal[doc_id]
         start, end = int(self._offsets[n]), int(self._ends[n])
         sentences = slice(int(self._first_sentence[n]), int(self._first_sentence[n + 1]))
         chunks = slice(int(self._first_chunk[n]), int(self._first_chunk[n + 1]))

@@ -9,9 +9,6 @@ its text, chunks, sentences and facts come back by key lookups, which need no sc
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -19,11 +16,10 @@ from . import milvus_rows
 from .errors import IndexDamagedError
 from .milvus_schema import collection_name
 from .pipeline import DocumentRecord
+from .record_cache import CachedRecords
 from .snapshot import Layout
 from .types import DocumentInfo
 
-# Parsed documents kept per snapshot: enough for every passage of a few concurrent queries.
-CACHED_DOCUMENTS = 64
 KEYS_PER_QUERY = 1_000
 
 
@@ -75,9 +71,9 @@ def layout_of(entries: list[DocumentEntry]) -> Layout:
     )
 
 
-class MilvusRecords(Mapping[str, DocumentRecord]):
-    """A read-only mapping doc_id → :class:`DocumentRecord` over one version's rows in Milvus,
-    each document fetched on first use and kept in a small cache. Safe to share between threads."""
+class MilvusRecords(CachedRecords):
+    """doc_id → :class:`DocumentRecord` over one version's rows in Milvus, each document fetched by
+    key on first use (and kept a while)."""
 
     def __init__(self, client, generation: int, dim: int, entries: list[DocumentEntry], where: str) -> None:
         self._client = client
@@ -85,29 +81,7 @@ class MilvusRecords(Mapping[str, DocumentRecord]):
         self._dim = dim
         self._entries = {e.doc_id: e for e in entries}
         self._where = where  # names the store in errors
-        self._cache: OrderedDict[str, DocumentRecord] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __getitem__(self, doc_id: str) -> DocumentRecord:
-        with self._lock:
-            if doc_id in self._cache:
-                self._cache.move_to_end(doc_id)
-                return self._cache[doc_id]
-        record = self._read(self._entries[doc_id])  # KeyError for an unknown id, as a Mapping should
-        with self._lock:
-            self._cache[doc_id] = record
-            while len(self._cache) > CACHED_DOCUMENTS:
-                self._cache.popitem(last=False)
-        return record
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return doc_id in self._entries
+        super().__init__(list(self._entries))
 
     def _fetch(self, entry: DocumentEntry, kind: str, count: int, fields: list[str]) -> list[dict]:
         """Rows ``0 … count-1`` of one document in one collection, in order, by primary key."""
@@ -125,7 +99,8 @@ class MilvusRecords(Mapping[str, DocumentRecord]):
             )
         return [rows[k] for k in keys]
 
-    def _read(self, entry: DocumentEntry) -> DocumentRecord:
+    def _load(self, doc_id: str) -> DocumentRecord:
+        entry = self._entries[doc_id]
         parts = self._fetch(entry, "documents", entry.parts, ["text"])
         chunks = self._fetch(entry, "chunks", len(entry.chunk_ranges), ["dense"])
         sentences = self._fetch(

@@ -298,8 +298,7 @@ class Snapshot:
             return self.sparse[level].search(list(tokens), k)[1].tolist()
         scores = self.sparse[level].scores(list(tokens))
         candidates = np.flatnonzero(scores > 0)
-        if scope is not None:
-            candidates = candidates[self._in_scope(level, candidates, scope)]
+        candidates = candidates[self._in_scope(level, candidates, scope)]
         order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
         return order.tolist()
 
