@@ -121,12 +121,16 @@ def evaluate(plan: dict[str, str], workdir: Path, cmrc: Path = CMRC) -> dict:
         text = kb.document_text(name) if indexed else ""
         asked = [q for q in questions if q["doc"] == article]
         first = any_ = 0
+        misses = []
         for q in asked:
             answer = kb.ask(q["q"])
             gold = [normalize_for_match(g) for g in q["any"]]
             holds = [any(g in normalize_for_match(c.text) for g in gold) for c in answer.claims]
             first += bool(holds and holds[0])
             any_ += any(holds)
+            if not (holds and holds[0]):
+                claims = [c.text for c in answer.claims]
+                misses.append({"q": q["q"], "expected": q["any"], "some_claim": any(holds), "claims": claims})
         rows.append(
             {
                 "file": name,
@@ -140,6 +144,7 @@ def evaluate(plan: dict[str, str], workdir: Path, cmrc: Path = CMRC) -> dict:
                 "questions": len(asked),
                 "answer_first": first,
                 "answer_any": any_,
+                "misses": misses,  # questions whose first claim does not hold an answer
             }
         )
     total = sum(r["questions"] for r in rows)

@@ -22,6 +22,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -105,18 +106,30 @@ def collect(
     source: str,
     groups: list[str],
     on_topic: bool,
+    embed_many: Callable[[list[str]], np.ndarray],
     exclude: list[str | None] | None = None,
 ) -> list[Sample]:
-    """Retrieve and featurize every question; ``exclude[i]`` is a document question i must not see."""
+    """Retrieve and featurize every question; ``exclude[i]`` is a document question i must not see.
+
+    The questions' subject-free texts (what kb.ask embeds a second time) are embedded in one batch
+    by ``embed_many``.
+    """
     snap = kb.snapshot
     all_docs = frozenset(snap.records)
-    samples = []
+    retrieved = []
     for i, (question, vector) in enumerate(zip(questions, vectors, strict=True)):
         parsed = kb.parse(question.text)
         if exclude is not None and exclude[i] is not None:
             parsed = replace(parsed, scope=all_docs - {exclude[i]})
         passages = kb.search(parsed, vector, PASSAGES)
-        form, refs, rows = ranker.features(snap, parsed, vector, passages)
+        retrieved.append((parsed, passages, ranker.subject_free(snap, parsed, passages)))
+    rest_texts = sorted({rest for _, _, rest in retrieved if rest is not None})
+    rest_vectors = dict(zip(rest_texts, embed_many(rest_texts), strict=True)) if rest_texts else {}
+    samples = []
+    for i, (question, vector) in enumerate(zip(questions, vectors, strict=True)):
+        parsed, passages, rest = retrieved[i]
+        rest_vector = rest_vectors[rest] if rest is not None else None
+        form, refs, rows = ranker.features(snap, parsed, vector, passages, rest_vector)
         texts = [snap.document(r.doc_id).text[r.start : r.end] for r in refs]
         labels = np.array([answers_in(t, question.answers, kb.normalizer) for t in texts], dtype=bool)
         window = np.zeros(len(refs), dtype=bool)
@@ -315,11 +328,14 @@ def load_samples(args) -> tuple[list[Sample], list[Sample], SentenceRanker]:
     trial_groups = [f"trial:{d}" for d in trial_docs]
     domain_groups = [f"domain:{d}" for d in domain_docs]
     started = time.perf_counter()
-    samples = collect(trial_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, True)
-    samples += collect(domain_kb, ranker, domain_q, domain_vectors, "domain", domain_groups, True)
-    samples += collect(trial_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False, trial_docs)
-    samples += collect(domain_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False)
-    samples += collect(trial_kb, ranker, domain_q, domain_vectors, "domain", domain_groups, False)
+    embed = embedder.embed_queries_cached
+    samples = collect(trial_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, True, embed)
+    samples += collect(domain_kb, ranker, domain_q, domain_vectors, "domain", domain_groups, True, embed)
+    samples += collect(
+        trial_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False, embed, trial_docs
+    )
+    samples += collect(domain_kb, ranker, trial_q, trial_vectors, "trial", trial_groups, False, embed)
+    samples += collect(trial_kb, ranker, domain_q, domain_vectors, "domain", domain_groups, False, embed)
     held: list[Sample] = []
     if args.traditional is not None:
         hant_kb = scratch_kb(
@@ -327,7 +343,7 @@ def load_samples(args) -> tuple[list[Sample], list[Sample], SentenceRanker]:
         )
         hant_q = load_questions(args.traditional / "questions.jsonl")
         hant_vectors = embedder.embed_queries_cached([hant_kb.parse(q.text).dense_text for q in hant_q])
-        held = collect(hant_kb, ranker, hant_q, hant_vectors, "trial-hant", trial_groups, True)
+        held = collect(hant_kb, ranker, hant_q, hant_vectors, "trial-hant", trial_groups, True, embed)
     print(f"featurized {len(samples) + len(held)} question runs in {time.perf_counter() - started:.0f} s")
     return samples, held, ranker
 

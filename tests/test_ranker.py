@@ -122,3 +122,29 @@ def test_off_topic_questions_get_no_claims(article_kb):
     for question in ("比特币的价格是多少？", "How do I bake sourdough bread?"):
         answer = article_kb.ask(question)
         assert answer.claims == () and answer.reason
+
+
+def test_the_question_is_embedded_again_without_its_subject(tmp_path):
+    from nekb.embed import HashEmbedder
+    from nekb.ranker import SentenceRanker
+    from nekb.steps import IndexSteps
+
+    (tmp_path / "corpus").mkdir()
+    # Without sources.toml a .txt file's title is its name: here it names the subject.
+    (tmp_path / "corpus" / "周明远.txt").write_text(ARTICLE, encoding="utf-8")
+    KnowledgeBase.build(tmp_path / "corpus", tmp_path / "index", model=HashEmbedder())
+    kb = IndexSteps.load(tmp_path / "index", model=HashEmbedder())
+    asked: list[str] = []
+
+    def embed(text: str) -> np.ndarray:
+        asked.append(text)
+        return kb.embed([kb.parse(text)])[0]
+
+    for question in ("周明远毕业于哪所大学？", "比特币的价格是多少？"):
+        parsed = kb.parse(question)
+        vector = kb.embed([parsed])[0]
+        ranked = SentenceRanker().rank(kb.snapshot, parsed, vector, kb.search(parsed, vector, 5), embed)
+        assert ranked.candidates
+    # The title 周明远 is cut from the question that names it; a question naming no subject is not
+    # embedded again.
+    assert asked == [kb.parse("毕业于哪所大学？").dense_text]  # the text as search reads it (NFKC)

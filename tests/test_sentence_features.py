@@ -7,7 +7,14 @@ import pytest
 
 from nekb import KnowledgeBase
 from nekb.embed import HashEmbedder
-from nekb.sentence_features import FEATURES, CharFolder, candidate_sentences, feature_matrix, question_form
+from nekb.sentence_features import (
+    FEATURES,
+    CharFolder,
+    candidate_sentences,
+    feature_matrix,
+    question_form,
+    subject_free_text,
+)
 from nekb.steps import IndexSteps
 
 ARTICLE = (
@@ -62,3 +69,29 @@ def test_every_feature_is_finite_and_one_row_per_sentence(kb):
 def test_char_folder_matches_the_search_form():
     folder = CharFolder()
     assert folder.fold("國立交通大學ＡＢ") == "国立交通大学ab"
+
+
+def test_subject_free_text_cuts_the_subject_the_question_shares_with_the_title():
+    folder = CharFolder()
+    assert subject_free_text("夜来香的种子有什么特点？", "夜来香", folder) == "的种子有什么特点？"
+    # Compared in either script; the cut is made in the question as asked.
+    assert subject_free_text("夜來香的種子有什麼特點？", "夜来香 (萝藦科)", folder) == "的種子有什麼特點？"
+    assert subject_free_text("该漫画是由谁创作的？", "夜来香", folder) is None  # no subject named
+    assert subject_free_text("夜来香？", "夜来香", folder) is None  # nothing asked beyond it
+
+
+def test_rest_cosine_reads_the_subject_free_vector(kb):
+    folder = CharFolder()
+    parsed = kb.parse("李文涛毕业于哪所大学？")
+    vector = kb.embed([parsed])[0]
+    snap = kb.snapshot
+    passages = kb.search(parsed, vector, 5)
+    refs = candidate_sentences(snap, passages)
+    question = question_form(snap, parsed, folder)
+    without = feature_matrix(snap, question, vector, refs, folder)
+    rest = kb.embed([kb.parse("毕业于哪所大学？")])[0]
+    with_rest = feature_matrix(snap, question, vector, refs, folder, rest)
+    cosine, rest_cosine = FEATURES.index("cosine"), FEATURES.index("rest_cosine")
+    assert np.allclose(without[:, rest_cosine], without[:, cosine])  # no subject: the question stands in
+    expected = [float(snap.document(r.doc_id).sentence_vectors[r.index] @ rest) for r in refs]
+    assert np.allclose(with_rest[:, rest_cosine], expected)

@@ -4,6 +4,7 @@ link their numbers to fact rows, and assemble the :class:`Answer`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -128,14 +129,16 @@ def compose_answer(
     parsed: ParsedQuery,
     query_vector: np.ndarray,
     passages: list[Hit],
+    embed: Callable[[str], np.ndarray] | None = None,
 ) -> Answer:
     """The answer to ``question`` from its retrieved ``passages``: the fitted ranker scores their
     sentences, the best ones become cited claims (with their focus), linked to the facts their numbers
     state and to comparable figures from other documents; no claims, with a reason, when the
-    ranker's relevance gate finds nothing about the question."""
+    ranker's relevance gate finds nothing about the question. ``embed`` (the index model's query
+    embedding) lets the ranker embed the question without its subject too."""
     if not passages:
         return Answer(question, (), (), reason=NOTHING_RETRIEVED)
-    ranked = ranker.rank(snap, parsed, query_vector, passages)
+    ranked = ranker.rank(snap, parsed, query_vector, passages, embed)
     model = ranker.model
     chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine)
     chosen = ranker.finish(snap, ranked, chosen)

@@ -275,13 +275,18 @@ class KnowledgeBase:
         answers = []
         for n, (question, query, vector) in enumerate(zip(questions, parsed, vectors, strict=True), 1):
             passages = hybrid_search(snapshot, query, vector, k)
-            answers.append(compose_answer(snapshot, ranker, question, query, vector, passages))
+            answers.append(
+                compose_answer(snapshot, ranker, question, query, vector, passages, self._embed_text)
+            )
             if progress:
                 progress("answer", n, len(parsed))
         return answers
 
     def _embed_query(self, parsed: ParsedQuery) -> np.ndarray:
         return self._embedder.embed_queries([parsed.dense_text])[0]
+
+    def _embed_text(self, text: str) -> np.ndarray:
+        return self._embedder.embed_queries([text])[0]
 
     # -- facts -------------------------------------------------------------------------------------
     def facts(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
@@ -35,6 +36,7 @@ from .sentence_features import (
     candidate_sentences,
     feature_matrix,
     question_form,
+    subject_free_text,
 )
 from .snapshot import Snapshot
 from .types import Hit, page_at
@@ -185,23 +187,49 @@ class SentenceRanker:
         """The shipped model, read on first use (so computing features for fitting needs none)."""
         return RankerModel.load()
 
+    def subject_free(self, snap: Snapshot, parsed: ParsedQuery, passages: list[Hit]) -> str | None:
+        """The question's text without the subject it shares with the top passage's document title
+        (what a second embedding reads), or None when it names none."""
+        if not passages:
+            return None
+        title = snap.document(passages[0].doc_id).info.title
+        return subject_free_text(parsed.dense_text, title, self.folder)
+
     def features(
-        self, snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        query_vector: np.ndarray,
+        passages: list[Hit],
+        rest_vector: np.ndarray | None = None,
     ) -> tuple[QuestionForm, list[SentenceRef], np.ndarray]:
-        """The question's analysis, its claimable candidate sentences and their feature rows."""
+        """The question's analysis, its claimable candidate sentences and their feature rows
+        (``rest_vector``: the embedding of :meth:`subject_free`'s text, if any)."""
         question = question_form(snap, parsed, self.folder)
         refs = [
             r
             for r in candidate_sentences(snap, passages)
             if is_claimable(snap.document(r.doc_id).text[r.start : r.end])
         ]
-        return question, refs, feature_matrix(snap, question, query_vector, refs, self.folder)
+        rows = feature_matrix(snap, question, query_vector, refs, self.folder, rest_vector)
+        return question, refs, rows
 
     def rank(
-        self, snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, passages: list[Hit]
+        self,
+        snap: Snapshot,
+        parsed: ParsedQuery,
+        query_vector: np.ndarray,
+        passages: list[Hit],
+        embed: Callable[[str], np.ndarray] | None = None,
     ) -> RankedSentences:
-        """Score every claimable sentence of ``passages``; decide whether any is about the question."""
-        return self.rank_rows(snap, *self.features(snap, parsed, query_vector, passages))
+        """Score every claimable sentence of ``passages``; decide whether any is about the question.
+
+        ``embed`` (a query embedding of the index's model) embeds the question without its subject
+        when it names one; without it the question's own vector stands in.
+        """
+        rest = self.subject_free(snap, parsed, passages) if embed is not None else None
+        rest_vector = embed(rest) if rest is not None and embed is not None else None
+        return self.rank_rows(snap, *self.features(snap, parsed, query_vector, passages, rest_vector))
 
     def rank_rows(
         self, snap: Snapshot, question: QuestionForm, refs: list[SentenceRef], rows: np.ndarray

@@ -27,6 +27,8 @@ from .types import Hit
 FEATURES = (
     "cosine",
     "cosine_rank",
+    "rest_cosine",
+    "rest_cosine_rank",
     "coverage",
     "doc_coverage",
     "rest_coverage",
@@ -141,6 +143,24 @@ class SentenceRef:
     passage_rank: int
 
 
+def subject_free_text(question: str, title: str, folder: CharFolder, min_chars: int = 2) -> str | None:
+    """``question`` without the longest run of characters it shares with ``title`` (the subject it
+    asks about), or None when they share fewer than ``min_chars`` or nothing but punctuation remains.
+
+    Compared in search form (Traditional and Simplified alike); the cut is made in ``question`` itself.
+    """
+    form, title_form = folder.fold(question), folder.fold(title)
+    if len(form) != len(question):
+        return None
+    match = difflib.SequenceMatcher(None, form, title_form, autojunk=False).find_longest_match(
+        0, len(form), 0, len(title_form)
+    )
+    if match.size < min_chars:
+        return None
+    rest = question[: match.a] + question[match.a + match.size :]
+    return rest if _WORDLIKE.search(_ASKING.sub("", folder.fold(rest))) else None
+
+
 def candidate_sentences(snap: Snapshot, passages: list[Hit]) -> list[SentenceRef]:
     """Every sentence of the passages once, in passage order (a sentence of two passages keeps the first)."""
     seen: set[tuple[str, int]] = set()
@@ -225,8 +245,13 @@ def feature_matrix(
     query_vector: np.ndarray,
     refs: list[SentenceRef],
     folder: CharFolder,
+    rest_vector: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One row of :data:`FEATURES` per candidate sentence (float64)."""
+    """One row of :data:`FEATURES` per candidate sentence (float64).
+
+    ``rest_vector`` embeds the question without its subject (:func:`subject_free_text`); None when
+    the question names no subject, and then the question's own vector stands in.
+    """
     n = len(refs)
     if not n:
         return np.zeros((0, len(FEATURES)))
@@ -238,6 +263,13 @@ def feature_matrix(
 
     col["cosine"] = np.array([float(docs[r.doc_id].sentence_vectors[r.index] @ query_vector) for r in refs])
     col["cosine_rank"] = _inverse_rank(col["cosine"])
+    if rest_vector is None:
+        col["rest_cosine"] = col["cosine"]
+    else:
+        col["rest_cosine"] = np.array(
+            [float(docs[r.doc_id].sentence_vectors[r.index] @ rest_vector) for r in refs]
+        )
+    col["rest_cosine_rank"] = _inverse_rank(col["rest_cosine"])
 
     # Word coverage: by collection IDF, by collection x document IDF, and of the words not in the title.
     if question.words:
