@@ -227,16 +227,17 @@ def stage_write(workdir: Path, name: str) -> dict:
     }
 
 
-def stage_search(workdir: Path, name: str) -> dict:
-    """Open the live version, then run every query through the rankings and hybrid_search, timed."""
+def stage_search(workdir: Path, name: str, limit: int = QUERIES) -> dict:
+    """Open the live version, then run the first ``limit`` queries through the rankings and
+    hybrid_search, timed."""
     from nekb.query import ParsedQuery
     from nekb.search import CANDIDATES, SENTENCE_CANDIDATES, hybrid_search
     from nekb.stores import parse_store
 
-    queries = np.load(workdir / "queries.npy")
+    queries = np.load(workdir / "queries.npy")[:limit]
     parsed = [
         ParsedQuery(dense_text=q["text"], tokens=tuple(q["tokens"]))
-        for q in json.loads((workdir / "queries.json").read_text(encoding="utf-8"))
+        for q in json.loads((workdir / "queries.json").read_text(encoding="utf-8"))[:limit]
     ]
     spec, index_dir = store_spec(workdir, name)
     mark = CpuMark.now()
@@ -271,7 +272,7 @@ def stage_search(workdir: Path, name: str) -> dict:
     result["four_rankings_ms"] = percentiles_ms(
         np.sum([seconds[c] for c in list(calls)[:4]], axis=0).tolist()
     )
-    exact = np.load(workdir / "exact.npy")
+    exact = np.load(workdir / "exact.npy")[:limit]
     result["recall@10"] = round(
         float(
             np.mean([len(set(f) & set(e.tolist())) / K for f, e in zip(top["dense@10"], exact, strict=True)])
@@ -279,6 +280,7 @@ def stage_search(workdir: Path, name: str) -> dict:
         4,
     )
     result["top"] = top
+    result["queries"] = len(queries)
     result["rss_mb"] = rss_mb()
     return result
 
@@ -288,8 +290,9 @@ def overlap(a: list[list], b: list[list]) -> float:
     return round(float(np.mean([len(set(x) & set(y)) / K for x, y in zip(a, b, strict=True)])), 4)
 
 
-def run_size(n_chunks: int, workdir: Path, stores: list[str]) -> dict:
-    """Corpus (reused when present), then write and search each store in fresh processes."""
+def run_size(n_chunks: int, workdir: Path, stores: list[str], queries: int = QUERIES) -> dict:
+    """Corpus (reused when present), then write and search (the first ``queries`` queries) each
+    store in fresh processes."""
     workdir.mkdir(parents=True, exist_ok=True)
     corpus_path = workdir / "corpus.json"
     if not corpus_path.exists():
@@ -303,7 +306,7 @@ def run_size(n_chunks: int, workdir: Path, stores: list[str]) -> dict:
         write = run_json(__file__, "--stage", "write", workdir, name)
         write["bytes"] = directory_bytes(index_dir)
         print(f"  {json.dumps(write)}\n{n_chunks:,} chunks: searching {name}", file=sys.stderr, flush=True)
-        search = run_json(__file__, "--stage", "search", workdir, name)
+        search = run_json(__file__, "--queries", queries, "--stage", "search", workdir, name)
         print(f"  open {search['open_s']} s, recall@10 {search['recall@10']}", file=sys.stderr, flush=True)
         entry["stores"][name] = {"write": write, "search": search}
     if all(name in entry["stores"] for name in STORES):
@@ -356,7 +359,7 @@ def search_rows(results: dict) -> list[list[object]]:
     return [
         [
             f"{c['chunks']:,}",
-            label,
+            label if q.get("queries", QUERIES) == QUERIES else f"{label} ({q['queries']} queries)",
             *(_ms(q["latency_ms"][call]) for call in CALLS),
             _ms(q["four_rankings_ms"]),
             _ms(q["latency_ms"]["hybrid_search"]),
@@ -440,20 +443,25 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out" / "stores.json")
     parser.add_argument("--note", help="a paragraph shown under the tables (e.g. why a size was not run)")
     parser.add_argument("--report-only", action="store_true", help="rewrite the section from --out")
+    parser.add_argument(
+        "--queries", type=int, default=QUERIES, help="time only the first N queries (a slow store at scale)"
+    )
     parser.add_argument("--stage", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
         stage, workdir, arg = args.stage
         if stage == "corpus":
             print(json.dumps(stage_corpus(Path(workdir), int(arg))))
+        elif stage == "write":
+            print(json.dumps(stage_write(Path(workdir), arg)))
         else:
-            print(json.dumps((stage_write if stage == "write" else stage_search)(Path(workdir), arg)))
+            print(json.dumps(stage_search(Path(workdir), arg, args.queries)))
         return
     out = args.out
     out.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(out.read_text()) if out.exists() else {"sizes": {}}
     if not args.report_only:
-        entry = run_size(args.chunks, args.workdir / str(args.chunks), args.stores.split(","))
+        entry = run_size(args.chunks, args.workdir / str(args.chunks), args.stores.split(","), args.queries)
         previous = results["sizes"].get(str(args.chunks), {"stores": {}})
         entry["stores"] = {**previous["stores"], **entry["stores"]}
         if "overlap" not in entry and "overlap" in previous:
