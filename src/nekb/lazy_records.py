@@ -162,13 +162,12 @@ class LazyRecords(CachedRecords):
         except (OSError, ValueError, KeyError, TypeError) as err:
             reason = str(err).splitlines()[0] if str(err) else type(err).__name__
             raise IndexDamagedError(
-                f"{self._path}: damaged at document {doc_id!r} ({reason[:120]}); "
-                "run `nekb build` to repair the index"
+                f"{self._path}: damaged at document {doc_id!r} ({reason[:120]}); {REPAIR}"
             ) from err
         counts = (len(record.sentences), len(record.chunk_ranges))
         if counts != (sentences.stop - sentences.start, chunks.stop - chunks.start):
             raise IndexDamagedError(
                 f"{self._path}: damaged at document {doc_id!r} (its sentences and chunks disagree "
-                "with layout.npy); run `nekb build` to repair the index"
+                f"with layout.npy); {REPAIR}"
             )
         return record

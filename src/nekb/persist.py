@@ -35,6 +35,7 @@ from .lazy_records import (
     ENCODING,
     ERRORS,
     PLACE_COLUMNS,
+    REPAIR,
     LazyRecords,
     TextFile,
     chunk_places,
@@ -138,7 +139,6 @@ def _write_texts(version: Path, records: list[DocumentRecord]) -> list[int]:
 
 
 T = TypeVar("T")
-REPAIR = "run `nekb build` to repair the index"
 # How often a reader starts over when the versions it reads are collected by a writer meanwhile.
 COLLECTED_RETRIES = 20
 
