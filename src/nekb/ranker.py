@@ -228,7 +228,7 @@ class SentenceRanker:
         when it names one; without it the question's own vector stands in.
         """
         rest = self.subject_free(snap, parsed, passages) if embed is not None else None
-        rest_vector = embed(rest) if rest is not None and embed is not None else None
+        rest_vector = embed(rest) if rest is not None else None
         return self.rank_rows(snap, *self.features(snap, parsed, query_vector, passages, rest_vector))
 
     def rank_rows(

@@ -261,14 +261,12 @@ def feature_matrix(
     texts = [docs[r.doc_id].text[r.start : r.end] for r in refs]
     forms = [folder.fold(t) for t in texts]
 
-    col["cosine"] = np.array([float(docs[r.doc_id].sentence_vectors[r.index] @ query_vector) for r in refs])
+    def cosines(vector: np.ndarray) -> np.ndarray:
+        return np.array([float(docs[r.doc_id].sentence_vectors[r.index] @ vector) for r in refs])
+
+    col["cosine"] = cosines(query_vector)
     col["cosine_rank"] = _inverse_rank(col["cosine"])
-    if rest_vector is None:
-        col["rest_cosine"] = col["cosine"]
-    else:
-        col["rest_cosine"] = np.array(
-            [float(docs[r.doc_id].sentence_vectors[r.index] @ rest_vector) for r in refs]
-        )
+    col["rest_cosine"] = col["cosine"] if rest_vector is None else cosines(rest_vector)
     col["rest_cosine_rank"] = _inverse_rank(col["rest_cosine"])
 
     # Word coverage: by collection IDF, by collection x document IDF, and of the words not in the title.
