@@ -95,7 +95,7 @@ class MilvusSearch:
             limit=k + TIE_MARGIN,
             output_fields=["doc_id", "n"],
         )
-        return [(float(h["distance"]), h["entity"]["doc_id"], int(h["entity"]["n"])) for h in hits[0]]
+        return _found(hits)
 
     def fused(
         self,
@@ -122,7 +122,12 @@ class MilvusSearch:
             limit=limit * len(requests),
             output_fields=["doc_id", "n"],
         )
-        return [(float(h["distance"]), h["entity"]["doc_id"], int(h["entity"]["n"])) for h in hits[0]]
+        return _found(hits)
+
+
+def _found(hits: list) -> list[tuple[float, str, int]]:
+    """``(score, doc_id, n)`` of the hits of a one-query Milvus search."""
+    return [(float(h["distance"]), h["entity"]["doc_id"], int(h["entity"]["n"])) for h in hits[0]]
 
 
 class FactTable:
