@@ -19,6 +19,7 @@ on-disk cache of the real model's vectors.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -34,7 +35,7 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_kb import CachedEmbedder, scratch_kb
 
-from nekb.answer import select_claims
+from nekb.answer import Candidate, choose_quotes
 from nekb.answer_type import wanted_tags
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
@@ -53,10 +54,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSAGES = 5  # what kb.ask quotes from by default
 SENTENCE_L2 = 1.0
 GATE_KEEP = 0.99  # the gate keeps this share of on-topic training questions
-FLOORS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 # e5 puts sentences on one topic close together: how close is "says the same thing" is fitted too.
 DUPLICATES = (0.93, 0.95, 0.97, 0.99)
-CLAIM_COST = 0.02  # answer@any a further claim per answer must buy to be worth quoting
+SENTENCE_COST = 0.02  # answer@any a further quoted sentence per answer must buy to be worth quoting
+SENTENCE_BUDGETS = (4, 6)  # most sentences an answer may quote
 # Signs the weights may take: more of a match never makes a sentence less likely to answer, and
 # missing the kind of thing asked for never makes it more likely. Collinear match features otherwise
 # trade weight against each other (one going negative), which does not generalize.
@@ -85,7 +87,7 @@ class Sample:
     window_labels: np.ndarray  # only the sentence and the next one together hold an answer (measured)
     answers: tuple[str, ...]
     kb: IndexSteps
-    ranker_input: tuple  # (question form, sentence refs) for claims and focus
+    ranker_input: tuple  # (question form, sentence refs, passages) for claims, quotes and focus
 
 
 def next_sentences(refs) -> dict[int, int]:
@@ -147,7 +149,7 @@ def collect(
                 window,
                 question.answers,
                 kb,
-                (form, refs),
+                (form, refs, passages),
             )
         )
     return samples
@@ -200,31 +202,34 @@ def fit_gate(samples: list[Sample]) -> tuple[LinearModel, float]:
     return gate, float(np.quantile(on_topic, 1 - GATE_KEEP))
 
 
-def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
-    """The claims kb.ask would give for this sample under ``model`` (the product's own code path)."""
-    form, refs = sample.ranker_input
+def answer_quotes(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Candidate]:
+    """The quotes kb.ask would give for this sample under ``model`` (the product's own code path)."""
+    form, refs, passages = sample.ranker_input
     scorer = SentenceRanker(model, ranker.folder)
     snap = sample.kb.snapshot
-    ranked = scorer.rank_rows(snap, form, refs, sample.rows)
-    chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine)
-    chosen = scorer.finish(snap, ranked, chosen)
+    return choose_quotes(snap, scorer, scorer.rank_rows(snap, form, refs, sample.rows), passages)
+
+
+def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
+    """:func:`answer_quotes` as the claims kb.ask gives."""
+    chosen = answer_quotes(sample, model, ranker)
     return [Claim(c.text, c.doc_id, c.start, c.end, c.page, (), focus=c.focus) for c in chosen]
 
 
 def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> RankerModel:
-    """The claim floor and duplicate cosine that maximize answer@any minus CLAIM_COST per quoted claim."""
+    """The claim floor, duplicate cosine and sentence budget that maximize answer@any minus
+    SENTENCE_COST per quoted sentence."""
     best, best_value = partial, -1.0
-    for duplicate in DUPLICATES:
-        for floor in FLOORS:
-            model = replace(partial, claim_floor=floor, duplicate_cosine=duplicate)
-            hits, claims = 0, 0
-            for s in samples:
-                chosen = answer_claims(s, model, ranker)
-                hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
-                claims += len(chosen)
-            value = (hits - CLAIM_COST * claims) / len(samples)
-            if value > best_value:
-                best, best_value = model, value
+    for budget, duplicate, floor in itertools.product(SENTENCE_BUDGETS, DUPLICATES, FLOORS):
+        model = replace(partial, claim_floor=floor, duplicate_cosine=duplicate, max_sentences=budget)
+        hits, sentences = 0, 0
+        for s in samples:
+            chosen = answer_quotes(s, model, ranker)
+            hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
+            sentences += sum(c.sentences for c in chosen)
+        value = (hits - SENTENCE_COST * sentences) / len(samples)
+        if value > best_value:
+            best, best_value = model, value
     return best
 
 
@@ -245,12 +250,13 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
     for source in sorted({s.source for s in samples}):
         on = [s for s in samples if s.source == source and s.on_topic]
         off = [s for s in samples if s.source == source and not s.on_topic]
-        first = anyc = focus = focus_given = given = claims = kept = asking = asking_hits = 0
+        first = anyc = focus = focus_given = given = claims = sentences = kept = asking = asking_hits = 0
         for s in on:
             chosen = answer_claims(s, model_of(s), ranker)
             norm = s.kb.normalizer
             kept += bool(chosen)
             claims += len(chosen)
+            sentences += sum(c.sentences for c in answer_quotes(s, model_of(s), ranker))
             holds = [answers_in(c.text, s.answers, norm) for c in chosen]
             first += bool(holds) and holds[0]
             anyc += any(holds)
@@ -269,6 +275,7 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
             "answer@1": round(first / n, 4),
             "answer@any": round(anyc / n, 4),
             "claims_per_answer": round(claims / max(kept, 1), 2),
+            "sentences_per_answer": round(sentences / max(kept, 1), 2),
             "answered": round(kept / n, 4),
             "focus_hits_of_answer@1": round(focus / max(given, 1), 4),
             "focus_given_of_answer@1": round(focus_given / max(given, 1), 4),
@@ -295,6 +302,7 @@ def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRa
         model_of_group.update({samples[i].group: model for i in test})
         print(
             f"  fold done: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
+            f"budget {model.max_sentences} sentences, "
             f"gate threshold {model.gate_threshold:.3f}",
             flush=True,
         )
@@ -386,6 +394,7 @@ def main() -> None:
     write_json(args.out, model.to_dict())
     print(
         f"wrote {args.out}: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
+        f"budget {model.max_sentences} sentences, "
         f"gate threshold {model.gate_threshold:.3f}"
     )
     for name, weight in zip(FEATURES, model.sentence.weights, strict=True):

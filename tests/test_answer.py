@@ -1,7 +1,6 @@
 import numpy as np
 
-from nekb.answer import Candidate, citations_for, is_claimable, select_claims
-from nekb.types import Hit
+from nekb.answer import Candidate, is_claimable, select_claims
 
 
 def candidate(text, score, vector, start=0, rank=0):
@@ -35,9 +34,3 @@ def test_headings_are_not_claims():
     assert is_claimable("黑龙江:出生率3.35‰")
     assert is_claimable("溶于汽油。")  # short, but a whole sentence
     assert is_claimable("1972年毕业于北京大学。")
-
-
-def test_citations_are_the_numbers_of_the_passages_holding_the_span():
-    hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
-    assert citations_for("a", 60, 90, hits) == (1, 3)
-    assert citations_for("a", 120, 150, hits) == (3,)

@@ -148,3 +148,31 @@ def test_the_question_is_embedded_again_without_its_subject(tmp_path):
     # The title 周明远 is cut from the question that names it; a question naming no subject is not
     # embedded again.
     assert asked == [kb.parse("毕业于哪所大学？").dense_text]  # the text as search reads it (NFKC)
+
+
+# The reason and its consequence are two sentences: the answer to 为什么 needs both.
+REASON_ARTICLE = (
+    "松江大桥\n\n"
+    "松江大桥是一座公路桥，1962年建成通车。"
+    "大桥所在江段冬季封冻长达五个月，春季开江时冰排会猛烈撞击桥墩。"
+    "因此设计者为每座桥墩加装了锰钢破冰棱。"
+    "大桥全长1,120米，共有十八孔。"
+    "2015年，大桥由市交通局列为重点保护建筑。"
+)
+
+
+@pytest.fixture(scope="module")
+def reason_kb(tmp_path_factory) -> KnowledgeBase:
+    return build_kb(tmp_path_factory.mktemp("reason"), REASON_ARTICLE)
+
+
+def test_a_consequence_is_quoted_with_the_reason_before_it(reason_kb):
+    answer = reason_kb.ask("松江大桥的桥墩为什么要加装破冰棱？")
+    assert answer.claims, answer.reason
+    first = answer.claims[0]
+    assert "冰排会猛烈撞击桥墩" in first.text and "锰钢破冰棱" in first.text, first.text
+    assert reason_kb.document_text(first.doc_id)[first.start : first.end] == first.text
+    assert first.citations
+    for n in first.citations:
+        hit = answer.passage(n)
+        assert hit.start <= first.start and first.end <= hit.end

@@ -1,5 +1,6 @@
-"""Extractive answers: pick 1-4 sentences of the retrieved passages as cited claims (no generation),
-link their numbers to fact rows, and assemble the :class:`Answer`."""
+"""Extractive answers: pick 1-4 sentences of the retrieved passages, quote them as cited claims (no
+generation; adjacent ones as one quote, quotes.py), link their numbers to fact rows, and assemble the
+:class:`Answer`."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ import numpy as np
 
 from .compare import related_facts
 from .query import ParsedQuery
+from .quotes import as_quotes, citations_for
 from .snapshot import Snapshot
 from .types import Answer, Claim, Hit
 
 if TYPE_CHECKING:
-    from .ranker import SentenceRanker
+    from .ranker import RankedSentences, SentenceRanker
 
-MAX_CLAIMS = 4
+# At most this many sentences are chosen (the fitted model's max_sentences overrides it); adjacent
+# ones are then quoted together (quotes.py), in at most quotes.MAX_QUOTES claims.
+MAX_SENTENCES = 4
 # Sentences closer than this to an already chosen claim say the same thing (not quoted twice); the
 # fitted model (ranker.RankerModel.duplicate_cosine) overrides it.
 DUPLICATE_COSINE = 0.93
@@ -47,6 +51,8 @@ class Candidate:
     fit: float = 0.0  # 1 when it holds the kind of thing the question asks for (a person, a figure …)
     score: float = 0.0  # probability that it is the sentence that answers (the fitted ranker's)
     focus: tuple[int, int] | None = None  # document offsets of the words that answer
+    sentence: int = -1  # the document's number of the (first) sentence quoted; -1 when unknown
+    sentences: int = 1  # how many consecutive sentences it quotes (quotes.py joins them)
 
 
 def is_claimable(text: str) -> bool:
@@ -62,7 +68,7 @@ def select_claims(
     relevant: bool,
     relative_floor: float,
     duplicate_cosine: float = DUPLICATE_COSINE,
-    max_claims: int = MAX_CLAIMS,
+    max_sentences: int = MAX_SENTENCES,
 ) -> list[Candidate]:
     """The most probable sentence first, then the next most probable ones that say something new.
 
@@ -76,7 +82,7 @@ def select_claims(
     floor = pool[0].score * relative_floor
     chosen = [pool[0]]
     for candidate in pool[1:]:
-        if len(chosen) >= max_claims or candidate.score < floor:
+        if len(chosen) >= max_sentences or candidate.score < floor:
             break
         novel = max(float(candidate.vector @ s.vector) for s in chosen) < duplicate_cosine
         if novel and not _same_text(candidate, chosen):
@@ -93,15 +99,6 @@ def _same_text(candidate: Candidate, chosen: list[Candidate]) -> bool:
     )
 
 
-def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
-    """1-based numbers of the passages that contain the span ``[start, end)`` of ``doc_id``."""
-    return tuple(
-        n
-        for n, hit in enumerate(passages, start=1)
-        if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
-    )
-
-
 def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...]) -> Claim:
     """The chosen sentence as a :class:`Claim` citing every passage that holds it."""
     return Claim(
@@ -115,6 +112,18 @@ def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...
         score=round(candidate.score, 4),
         focus=candidate.focus,
     )
+
+
+def choose_quotes(
+    snap: Snapshot, ranker: SentenceRanker, ranked: RankedSentences, passages: list[Hit]
+) -> list[Candidate]:
+    """The claims of an answer from ranked sentences: :func:`select_claims` under the ranker's fitted
+    floor, duplicate cosine and sentence budget, quoted (adjacent ones together), each with its focus."""
+    model = ranker.model
+    chosen = select_claims(
+        ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine, model.max_sentences
+    )
+    return ranker.finish(snap, ranked, as_quotes(snap, chosen, passages))
 
 
 EMPTY_INDEX = "No relevant passage found: the knowledge base holds no documents yet."
@@ -139,9 +148,7 @@ def compose_answer(
     if not passages:
         return Answer(question, (), (), reason=NOTHING_RETRIEVED)
     ranked = ranker.rank(snap, parsed, query_vector, passages, embed)
-    model = ranker.model
-    chosen = select_claims(ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine)
-    chosen = ranker.finish(snap, ranked, chosen)
+    chosen = choose_quotes(snap, ranker, ranked, passages)
     if not chosen:
         return Answer(question, (), tuple(passages), reason=NOTHING_CLOSE)
     claims = tuple(to_claim(c, passages, snap.facts_at(c.doc_id, c.start)) for c in chosen)

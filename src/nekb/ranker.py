@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .answer import DUPLICATE_COSINE, Candidate, is_claimable
+from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate, is_claimable
 from .answer_type import anchor_spans, focus_span
 from .errors import IndexDamagedError
 from .query import ParsedQuery
@@ -99,6 +99,7 @@ class RankerModel:
     gate_threshold: float  # minimum gate probability for any claim
     claim_floor: float  # a further claim needs this share of the first claim's probability
     duplicate_cosine: float = DUPLICATE_COSINE  # a sentence this close to a claim says the same thing
+    max_sentences: int = MAX_SENTENCES  # at most this many sentences quoted in an answer
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it measured
 
     @classmethod
@@ -113,6 +114,7 @@ class RankerModel:
                 float(data["gate_threshold"]),
                 float(data["claim_floor"]),
                 float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
+                int(data.get("max_sentences", MAX_SENTENCES)),
                 data.get("info", {}),
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -129,6 +131,7 @@ class RankerModel:
             "gate_threshold": round(self.gate_threshold, 6),
             "claim_floor": round(self.claim_floor, 6),
             "duplicate_cosine": self.duplicate_cosine,
+            "max_sentences": self.max_sentences,
             "info": self.info,
         }
 
@@ -257,6 +260,7 @@ class SentenceRanker:
                     passage_rank=ref.passage_rank,
                     fit=float(row[fits].max()),
                     score=float(probability),
+                    sentence=ref.index,
                 )
             )
         candidates.sort(key=lambda c: -c.score)

@@ -1,0 +1,123 @@
+"""Chosen sentences become quotes: adjacent ones join, and one that opens with 因此 takes its reason along.
+
+The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
+因此 …; a description running over several sentences). Quoting sentences that stand next to each other
+in the document as separate claims cuts such an answer apart and reads choppily, so they are quoted as
+one continuous passage. A sentence that begins with a consequence connective says *that* something
+follows, not *why*: it is quoted with the sentence before it. A quote never grows past what one
+retrieved passage holds, so it stays cited and verbatim at its offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .types import Hit, page_at
+
+if TYPE_CHECKING:
+    from .answer import Candidate
+    from .snapshot import Snapshot
+
+MAX_QUOTES = 4  # claims per answer, however many sentences each quotes
+
+# Openings that point back to the sentence before (therefore, so, thus …), in both scripts.
+_CONSEQUENCE = re.compile(
+    r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"
+)
+
+
+def opens_with_consequence(text: str) -> bool:
+    """Whether ``text`` begins with a connective that refers to the sentence before it (因此, 所以 …)."""
+    return bool(_CONSEQUENCE.match(text))
+
+
+def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
+    """1-based numbers of the passages that contain the span ``[start, end)`` of ``doc_id``."""
+    return tuple(
+        n
+        for n, hit in enumerate(passages, start=1)
+        if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
+    )
+
+
+def _held(doc_id: str, start: int, end: int, passages: list[Hit]) -> bool:
+    return bool(citations_for(doc_id, start, end, passages))
+
+
+def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[Candidate]) -> Candidate:
+    """One candidate quoting from ``first``'s start to ``last``'s end (the best member's signals)."""
+    best = max(members, key=lambda c: c.score)
+    text = snap.document(first.doc_id).text[first.start : last.end]
+    return replace(
+        best,
+        start=first.start,
+        end=last.end,
+        text=text,
+        page=first.page,
+        sentence=first.sentence,
+        sentences=sum(c.sentences for c in members),
+        passage_rank=min(c.passage_rank for c in members),
+    )
+
+
+def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) -> list[Candidate]:
+    """``chosen`` with every run of consecutive sentences of one document, held whole by one retrieved
+    passage, quoted as one candidate. The quote holding the first choice leads; the rest keep their order."""
+    if len(chosen) < 2:
+        return list(chosen)
+    ordered = sorted(chosen, key=lambda c: (c.doc_id, c.sentence))
+    runs: list[list[Candidate]] = [[ordered[0]]]
+    for candidate in ordered[1:]:
+        run = runs[-1]
+        last = run[-1]
+        adjacent = (
+            candidate.doc_id == last.doc_id
+            and last.sentence >= 0
+            and candidate.sentence == last.sentence + last.sentences
+        )
+        if adjacent and _held(candidate.doc_id, run[0].start, candidate.end, passages):
+            run.append(candidate)
+        else:
+            runs.append([candidate])
+    quote_of = {}
+    for run in runs:
+        quote = run[0] if len(run) == 1 else _spanning(snap, run[0], run[-1], run)
+        quote_of.update({id(c): quote for c in run})
+    out: list[Candidate] = []
+    for candidate in chosen:
+        quote = quote_of[id(candidate)]
+        if all(q is not quote for q in out):
+            out.append(quote)
+    return out
+
+
+def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
+    """``candidate`` quoted from the sentence before it when it opens with 因此/所以 … and one retrieved
+    passage holds both; otherwise unchanged."""
+    if candidate.sentence <= 0 or not opens_with_consequence(candidate.text):
+        return candidate
+    doc = snap.document(candidate.doc_id)
+    start = doc.sentences[candidate.sentence - 1][0]
+    if not _held(candidate.doc_id, start, candidate.end, passages):
+        return candidate
+    return replace(
+        candidate,
+        start=start,
+        text=doc.text[start : candidate.end],
+        page=page_at(doc.page_starts, start),
+        sentence=candidate.sentence - 1,
+        sentences=candidate.sentences + 1,
+    )
+
+
+def as_quotes(
+    snap: Snapshot, chosen: list[Candidate], passages: list[Hit], max_quotes: int = MAX_QUOTES
+) -> list[Candidate]:
+    """The chosen sentences as the quotes an answer shows (:func:`join_adjacent`, then
+    :func:`with_antecedent`): the first choice's quote first, then up to ``max_quotes - 1`` of the
+    others (the most probable), in reading order."""
+    quotes = [with_antecedent(snap, q, passages) for q in join_adjacent(snap, chosen, passages)]
+    rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
+    return quotes[:1] + sorted(rest, key=lambda c: (c.passage_rank, c.doc_id, c.start))

@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+from conftest import hand_built_snapshot
+
+from nekb.answer import Candidate
+from nekb.quotes import as_quotes, citations_for, join_adjacent, opens_with_consequence, with_antecedent
+from nekb.types import Hit
+
+SENTENCES = [
+    "甲 乙 丙。",
+    "钙含量比菠菜高五成。",
+    "因此它被称为笨蛋水果。",
+    "它原产非洲。",
+    "所以 当地 人 很 喜欢 它。",
+]
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return hand_built_snapshot({"doc": SENTENCES, "other": ["别的 文档。", "因此 另一句。"]})
+
+
+def chosen(snap, doc_id: str, index: int, score: float, rank: int = 0) -> Candidate:
+    doc = snap.document(doc_id)
+    start, end = doc.sentences[index]
+    return Candidate(
+        doc_id, start, end, doc.text[start:end], None, np.ones(8) / 8**0.5, 0.9, 0.5, rank,
+        score=score, sentence=index,
+    )  # fmt: skip
+
+
+def whole(snap, doc_id: str) -> Hit:
+    doc = snap.document(doc_id)
+    return Hit(doc_id, doc_id, doc.text, 1.0, 0, len(doc.text))
+
+
+def test_consequence_openings_in_both_scripts():
+    assert opens_with_consequence("因此它被称为笨蛋水果。")
+    assert opens_with_consequence("「所以他走了。」")
+    assert opens_with_consequence("於是兩軍交戰。")
+    assert not opens_with_consequence("它原产非洲。")
+    assert not opens_with_consequence("他因此出名。")  # 因此 inside the sentence points nowhere
+
+
+def test_adjacent_sentences_become_one_verbatim_quote_led_by_the_first_choice(snap):
+    doc = snap.document("doc")
+    picks = [chosen(snap, "doc", 3, 0.6), chosen(snap, "doc", 1, 0.3), chosen(snap, "doc", 2, 0.1)]
+    quotes = join_adjacent(snap, picks, [whole(snap, "doc")])
+    assert len(quotes) == 1
+    quote = quotes[0]
+    assert (quote.start, quote.end) == (doc.sentences[1][0], doc.sentences[3][1])
+    assert quote.text == doc.text[quote.start : quote.end]
+    assert (quote.sentence, quote.sentences, quote.score) == (1, 3, 0.6)
+
+
+def test_sentences_apart_or_in_other_documents_stay_separate(snap):
+    picks = [chosen(snap, "doc", 1, 0.5), chosen(snap, "doc", 3, 0.3), chosen(snap, "other", 0, 0.2)]
+    passages = [whole(snap, "doc"), whole(snap, "other")]
+    assert join_adjacent(snap, picks, passages) == picks
+
+
+def test_a_quote_never_grows_past_one_retrieved_passage(snap):
+    doc = snap.document("doc")
+    # Two passages, each holding one of the two adjacent sentences: joined, no passage would cite it.
+    first = Hit("doc", "doc", "", 1.0, doc.sentences[0][0], doc.sentences[1][1])
+    second = Hit("doc", "doc", "", 0.9, doc.sentences[2][0], doc.sentences[3][1])
+    picks = [chosen(snap, "doc", 1, 0.5), chosen(snap, "doc", 2, 0.4)]
+    assert join_adjacent(snap, picks, [first, second]) == picks
+    assert with_antecedent(snap, picks[1], [first, second]) == picks[1]
+
+
+def test_a_consequence_is_quoted_with_its_reason(snap):
+    doc = snap.document("doc")
+    pick = chosen(snap, "doc", 2, 0.7)
+    quote = with_antecedent(snap, pick, [whole(snap, "doc")])
+    assert quote.text == "钙含量比菠菜高五成。\n因此它被称为笨蛋水果。"
+    assert quote.text == doc.text[quote.start : quote.end]
+    assert (quote.sentence, quote.sentences) == (1, 2)
+    plain = chosen(snap, "doc", 3, 0.7)
+    assert with_antecedent(snap, plain, [whole(snap, "doc")]) == plain
+
+
+def test_as_quotes_keeps_the_lead_and_cites_every_quote(snap):
+    passages = [whole(snap, "other"), whole(snap, "doc")]
+    picks = [
+        chosen(snap, "doc", 4, 0.5, rank=1),
+        chosen(snap, "other", 0, 0.3),
+        chosen(snap, "doc", 0, 0.2, 1),
+    ]
+    quotes = as_quotes(snap, picks, passages)
+    assert [(q.doc_id, q.sentence, q.sentences) for q in quotes] == [
+        ("doc", 3, 2),
+        ("other", 0, 1),
+        ("doc", 0, 1),
+    ]
+    assert all(citations_for(q.doc_id, q.start, q.end, passages) for q in quotes)
+
+
+def test_citations_are_the_numbers_of_the_passages_holding_the_span():
+    hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
+    assert citations_for("a", 60, 90, hits) == (1, 3)
+    assert citations_for("a", 120, 150, hits) == (3,)
