@@ -154,8 +154,8 @@ def test_the_question_is_embedded_again_without_its_subject(tmp_path):
 REASON_ARTICLE = (
     "松江大桥\n\n"
     "松江大桥是一座公路桥，1962年建成通车。"
-    "大桥所在江段冬季封冻长达五个月，春季开江时冰排会猛烈撞击桥墩。"
-    "因此设计者为每座桥墩加装了锰钢破冰棱。"
+    "大桥所在江段冬季封冻长达五个月，春季开江时冰排会猛烈撞击桥墩，冰厚可达1.2米。"
+    "因此设计者为每座桥墩加装了重3吨的锰钢破冰棱。"
     "大桥全长1,120米，共有十八孔。"
     "2015年，大桥由市交通局列为重点保护建筑。"
 )
@@ -176,3 +176,6 @@ def test_a_consequence_is_quoted_with_the_reason_before_it(reason_kb):
     for n in first.citations:
         hit = answer.passage(n)
         assert hit.start <= first.start and first.end <= hit.end
+    # The figures of both sentences are linked to their fact rows.
+    values = {reason_kb.fact(i).value for i in first.fact_ids}
+    assert {1.2, 3.0} <= values, [reason_kb.fact(i) for i in first.fact_ids]

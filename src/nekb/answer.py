@@ -126,6 +126,14 @@ def choose_quotes(
     return ranker.finish(snap, ranked, as_quotes(snap, chosen, passages))
 
 
+def quoted_facts(snap: Snapshot, quote: Candidate) -> tuple[str, ...]:
+    """Ids of the facts stated by every sentence ``quote`` holds (a quote may join several)."""
+    if quote.sentence < 0:
+        return snap.facts_at(quote.doc_id, quote.start)
+    sentences = snap.document(quote.doc_id).sentences[quote.sentence : quote.sentence + quote.sentences]
+    return tuple(dict.fromkeys(f for start, _ in sentences for f in snap.facts_at(quote.doc_id, start)))
+
+
 EMPTY_INDEX = "No relevant passage found: the knowledge base holds no documents yet."
 NOTHING_RETRIEVED = "No relevant passage found: the index returned nothing for this question."
 NOTHING_CLOSE = "No relevant passage found: no sentence in the sources is about the question."
@@ -151,7 +159,7 @@ def compose_answer(
     chosen = choose_quotes(snap, ranker, ranked, passages)
     if not chosen:
         return Answer(question, (), tuple(passages), reason=NOTHING_CLOSE)
-    claims = tuple(to_claim(c, passages, snap.facts_at(c.doc_id, c.start)) for c in chosen)
+    claims = tuple(to_claim(c, passages, quoted_facts(snap, c)) for c in chosen)
     facts = tuple(snap.fact(i) for i in dict.fromkeys(i for c in claims for i in c.fact_ids))
     related = {f.fact_id: tuple(related_facts(f, snap.facts)) for f in facts}
     return Answer(question, claims, tuple(passages), facts, related={k: v for k, v in related.items() if v})
