@@ -1,6 +1,6 @@
-"""Extractive answers: pick 1-4 sentences of the retrieved passages, quote them as cited claims (no
-generation; adjacent ones as one quote, quotes.py), link their numbers to fact rows, and assemble the
-:class:`Answer`."""
+"""Extractive answers: pick the most probable sentences of the retrieved passages (as many as the fitted
+budget allows), quote them as 1-4 cited claims (no generation; adjacent ones as one quote, quotes.py),
+link their numbers to fact rows, and assemble the :class:`Answer`."""
 
 from __future__ import annotations
 
