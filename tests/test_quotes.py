@@ -3,7 +3,14 @@ import pytest
 from conftest import hand_built_snapshot
 
 from nekb.answer import Candidate
-from nekb.quotes import as_quotes, citations_for, join_adjacent, opens_with_consequence, with_antecedent
+from nekb.quotes import (
+    as_quotes,
+    citations_for,
+    join_adjacent,
+    opens_with_consequence,
+    whole_sentences,
+    with_antecedent,
+)
 from nekb.types import Hit
 
 SENTENCES = [
@@ -15,9 +22,13 @@ SENTENCES = [
 ]
 
 
+# Sentences are split at semicolons for search; quoted, a clause is read in its whole sentence.
+LIST = ["其职能有三个方面：", "一是教化乡民；", "二是管理户籍；", "三是维护治安。", "此外还有别的。"]
+
+
 @pytest.fixture(scope="module")
 def snap():
-    return hand_built_snapshot({"doc": SENTENCES, "other": ["别的 文档。", "因此 另一句。"]})
+    return hand_built_snapshot({"doc": SENTENCES, "other": ["别的 文档。", "因此 另一句。"], "list": LIST})
 
 
 def chosen(snap, doc_id: str, index: int, score: float, rank: int = 0) -> Candidate:
@@ -100,3 +111,22 @@ def test_citations_are_the_numbers_of_the_passages_holding_the_span():
     hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
     assert citations_for("a", 60, 90, hits) == (1, 3)
     assert citations_for("a", 120, 150, hits) == (3,)
+
+
+def test_a_clause_is_quoted_in_its_whole_sentence(snap):
+    doc = snap.document("list")
+    quote = whole_sentences(snap, chosen(snap, "list", 2, 0.5), [whole(snap, "list")])
+    assert quote.text == "一是教化乡民；\n二是管理户籍；\n三是维护治安。"
+    assert quote.text == doc.text[quote.start : quote.end]
+    assert (quote.sentence, quote.sentences) == (1, 3)
+    ended = chosen(snap, "list", 3, 0.5)  # a whole sentence already ends here, but its start is a clause
+    assert whole_sentences(snap, ended, [whole(snap, "list")]).sentence == 1
+    plain = chosen(snap, "list", 4, 0.5)
+    assert whole_sentences(snap, plain, [whole(snap, "list")]) == plain
+
+
+def test_quotes_that_grow_over_each_other_become_one(snap):
+    picks = [chosen(snap, "list", 1, 0.5), chosen(snap, "list", 3, 0.4), chosen(snap, "doc", 3, 0.3)]
+    quotes = as_quotes(snap, picks, [whole(snap, "list"), whole(snap, "doc")])
+    placed = [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes]
+    assert placed == [("list", 1, 3, 0.5), ("doc", 3, 1, 0.3)]

@@ -1,11 +1,13 @@
-"""Chosen sentences become quotes: adjacent ones join, and one that opens with 因此 takes its reason along.
+"""Chosen sentences become quotes: adjacent ones join, one that opens with 因此 takes its reason along,
+and a clause cut at a semicolon is quoted as its whole sentence.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
 in the document as separate claims cuts such an answer apart and reads choppily, so they are quoted as
 one continuous passage. A sentence that begins with a consequence connective says *that* something
-follows, not *why*: it is quoted with the sentence before it. A quote never grows past what one
-retrieved passage holds, so it stays cited and verbatim at its offsets.
+follows, not *why*: it is quoted with the sentence before it. Sentences are split at ；for search, so a
+list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
+quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 MAX_QUOTES = 4  # claims per answer, however many sentences each quotes
 
+# A clause that ends at a semicolon: the sentence it belongs to goes on.
+_CLAUSE_END = re.compile(r"[；;][”’」』）)\]\"]*$")
 # Openings that point back to the sentence before (therefore, so, thus …), in both scripts.
 _CONSEQUENCE = re.compile(
     r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"
@@ -57,7 +61,7 @@ def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[C
         text=text,
         page=first.page,
         sentence=first.sentence,
-        sentences=sum(c.sentences for c in members),
+        sentences=last.sentence + last.sentences - first.sentence,
         passage_rank=min(c.passage_rank for c in members),
     )
 
@@ -112,12 +116,75 @@ def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
     )
 
 
+def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
+    """``candidate`` grown to whole sentences: forward while it ends at a semicolon, back while the
+    sentence before it does, as far as one retrieved passage holds."""
+    if candidate.sentence < 0:
+        return candidate
+    doc = snap.document(candidate.doc_id)
+    first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
+
+    def clause(index: int) -> bool:
+        start, end = doc.sentences[index]
+        return bool(_CLAUSE_END.search(doc.text[start:end]))
+
+    while last + 1 < len(doc.sentences) and clause(last):
+        if not _held(candidate.doc_id, doc.sentences[first][0], doc.sentences[last + 1][1], passages):
+            break
+        last += 1
+    while first > 0 and clause(first - 1):
+        if not _held(candidate.doc_id, doc.sentences[first - 1][0], doc.sentences[last][1], passages):
+            break
+        first -= 1
+    if (first, last) == (candidate.sentence, candidate.sentence + candidate.sentences - 1):
+        return candidate
+    start, end = doc.sentences[first][0], doc.sentences[last][1]
+    return replace(
+        candidate,
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        page=page_at(doc.page_starts, start),
+        sentence=first,
+        sentences=last - first + 1,
+    )
+
+
+def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
+    """``quotes`` with any two that overlap (one grew over the other) made one, in the place of the
+    earlier; a union no single passage holds keeps the earlier quote alone."""
+    merged: list[Candidate] = []
+    for quote in quotes:
+        at = next(
+            (
+                i
+                for i, m in enumerate(merged)
+                if m.doc_id == quote.doc_id and m.start < quote.end and quote.start < m.end
+            ),
+            None,
+        )
+        if at is None:
+            merged.append(quote)
+            continue
+        other = merged[at]
+        first, last = (other, quote) if other.start <= quote.start else (quote, other)
+        end_quote = last if last.end >= first.end else first
+        if _held(quote.doc_id, first.start, end_quote.end, passages):
+            merged[at] = _spanning(snap, first, end_quote, [other, quote])
+    return merged
+
+
 def as_quotes(
     snap: Snapshot, chosen: list[Candidate], passages: list[Hit], max_quotes: int = MAX_QUOTES
 ) -> list[Candidate]:
     """The chosen sentences as the quotes an answer shows (:func:`join_adjacent`, then
-    :func:`with_antecedent`): the first choice's quote first, then up to ``max_quotes - 1`` of the
-    others (the most probable), in reading order."""
-    quotes = [with_antecedent(snap, q, passages) for q in join_adjacent(snap, chosen, passages)]
+    :func:`with_antecedent` and :func:`whole_sentences`): the first choice's quote first, then up to
+    ``max_quotes - 1`` of the others (the most probable), in reading order; quotes that grew over each
+    other are one."""
+    quotes = [
+        whole_sentences(snap, with_antecedent(snap, q, passages), passages)
+        for q in join_adjacent(snap, chosen, passages)
+    ]
+    quotes = _merge_overlaps(snap, quotes, passages)
     rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
     return quotes[:1] + sorted(rest, key=lambda c: (c.passage_rank, c.doc_id, c.start))
