@@ -210,10 +210,14 @@ def answer_quotes(sample: Sample, model: RankerModel, ranker: SentenceRanker) ->
     return choose_quotes(snap, scorer, scorer.rank_rows(snap, form, refs, sample.rows), passages)
 
 
+def claims_of(quotes: list[Candidate]) -> list[Claim]:
+    """Quotes as the claims kb.ask gives (what the measures read)."""
+    return [Claim(c.text, c.doc_id, c.start, c.end, c.page, (), focus=c.focus) for c in quotes]
+
+
 def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
-    """:func:`answer_quotes` as the claims kb.ask gives."""
-    chosen = answer_quotes(sample, model, ranker)
-    return [Claim(c.text, c.doc_id, c.start, c.end, c.page, (), focus=c.focus) for c in chosen]
+    """:func:`answer_quotes` as claims."""
+    return claims_of(answer_quotes(sample, model, ranker))
 
 
 def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> RankerModel:
@@ -252,11 +256,12 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
         off = [s for s in samples if s.source == source and not s.on_topic]
         first = anyc = focus = focus_given = given = claims = sentences = kept = asking = asking_hits = 0
         for s in on:
-            chosen = answer_claims(s, model_of(s), ranker)
+            quotes = answer_quotes(s, model_of(s), ranker)
+            chosen = claims_of(quotes)
             norm = s.kb.normalizer
             kept += bool(chosen)
             claims += len(chosen)
-            sentences += sum(c.sentences for c in answer_quotes(s, model_of(s), ranker))
+            sentences += sum(q.sentences for q in quotes)
             holds = [answers_in(c.text, s.answers, norm) for c in chosen]
             first += bool(holds) and holds[0]
             anyc += any(holds)
