@@ -50,20 +50,27 @@ def _held(doc_id: str, start: int, end: int, passages: list[Hit]) -> bool:
     return bool(citations_for(doc_id, start, end, passages))
 
 
-def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[Candidate]) -> Candidate:
-    """One candidate quoting from ``first``'s start to ``last``'s end (the best member's signals)."""
-    best = max(members, key=lambda c: c.score)
-    text = snap.document(first.doc_id).text[first.start : last.end]
+def _over(snap: Snapshot, candidate: Candidate, first: int, last: int) -> Candidate:
+    """``candidate`` quoting sentences ``first`` to ``last`` (inclusive) of its document."""
+    doc = snap.document(candidate.doc_id)
+    start, end = doc.sentences[first][0], doc.sentences[last][1]
     return replace(
-        best,
-        start=first.start,
-        end=last.end,
-        text=text,
-        page=first.page,
-        sentence=first.sentence,
-        sentences=last.sentence + last.sentences - first.sentence,
-        passage_rank=min(c.passage_rank for c in members),
+        candidate,
+        start=start,
+        end=end,
+        text=doc.text[start:end],
+        page=page_at(doc.page_starts, start),
+        sentence=first,
+        sentences=last - first + 1,
     )
+
+
+def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[Candidate]) -> Candidate:
+    """One candidate quoting from ``first``'s first sentence to ``last``'s last (the best member's
+    signals)."""
+    best = max(members, key=lambda c: c.score)
+    quote = _over(snap, best, first.sentence, last.sentence + last.sentences - 1)
+    return replace(quote, passage_rank=min(c.passage_rank for c in members))
 
 
 def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) -> list[Candidate]:
@@ -106,14 +113,7 @@ def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
     start = doc.sentences[candidate.sentence - 1][0]
     if not _held(candidate.doc_id, start, candidate.end, passages):
         return candidate
-    return replace(
-        candidate,
-        start=start,
-        text=doc.text[start : candidate.end],
-        page=page_at(doc.page_starts, start),
-        sentence=candidate.sentence - 1,
-        sentences=candidate.sentences + 1,
-    )
+    return _over(snap, candidate, candidate.sentence - 1, candidate.sentence + candidate.sentences - 1)
 
 
 def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
@@ -138,16 +138,7 @@ def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
         first -= 1
     if (first, last) == (candidate.sentence, candidate.sentence + candidate.sentences - 1):
         return candidate
-    start, end = doc.sentences[first][0], doc.sentences[last][1]
-    return replace(
-        candidate,
-        start=start,
-        end=end,
-        text=doc.text[start:end],
-        page=page_at(doc.page_starts, start),
-        sentence=first,
-        sentences=last - first + 1,
-    )
+    return _over(snap, candidate, first, last)
 
 
 def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
