@@ -35,7 +35,7 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_kb import CachedEmbedder, scratch_kb
 
-from nekb.answer import Candidate, choose_quotes
+from nekb.answer import Candidate, choose_quotes, to_claim
 from nekb.answer_type import wanted_tags
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
@@ -210,14 +210,14 @@ def answer_quotes(sample: Sample, model: RankerModel, ranker: SentenceRanker) ->
     return choose_quotes(snap, scorer, scorer.rank_rows(snap, form, refs, sample.rows), passages)
 
 
-def claims_of(quotes: list[Candidate]) -> list[Claim]:
-    """Quotes as the claims kb.ask gives (what the measures read)."""
-    return [Claim(c.text, c.doc_id, c.start, c.end, c.page, (), focus=c.focus) for c in quotes]
+def claims_of(sample: Sample, quotes: list[Candidate]) -> list[Claim]:
+    """Quotes of ``sample`` as the claims kb.ask gives, cited (what the measures read)."""
+    return [to_claim(c, sample.ranker_input[2], ()) for c in quotes]
 
 
 def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
     """:func:`answer_quotes` as claims."""
-    return claims_of(answer_quotes(sample, model, ranker))
+    return claims_of(sample, answer_quotes(sample, model, ranker))
 
 
 def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> RankerModel:
@@ -257,7 +257,7 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
         first = anyc = focus = focus_given = given = claims = sentences = kept = asking = asking_hits = 0
         for s in on:
             quotes = answer_quotes(s, model_of(s), ranker)
-            chosen = claims_of(quotes)
+            chosen = claims_of(s, quotes)
             norm = s.kb.normalizer
             kept += bool(chosen)
             claims += len(chosen)
