@@ -35,6 +35,8 @@ RERANK_MIN = 200
 TRAIN_PER_LIST = 32
 TRAIN_ITERATIONS = 10
 ADD_BLOCK = 100_000  # vectors added per call, so memory-mapped vectors are read in pieces
+BOUNDS_FILE = "nekb_term_bounds.npy"  # each BM25 term's largest impact, beside bm25s's files
+REBUILD = "rebuild the index"
 
 
 def probe_count(lists: int) -> int:
@@ -125,9 +127,7 @@ class DenseIndex:
         if faiss.try_extract_index_ivf(stored) is None:
             return cls(vectors)  # flat (or an older exact/HNSW file): searched exactly over the vectors
         if stored.ntotal != len(vectors):
-            raise IndexDamagedError(
-                f"{path}: {stored.ntotal} codes for {len(vectors)} vectors; rebuild the index"
-            )
+            raise IndexDamagedError(f"{path}: {stored.ntotal} codes for {len(vectors)} vectors; {REBUILD}")
         ivf = faiss.extract_index_ivf(stored)
         ivf.nprobe = probe_count(ivf.nlist)  # today's share, whatever the file was saved with
         return cls(vectors, stored)
@@ -156,9 +156,7 @@ def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
             ]
         for buffer, row in reads:
             if os.preadv(fd, [buffer], vectors.offset + row * row_bytes) != len(buffer):
-                raise IndexDamagedError(
-                    f"{vectors.filename}: shorter than its header says; rebuild the index"
-                )
+                raise IndexDamagedError(f"{vectors.filename}: shorter than its header says; {REBUILD}")
     finally:
         os.close(fd)
     return out
@@ -281,10 +279,6 @@ class SparseIndex:
         elif not sorted_within_terms(bm25.scores["indices"], bm25.scores["indptr"]):
             _sort_rows(bm25.scores)  # never seen from bm25s; kept so search stays exact if it happens
         return cls(bm25, size, bounds)
-
-
-BOUNDS_FILE = "nekb_term_bounds.npy"
-REBUILD = "rebuild the index"
 
 
 def _sort_rows(scores: dict) -> None:

@@ -283,7 +283,7 @@ class KnowledgeBase:
         return answers
 
     def _embed_query(self, parsed: ParsedQuery) -> np.ndarray:
-        return self._embedder.embed_queries([parsed.dense_text])[0]
+        return self._embed_text(parsed.dense_text)
 
     def _embed_text(self, text: str) -> np.ndarray:
         return self._embedder.embed_queries([text])[0]
