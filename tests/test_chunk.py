@@ -48,3 +48,24 @@ def test_a_sentence_longer_than_the_chunk_is_its_own_chunk():
 def test_empty_text_has_no_chunks():
     assert split_sentences("  \n ") == []
     assert make_chunks([], 100, 1) == []
+
+
+def test_titles_and_short_quotations_are_not_cut_inside():
+    text = "《卡拉OK.LIVE！‧台北‧我》是第六张专辑。书中写道：“唵！自在居住在一切中。”此后无事。"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "《卡拉OK.LIVE！‧台北‧我》是第六张专辑。",
+        "书中写道：“唵！自在居住在一切中。”",
+        "此后无事。",
+    ]
+
+
+def test_a_long_quotation_is_still_split_into_its_sentences():
+    speech = "我们要振兴东北的工业基础，" * 3
+    text = f"他说：“{speech}这是第一点。{speech}这是第二点。”"
+    pieces = [text[s:e] for s, e in split_sentences(text)]
+    assert len(pieces) == 2 and pieces[0].endswith("第一点。") and pieces[1].endswith("第二点。”")
+
+
+def test_an_unclosed_title_mark_does_not_swallow_the_text():
+    text = "见《东北。下一句。再一句。"
+    assert len(split_sentences(text)) == 3

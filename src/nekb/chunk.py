@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 # A sentence ends at one of these (plus any closing quotes/brackets that follow) or at a line end.
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*|\n+")
 _CLOSERS = "”’」』）)]"
+# Spans whose inner marks end no sentence: a title (《…》 is a name, not two sentences) and a short
+# quotation (“唵！自在……。”: cut at its ！, neither half reads as a sentence). Long quotations (speeches
+# running over several sentences) are still split.
+_UNBROKEN = re.compile(r"《[^《》\n]{1,80}》|〈[^〈〉\n]{1,80}〉|[“「『][^“”「」『』\n]{1,50}[”」』]")
 
 
 def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences of ``text``, whitespace trimmed.
 
-    Sentences end at 。！？；!?; (keeping trailing closing quotes) or a line end. A sentence longer
-    than ``max_chars`` is cut at the last comma before the limit (or hard at the limit).
+    Sentences end at 。！？；!?; (keeping trailing closing quotes) or a line end, but not inside a
+    《title》 or a short quotation. A sentence longer than ``max_chars`` is cut at the last comma before
+    the limit (or hard at the limit).
     """
+    unbroken = [m.span() for m in _UNBROKEN.finditer(text)]
+    starts = [start for start, _ in unbroken]
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in _SENTENCE_END.finditer(text):
+        around = bisect.bisect_right(starts, match.start()) - 1
+        if around >= 0 and match.end() < unbroken[around][1]:
+            continue  # inside a title or short quotation, before its closing mark
         end = match.end() if match.group(0)[0] != "\n" else match.start()
         _add_trimmed(text, pos, end, spans, max_chars)
         pos = match.end()
