@@ -27,7 +27,7 @@ def build_texts(index_dir: Path) -> tuple[list[str], list[str]]:
     docs = load_snapshot(current_version(index_dir)).records.values()
     normalizer = SearchNormalizer()
     chunks = [t for doc in docs for t in chunk_forms(doc, normalizer)]
-    sentences = [t for doc in docs for t in doc.sentence_forms(normalizer)]
+    sentences = [t for doc in docs for t in doc.embedding_texts(normalizer)]
     return chunks, sentences
 
 

@@ -87,7 +87,7 @@ def test_the_build_embeds_each_sentence_once_and_pools_chunk_vectors(small_corpu
     assert len(embedder.passages) == sum(len(r.sentences) for r in records)
     for record in records:
         forms = record.sentence_forms(SearchNormalizer())
-        sentence_vectors = HashEmbedder().embed_passages(forms)
+        sentence_vectors = HashEmbedder().embed_passages(record.embedding_texts(SearchNormalizer()))
         expected = pool_chunk_vectors(sentence_vectors, [len(t) for t in forms], record.chunk_ranges)
         assert np.allclose(record.chunk_vectors, expected, atol=1e-6)
 
@@ -101,3 +101,35 @@ def test_pooled_chunk_vectors_are_close_to_e5_embedding_the_whole_chunk(real_ind
     stored = np.concatenate([r.chunk_vectors for r in snap.records.values()])
     cosines = (direct * stored[chunk_ids]).sum(axis=1)
     assert cosines.mean() > 0.95 and cosines.min() > 0.9, cosines
+
+
+# Two people's articles whose later chunks never name them: only the title says whose study it is.
+FILLER = "那一年城里修了新的铁路，车站前的广场也扩建了。街上的商店越来越多，夜里灯火通明。" * 8
+PEOPLE = {
+    "张三.txt": f"张三出生于沈阳。{FILLER}\n他在大学主修土木工程，毕业后参与设计桥梁。",
+    "李四.txt": f"李四出生于长春。{FILLER}\n他在大学主修临床医学，毕业后在医院工作。",
+}
+
+
+def test_a_sentence_that_leaves_its_subject_implicit_is_found_by_the_title(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in PEOPLE.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    KnowledgeBase.build(corpus, tmp_path / "index", model="e5")
+    kb = KnowledgeBase.open(corpus, tmp_path / "index")
+    for person, major in (("张三", "土木工程"), ("李四", "临床医学")):
+        top = kb.search(f"{person}在大学主修什么？", k=1)[0]
+        assert top.doc_id == f"{person}.txt" and major in top.text, (person, top.text)
+
+
+def test_a_new_title_embeds_the_document_again(small_corpus, tmp_path):
+    corpus = small_corpus
+    KnowledgeBase.build(corpus, tmp_path / "index", model=HashEmbedder())
+    doc_id = sorted(load_live(tmp_path / "index").records)[0]
+    (corpus / "sources.toml").write_text(f'["{doc_id}"]\ntitle = "松平康忠"\n', encoding="utf-8")
+    KnowledgeBase.build(corpus, tmp_path / "index", model=HashEmbedder())
+    record = load_live(tmp_path / "index").records[doc_id]
+    expected = HashEmbedder().embed_passages(record.embedding_texts(SearchNormalizer()))
+    assert record.info.title == "松平康忠"
+    assert np.allclose(record.sentence_vectors, expected, atol=1e-6)

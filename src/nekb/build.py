@@ -14,7 +14,7 @@ from .errors import IndexDamagedError, InputError, printable
 from .facts import FactExtractor
 from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
-from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed
+from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed, title_context
 from .segment import Segmenter
 from .snapshot import Snapshot
 from .stores import LocalStore, Store
@@ -169,7 +169,10 @@ def build_index(
         else:
             info = document_info(doc_id, sources or {}, content_hash=digest)
         if prior is not None and prior.info.content_hash == digest:
-            docs.append(prior.with_info(info, extractor))
+            record = prior.with_info(info, extractor)
+            docs.append(record)
+            if title_context(record.info) != title_context(prior.info):
+                pending.append(record)  # its sentences are embedded after its title: embed them again
             outcome["unchanged"].append(doc_id)
             continue
         try:
@@ -227,16 +230,16 @@ def _embed(
     sentence; embedding the chunks as well would run the model over every character twice.
     Returns the embedded records by doc id.
     """
-    forms = [d.sentence_forms(normalizer) for d in docs]
-    texts = [t for doc_forms in forms for t in doc_forms]
+    texts = [t for d in docs for t in d.embedding_texts(normalizer)]
     vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, len(texts)))
     vectors.setflags(write=False)  # records share these rows; nothing may change them
     embedded = {}
     offset = 0
-    for d, doc_forms in zip(docs, forms, strict=True):
-        sentence_vectors = vectors[offset : offset + len(doc_forms)]
-        chunk_vectors = pool_chunk_vectors(sentence_vectors, [len(t) for t in doc_forms], d.chunk_ranges)
+    for d in docs:
+        lengths = [len(form) for form in d.sentence_forms(normalizer)]
+        sentence_vectors = vectors[offset : offset + len(lengths)]
+        chunk_vectors = pool_chunk_vectors(sentence_vectors, lengths, d.chunk_ranges)
         chunk_vectors.setflags(write=False)
         embedded[d.doc_id] = d.with_vectors(sentence_vectors, chunk_vectors)
-        offset += len(doc_forms)
+        offset += len(lengths)
     return embedded

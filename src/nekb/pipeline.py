@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
@@ -22,6 +24,22 @@ CHUNK_CHARS = 250
 CHUNK_OVERLAP = 1
 # DocumentInfo fields that come from the file itself, not from sources.toml.
 OWN_FIELDS = ("chars", "pages", "chunks", "facts", "ocr_confidence", "document_title", "document_date")
+# A title this short names what the document is about (a person, a place, a work), which its sentences
+# mostly leave implicit (他, 该, or nothing at all): each sentence is embedded after it, so a sentence
+# is found by the subject it is about. A longer title is a headline whose words the text states
+# itself; put before every sentence it would pull them all toward the collection's shared topic.
+TITLE_CONTEXT_CHARS = 16
+_FILE_NUMBER = re.compile(r"^\d+[-_. ]+")  # 0001-… in a file name: an order, not a subject
+
+
+def title_context(info: DocumentInfo) -> str:
+    """The title a document's sentences are embedded after ("" when it is a headline, not a name).
+
+    A title that is only the file name counts without its extension and leading number."""
+    title = info.title.strip()
+    if title == Path(info.doc_id).name:
+        title = _FILE_NUMBER.sub("", Path(title).stem).strip()
+    return title if len(title) <= TITLE_CONTEXT_CHARS else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,8 +90,14 @@ class DocumentRecord:
         return out
 
     def sentence_forms(self, normalizer: SearchNormalizer) -> list[str]:
-        """The search form of each sentence: what gets embedded and tokenized."""
+        """The search form of each sentence: what gets tokenized."""
         return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
+
+    def embedding_texts(self, normalizer: SearchNormalizer) -> list[str]:
+        """What gets embedded: each sentence's search form after the :func:`title_context`, if any."""
+        context = title_context(self.info)
+        prefix = f"{normalizer.search_form(context)}：" if context else ""
+        return [prefix + form for form in self.sentence_forms(normalizer)]
 
     def with_vectors(self, sentence_vectors: np.ndarray, chunk_vectors: np.ndarray) -> DocumentRecord:
         """This record with its embeddings (one row per sentence, one per chunk)."""
