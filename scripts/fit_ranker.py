@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_kb import CachedEmbedder, scratch_kb
 
 from nekb.answer import Candidate, choose_quotes, to_claim
-from nekb.answer_type import wanted_tags
+from nekb.answer_type import QUESTION_KINDS, wanted_tags
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
 from nekb.ranker import (
@@ -59,6 +59,7 @@ FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 DUPLICATES = (0.93, 0.95, 0.97, 0.99)
 SENTENCE_COST = 0.02  # answer@any a further quoted sentence per answer must buy to be worth quoting
 SENTENCE_BUDGETS = (4, 6)  # most sentences an answer may quote
+FOLLOWING = (0, 1, 2)  # sentences after it the first quote may take along, chosen per question kind
 # Signs the weights may take: more of a match never makes a sentence less likely to answer, and
 # missing the kind of thing asked for never makes it more likely. Collinear match features otherwise
 # trade weight against each other (one going negative), which does not generalize.
@@ -220,29 +221,42 @@ def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) ->
     return claims_of(sample, answer_quotes(sample, model, ranker))
 
 
+def net_value(samples: list[Sample], model: RankerModel, ranker: SentenceRanker) -> float:
+    """What the fit maximizes: answer@any minus SENTENCE_COST per quoted sentence, per question."""
+    hits, sentences = 0, 0
+    for s in samples:
+        chosen = answer_quotes(s, model, ranker)
+        hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
+        sentences += sum(c.sentences for c in chosen)
+    return (hits - SENTENCE_COST * sentences) / max(len(samples), 1)
+
+
 def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceRanker) -> RankerModel:
-    """The claim floor, duplicate cosine and sentence budget that maximize answer@any minus
-    SENTENCE_COST per quoted sentence."""
-    best, best_value = partial, -1.0
-    for budget, duplicate, floor in itertools.product(SENTENCE_BUDGETS, DUPLICATES, FLOORS):
-        model = replace(partial, claim_floor=floor, duplicate_cosine=duplicate, max_sentences=budget)
-        hits, sentences = 0, 0
-        for s in samples:
-            chosen = answer_quotes(s, model, ranker)
-            hits += any(answers_in(c.text, s.answers, s.kb.normalizer) for c in chosen)
-            sentences += sum(c.sentences for c in chosen)
-        value = (hits - SENTENCE_COST * sentences) / len(samples)
-        if value > best_value:
-            best, best_value = model, value
-    return best
+    """The claim floor, duplicate cosine and sentence budget of the best :func:`net_value`."""
+    grid = itertools.product(SENTENCE_BUDGETS, DUPLICATES, FLOORS)
+    models = [replace(partial, claim_floor=f, duplicate_cosine=d, max_sentences=b) for b, d, f in grid]
+    return max(models, key=lambda m: net_value(samples, m, ranker))  # the first of equals
+
+
+def choose_following(samples: list[Sample], model: RankerModel, ranker: SentenceRanker) -> RankerModel:
+    """Per question kind, how many sentences after it the first quote takes along (one of FOLLOWING):
+    the count of the best :func:`net_value` on that kind's questions (fewer when equal)."""
+    following = {}
+    for kind in QUESTION_KINDS:
+        own = [s for s in samples if s.ranker_input[0].kind == kind]
+        best = max(FOLLOWING, key=lambda n: net_value(own, replace(model, following={kind: n}), ranker))
+        if best:
+            following[kind] = best
+    return replace(model, following=following)
 
 
 def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
-    """Sentence model, gate and claim floor fitted on ``samples``."""
+    """Sentence model, gate, claim floor and the first quote's following sentences fitted on ``samples``."""
     sentence = fit_sentence_model(samples)
     gate, threshold = fit_gate(samples)
     partial = RankerModel(sentence, gate, threshold, 0.0)
-    return choose_claims([s for s in samples if s.on_topic], partial, ranker)
+    on_topic = [s for s in samples if s.on_topic]
+    return choose_following(on_topic, choose_claims(on_topic, partial, ranker), ranker)
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -294,6 +308,15 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
     return out
 
 
+def describe(model: RankerModel) -> str:
+    """The fitted choices of ``model`` in one line."""
+    return (
+        f"floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
+        f"budget {model.max_sentences} sentences, following {model.following or 'none'}, "
+        f"gate threshold {model.gate_threshold:.3f}"
+    )
+
+
 def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRanker, folds: int) -> dict:
     """Figures of models that never saw the scored question's article (GroupKFold by article).
 
@@ -305,12 +328,7 @@ def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRa
     for train, test in GroupKFold(n_splits=folds).split(np.zeros(len(samples)), groups=groups):
         model = fit_all([samples[i] for i in train], ranker)
         model_of_group.update({samples[i].group: model for i in test})
-        print(
-            f"  fold done: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
-            f"budget {model.max_sentences} sentences, "
-            f"gate threshold {model.gate_threshold:.3f}",
-            flush=True,
-        )
+        print(f"  fold done: {describe(model)}", flush=True)
     return measure(samples + held, lambda s: model_of_group[s.group], ranker)
 
 
@@ -397,11 +415,7 @@ def main() -> None:
     }
     model = replace(model, info=info)
     write_json(args.out, model.to_dict())
-    print(
-        f"wrote {args.out}: floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
-        f"budget {model.max_sentences} sentences, "
-        f"gate threshold {model.gate_threshold:.3f}"
-    )
+    print(f"wrote {args.out}: {describe(model)}")
     for name, weight in zip(FEATURES, model.sentence.weights, strict=True):
         print(f"  {name:<20} {weight:+.3f}")
 

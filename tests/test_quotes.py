@@ -10,6 +10,7 @@ from nekb.quotes import (
     opens_with_consequence,
     whole_sentences,
     with_antecedent,
+    with_following,
 )
 from nekb.types import Hit
 
@@ -24,11 +25,14 @@ SENTENCES = [
 
 # Sentences are split at semicolons for search; quoted, a clause is read in its whole sentence.
 LIST = ["其职能有三个方面：", "一是教化乡民；", "二是管理户籍；", "三是维护治安。", "此外还有别的。"]
+# A description running on for two sentences, then a heading.
+PLANT = ["它的外形很特别。", "叶子呈心形，边缘有锯齿。", "历史", "它在明代传入中国。"]
 
 
 @pytest.fixture(scope="module")
 def snap():
-    return hand_built_snapshot({"doc": SENTENCES, "other": ["别的 文档。", "因此 另一句。"], "list": LIST})
+    other = ["别的 文档。", "因此 另一句。"]
+    return hand_built_snapshot({"doc": SENTENCES, "other": other, "list": LIST, "plant": PLANT})
 
 
 def chosen(snap, doc_id: str, index: int, score: float, rank: int = 0) -> Candidate:
@@ -130,3 +134,26 @@ def test_quotes_that_grow_over_each_other_become_one(snap):
     quotes = as_quotes(snap, picks, [whole(snap, "list"), whole(snap, "doc")])
     placed = [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes]
     assert placed == [("list", 1, 3, 0.5), ("doc", 3, 1, 0.3)]
+
+
+def test_the_first_quote_goes_on_through_following_sentences_but_not_into_a_heading(snap):
+    doc = snap.document("plant")
+    pick = chosen(snap, "plant", 0, 0.8)
+    quote = with_following(snap, pick, [whole(snap, "plant")], 2)
+    assert quote.text == "它的外形很特别。\n叶子呈心形，边缘有锯齿。"  # the heading 历史 ends it
+    assert quote.text == doc.text[quote.start : quote.end]
+    assert (quote.sentence, quote.sentences) == (0, 2)
+    assert with_following(snap, pick, [whole(snap, "plant")], 0) == pick
+    alone = Hit("plant", "plant", "", 1.0, doc.sentences[0][0], doc.sentences[0][1])
+    assert with_following(snap, pick, [alone], 1) == pick  # no passage holds the next sentence too
+
+
+def test_as_quotes_extends_only_the_first_quote_and_merges_what_it_reaches(snap):
+    passages = [whole(snap, "plant"), whole(snap, "doc")]
+    picks = [chosen(snap, "doc", 3, 0.8), chosen(snap, "plant", 0, 0.3)]
+    quotes = as_quotes(snap, picks, passages, following=1)
+    assert [(q.doc_id, q.sentence, q.sentences) for q in quotes] == [("doc", 3, 2), ("plant", 0, 1)]
+    # Grown by one, the first quote reaches the reason 因此 … took along: the two are one quote.
+    picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 2, 0.3)]
+    quotes = as_quotes(snap, picks, passages, following=1)
+    assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 3, 0.8)]

@@ -60,6 +60,7 @@ def test_model_round_trips_through_json(tmp_path):
     path = tmp_path / "ranker.json"
     path.write_text(json.dumps(model.to_dict()), encoding="utf-8")
     again = RankerModel.load(path)
+    assert (again.following, again.max_sentences) == (model.following, model.max_sentences)
     rows = np.random.default_rng(1).random((4, len(FEATURES)))
     assert np.allclose(again.probabilities(rows), model.probabilities(rows), atol=1e-5)
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from .compare import related_facts
 from .query import ParsedQuery
-from .quotes import as_quotes, citations_for
+from .quotes import as_quotes, citations_for, is_claimable
 from .snapshot import Snapshot
 from .types import Answer, Claim, Hit
 
@@ -26,13 +26,6 @@ MAX_SENTENCES = 4
 # Sentences closer than this to an already chosen claim say the same thing (not quoted twice); the
 # fitted model (ranker.RankerModel.duplicate_cosine) overrides it.
 DUPLICATE_COSINE = 0.93
-MIN_CLAIM_CHARS = 8
-# A short sentence that ends like one (溶于汽油。) can still answer; a line without an end cannot.
-MIN_SENTENCE_CHARS = 4
-_SENTENCE_END = re.compile(r"[。！？!?；;]['\"”’」』）)]*$")
-_HEADING = re.compile(
-    r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
-)
 
 
 @dataclass(frozen=True)
@@ -53,14 +46,6 @@ class Candidate:
     focus: tuple[int, int] | None = None  # document offsets of the words that answer
     sentence: int = -1  # the document's number of the (first) sentence quoted; -1 when unknown
     sentences: int = 1  # how many consecutive sentences it quotes (quotes.py joins them)
-
-
-def is_claimable(text: str) -> bool:
-    """Whether a sentence can stand as a claim (not a bare heading, number or fragment)."""
-    stripped = text.strip()
-    if _SENTENCE_END.search(stripped):
-        return len(stripped) >= MIN_SENTENCE_CHARS
-    return len(stripped) >= MIN_CLAIM_CHARS and not _HEADING.match(stripped)
 
 
 def select_claims(
@@ -118,12 +103,14 @@ def choose_quotes(
     snap: Snapshot, ranker: SentenceRanker, ranked: RankedSentences, passages: list[Hit]
 ) -> list[Candidate]:
     """The claims of an answer from ranked sentences: :func:`select_claims` under the ranker's fitted
-    floor, duplicate cosine and sentence budget, quoted (adjacent ones together), each with its focus."""
+    floor, duplicate cosine and sentence budget, quoted (adjacent ones together; the first going on as
+    far as the model's ``following`` says for the question's kind), each with its focus."""
     model = ranker.model
     chosen = select_claims(
         ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine, model.max_sentences
     )
-    return ranker.finish(snap, ranked, as_quotes(snap, chosen, passages))
+    following = model.following.get(ranked.question.kind, 0) if ranked.question else 0
+    return ranker.finish(snap, ranked, as_quotes(snap, chosen, passages, following=following))
 
 
 def quoted_facts(snap: Snapshot, quote: Candidate) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
 """Chosen sentences become quotes: adjacent ones join, one that opens with 因此 takes its reason along,
-and a clause cut at a semicolon is quoted as its whole sentence.
+a clause cut at a semicolon is quoted as its whole sentence, and the first quote goes on into the
+sentences after it as far as the fitted model says for the kind of question.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
@@ -8,6 +9,9 @@ one continuous passage. A sentence that begins with a consequence connective say
 follows, not *why*: it is quoted with the sentence before it. Sentences are split at ；for search, so a
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
 quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
+Answers to why- and what-is questions often run on past the sentence that matched the question (the
+description of a flower, the reasons for a war); how far the first quote follows them is fitted per
+kind of question in ``scripts/fit_ranker.py`` against the cost of every sentence it adds.
 """
 
 from __future__ import annotations
@@ -23,6 +27,13 @@ if TYPE_CHECKING:
     from .snapshot import Snapshot
 
 MAX_QUOTES = 4  # claims per answer, however many sentences each quotes
+MIN_CLAIM_CHARS = 8
+# A short sentence that ends like one (溶于汽油。) can still answer; a line without an end cannot.
+MIN_SENTENCE_CHARS = 4
+_SENTENCE_END = re.compile(r"[。！？!?；;]['\"”’」』）)]*$")
+_HEADING = re.compile(
+    r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
+)
 
 # A clause that ends at a semicolon: the sentence it belongs to goes on.
 _CLAUSE_END = re.compile(r"[；;][”’」』）)\]\"]*$")
@@ -30,6 +41,14 @@ _CLAUSE_END = re.compile(r"[；;][”’」』）)\]\"]*$")
 _CONSEQUENCE = re.compile(
     r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"
 )
+
+
+def is_claimable(text: str) -> bool:
+    """Whether a sentence can stand as a claim (not a bare heading, number or fragment)."""
+    stripped = text.strip()
+    if _SENTENCE_END.search(stripped):
+        return len(stripped) >= MIN_SENTENCE_CHARS
+    return len(stripped) >= MIN_CLAIM_CHARS and not _HEADING.match(stripped)
 
 
 def opens_with_consequence(text: str) -> bool:
@@ -141,6 +160,23 @@ def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
     return _over(snap, candidate, first, last)
 
 
+def with_following(snap: Snapshot, candidate: Candidate, passages: list[Hit], count: int) -> Candidate:
+    """``candidate`` quoted on through up to ``count`` sentences after it, as long as each can stand as
+    a claim (no heading) and one retrieved passage holds them all."""
+    if candidate.sentence < 0 or count <= 0:
+        return candidate
+    doc = snap.document(candidate.doc_id)
+    first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
+    for index in range(last + 1, min(last + 1 + count, len(doc.sentences))):
+        start, end = doc.sentences[index]
+        if not is_claimable(doc.text[start:end]) or not _held(
+            candidate.doc_id, doc.sentences[first][0], end, passages
+        ):
+            break
+        last = index
+    return candidate if last == first + candidate.sentences - 1 else _over(snap, candidate, first, last)
+
+
 def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
     """``quotes`` with any two that overlap (one grew over the other) made one, in the place of the
     earlier; a union no single passage holds keeps the earlier quote alone."""
@@ -166,16 +202,22 @@ def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]
 
 
 def as_quotes(
-    snap: Snapshot, chosen: list[Candidate], passages: list[Hit], max_quotes: int = MAX_QUOTES
+    snap: Snapshot,
+    chosen: list[Candidate],
+    passages: list[Hit],
+    max_quotes: int = MAX_QUOTES,
+    following: int = 0,
 ) -> list[Candidate]:
     """The chosen sentences as the quotes an answer shows (:func:`join_adjacent`, then
-    :func:`with_antecedent` and :func:`whole_sentences`): the first choice's quote first, then up to
-    ``max_quotes - 1`` of the others (the most probable), in reading order; quotes that grew over each
-    other are one."""
+    :func:`with_antecedent` and :func:`whole_sentences`; the first quote goes on through ``following``
+    more sentences): the first choice's quote first, then up to ``max_quotes - 1`` of the others (the
+    most probable), in reading order; quotes that grew over each other are one."""
     quotes = [
         whole_sentences(snap, with_antecedent(snap, q, passages), passages)
         for q in join_adjacent(snap, chosen, passages)
     ]
+    if quotes:
+        quotes[0] = whole_sentences(snap, with_following(snap, quotes[0], passages, following), passages)
     quotes = _merge_overlaps(snap, quotes, passages)
     rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
     return quotes[:1] + sorted(rest, key=lambda c: (c.passage_rank, c.doc_id, c.start))

@@ -100,6 +100,9 @@ class RankerModel:
     claim_floor: float  # a further claim needs this share of the first claim's probability
     duplicate_cosine: float = DUPLICATE_COSINE  # a sentence this close to a claim says the same thing
     max_sentences: int = MAX_SENTENCES  # at most this many sentences quoted in an answer
+    # Per question kind (answer_type.QUESTION_KINDS), how many sentences after it the first quote takes
+    # along: answers to why- and what-is questions run on past the sentence that matched.
+    following: dict[str, int] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it measured
 
     @classmethod
@@ -115,6 +118,7 @@ class RankerModel:
                 float(data["claim_floor"]),
                 float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
                 int(data.get("max_sentences", MAX_SENTENCES)),
+                {str(kind): int(n) for kind, n in data.get("following", {}).items()},
                 data.get("info", {}),
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -132,6 +136,7 @@ class RankerModel:
             "claim_floor": round(self.claim_floor, 6),
             "duplicate_cosine": self.duplicate_cosine,
             "max_sentences": self.max_sentences,
+            "following": self.following,
             "info": self.info,
         }
 
