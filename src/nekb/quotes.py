@@ -169,9 +169,8 @@ def with_following(snap: Snapshot, candidate: Candidate, passages: list[Hit], co
     first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
     for index in range(last + 1, min(last + 1 + count, len(doc.sentences))):
         start, end = doc.sentences[index]
-        if not is_claimable(doc.text[start:end]) or not _held(
-            candidate.doc_id, doc.sentences[first][0], end, passages
-        ):
+        held = _held(candidate.doc_id, candidate.start, end, passages)
+        if not held or not is_claimable(doc.text[start:end]):
             break
         last = index
     return candidate if last == first + candidate.sentences - 1 else _over(snap, candidate, first, last)
@@ -216,7 +215,7 @@ def as_quotes(
         whole_sentences(snap, with_antecedent(snap, q, passages), passages)
         for q in join_adjacent(snap, chosen, passages)
     ]
-    if quotes:
+    if quotes and following:  # whole sentences on from the first quote's whole sentences
         quotes[0] = whole_sentences(snap, with_following(snap, quotes[0], passages, following), passages)
     quotes = _merge_overlaps(snap, quotes, passages)
     rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
