@@ -90,7 +90,7 @@ class DocumentRecord:
         return out
 
     def sentence_forms(self, normalizer: SearchNormalizer) -> list[str]:
-        """The search form of each sentence: what gets tokenized."""
+        """The search form of each sentence (what was tokenized; :meth:`embedding_texts` embeds it)."""
         return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
 
     def embedding_texts(self, normalizer: SearchNormalizer) -> list[str]:
