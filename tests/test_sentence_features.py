@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -27,12 +32,17 @@ ARTICLE = (
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory) -> IndexSteps:
+def index_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("features")
     (root / "corpus").mkdir()
     (root / "corpus" / "li.txt").write_text(ARTICLE, encoding="utf-8")
     KnowledgeBase.build(root / "corpus", root / "index", model=HashEmbedder())
-    return IndexSteps.load(root / "index", model=HashEmbedder())
+    return root / "index"
+
+
+@pytest.fixture(scope="module")
+def kb(index_dir) -> IndexSteps:
+    return IndexSteps.load(index_dir, model=HashEmbedder())
 
 
 def features_for(kb: IndexSteps, question: str) -> tuple[list[str], dict[str, np.ndarray]]:
@@ -95,3 +105,34 @@ def test_rest_cosine_reads_the_subject_free_vector(kb):
     assert np.allclose(without[:, rest_cosine], without[:, cosine])  # no subject: the question stands in
     expected = [float(snap.document(r.doc_id).sentence_vectors[r.index] @ rest) for r in refs]
     assert np.allclose(with_rest[:, rest_cosine], expected)
+
+
+ROWS_OF = """
+import sys
+from nekb.embed import HashEmbedder
+from nekb.sentence_features import CharFolder, candidate_sentences, feature_matrix, question_form
+from nekb.steps import IndexSteps
+kb = IndexSteps.load(sys.argv[1], model=HashEmbedder())
+folder, parsed = CharFolder(), kb.parse(sys.argv[2])
+vector = kb.embed([parsed])[0]
+refs = candidate_sentences(kb.snapshot, kb.search(parsed, vector, 5))
+rows = feature_matrix(kb.snapshot, question_form(kb.snapshot, parsed, folder), vector, refs, folder)
+print(rows.tobytes().hex())
+"""
+
+
+def test_features_are_the_same_in_every_process(index_dir):
+    """Python salts string hashes per process: features summed over a set in hash order differed in
+    their last bit, and the ranks built on them broke ties differently from one run to the next."""
+    question = "1990年李文涛毕业于哪所大学的中文系，获得过什么文学奖？"
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", ROWS_OF, str(index_dir), question],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(outputs) == 1

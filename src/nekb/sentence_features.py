@@ -294,11 +294,15 @@ def feature_matrix(
         if asked:
             shared = asked & sentence_bigrams[i]
             col["bigram_coverage"][i] = len(shared) / len(asked)
-            col["bigram_weighted"][i] = sum(rarity[b] for b in shared) / sum(rarity[b] for b in asked)
+            # fsum: a sum over a set in hash order would differ in its last bit from run to run, and
+            # bigram_rank breaks ties on it (a question ranked its sentences differently per process).
+            col["bigram_weighted"][i] = math.fsum(rarity[b] for b in shared) / math.fsum(
+                rarity[b] for b in asked
+            )
         chars = question_chars - set(title)
         if chars:
-            total = sum(char_rarity[c] for c in chars)
-            col["char_weighted"][i] = sum(char_rarity[c] for c in chars if c in forms[i]) / total
+            total = math.fsum(char_rarity[c] for c in chars)
+            col["char_weighted"][i] = math.fsum(char_rarity[c] for c in chars if c in forms[i]) / total
         matcher = difflib.SequenceMatcher(None, content, forms[i], autojunk=False)
         col["longest_match"][i] = (
             min(matcher.find_longest_match(0, len(content), 0, len(forms[i])).size, 12) / 12
