@@ -216,11 +216,6 @@ def claims_of(sample: Sample, quotes: list[Candidate]) -> list[Claim]:
     return [to_claim(c, sample.ranker_input[2], ()) for c in quotes]
 
 
-def answer_claims(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Claim]:
-    """:func:`answer_quotes` as claims."""
-    return claims_of(sample, answer_quotes(sample, model, ranker))
-
-
 def net_value(samples: list[Sample], model: RankerModel, ranker: SentenceRanker) -> float:
     """What the fit maximizes: answer@any minus SENTENCE_COST per quoted sentence, per question."""
     hits, sentences = 0, 0
@@ -287,7 +282,7 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
                     asking += 1
                     asking_hits += hit
                 focus_given += chosen[0].focus is not None
-        rejected = sum(not answer_claims(s, model_of(s), ranker) for s in off)
+        rejected = sum(not answer_quotes(s, model_of(s), ranker) for s in off)
         n = max(len(on), 1)
         out[source] = {
             "questions": len(on),

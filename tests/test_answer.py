@@ -1,6 +1,6 @@
 import numpy as np
 
-from nekb.answer import Candidate, is_claimable, select_claims
+from nekb.answer import Candidate, select_claims
 
 
 def candidate(text, score, vector, start=0, rank=0):
@@ -25,12 +25,3 @@ def test_nothing_relevant_gives_no_claims():
     cands = [candidate("东北的冬天很冷很长。", 1.0, [1, 0, 0])]
     assert select_claims(cands, relevant=False, relative_floor=0.2) == []
     assert select_claims([], relevant=True, relative_floor=0.2) == []
-
-
-def test_headings_are_not_claims():
-    assert not is_claimable("1.2 人口结构的深度失衡")
-    assert not is_claimable("三、")
-    assert not is_claimable("泡泡战士")  # a title line
-    assert is_claimable("黑龙江:出生率3.35‰")
-    assert is_claimable("溶于汽油。")  # short, but a whole sentence
-    assert is_claimable("1972年毕业于北京大学。")

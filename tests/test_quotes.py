@@ -6,6 +6,7 @@ from nekb.answer import Candidate
 from nekb.quotes import (
     as_quotes,
     citations_for,
+    is_claimable,
     join_adjacent,
     opens_with_consequence,
     whole_sentences,
@@ -157,3 +158,12 @@ def test_as_quotes_extends_only_the_first_quote_and_merges_what_it_reaches(snap)
     picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 2, 0.3)]
     quotes = as_quotes(snap, picks, passages, following=1)
     assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 3, 0.8)]
+
+
+def test_headings_are_not_claims():
+    assert not is_claimable("1.2 人口结构的深度失衡")
+    assert not is_claimable("三、")
+    assert not is_claimable("泡泡战士")  # a title line
+    assert is_claimable("黑龙江:出生率3.35‰")
+    assert is_claimable("溶于汽油。")  # short, but a whole sentence
+    assert is_claimable("1972年毕业于北京大学。")

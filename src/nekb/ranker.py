@@ -24,10 +24,11 @@ from typing import Any
 
 import numpy as np
 
-from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate, is_claimable
+from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate
 from .answer_type import anchor_spans, focus_span
 from .errors import IndexDamagedError
 from .query import ParsedQuery
+from .quotes import is_claimable
 from .sentence_features import (
     FEATURES,
     CharFolder,
