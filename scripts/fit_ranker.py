@@ -4,11 +4,11 @@ Usage: python scripts/fit_ranker.py [--trial DIR] [--traditional DIR] [--corpus 
                                     [--scratch DIR] [--out FILE] [--folds 5]
 
 Data: the CMRC 2018 trial set (``--trial``: Chinese Wikipedia articles and questions) and the project's
-dev questions over its own corpus. Every question is retrieved with nekb's own search (k=5 passages) and
-every claimable sentence of those passages becomes a candidate, labelled by whether it holds a gold
-answer. The relevance gate also sees off-topic questions: each trial question asked of the collection
-without its article, trial questions asked of the project corpus, and dev questions asked of the
-Wikipedia articles.
+dev questions over its own corpus. Every question is retrieved with nekb's own search (as many passages
+as kb.ask quotes from, answer.ANSWER_PASSAGES) and every claimable sentence of those passages becomes a
+candidate, labelled by whether it holds a gold answer. The relevance gate also sees off-topic questions:
+each trial question asked of the collection without its article, trial questions asked of the project
+corpus, and dev questions asked of the Wikipedia articles.
 
 Figures are cross-validated with folds grouped by article (a question is never scored by a model that
 saw its article's questions); thresholds are chosen inside each training fold. The shipped model is
@@ -35,7 +35,7 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scratch_kb import CachedEmbedder, scratch_kb
 
-from nekb.answer import Candidate, choose_quotes, to_claim
+from nekb.answer import ANSWER_PASSAGES, Candidate, choose_quotes, to_claim
 from nekb.answer_type import QUESTION_KINDS, wanted_tags
 from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
@@ -51,7 +51,7 @@ from nekb.steps import IndexSteps
 from nekb.types import Claim
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSAGES = 5  # what kb.ask quotes from by default
+PASSAGES = ANSWER_PASSAGES  # what kb.ask quotes from by default
 SENTENCE_L2 = 1.0
 GATE_KEEP = 0.99  # the gate keeps this share of on-topic training questions
 FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)

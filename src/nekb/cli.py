@@ -11,6 +11,7 @@ from typing import ClassVar
 import click
 
 from . import batch as batch_io
+from .answer import ANSWER_PASSAGES
 from .build import BuildReport
 from .embed import DEFAULT_MODEL
 from .errors import NekbError
@@ -230,7 +231,13 @@ def info(resources: Resources, index_dir: Path, as_json: bool) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 50), help="Passages to quote from.")
+@click.option(
+    "-k",
+    default=ANSWER_PASSAGES,
+    show_default=True,
+    type=click.IntRange(1, 50),
+    help="Passages to quote from.",
+)
 @index_option
 @json_option
 @click.pass_obj
@@ -367,7 +374,9 @@ def copy(target: str, index_dir: Path) -> None:
     help="Answers file: .jsonl (nested) or .csv (one flat row per question).",
 )
 @index_option
-@click.option("-k", default=5, show_default=True, type=click.IntRange(1, 100), help="Passages per answer.")
+@click.option(
+    "-k", default=ANSWER_PASSAGES, show_default=True, type=click.IntRange(1, 100), help="Passages per answer."
+)
 @click.pass_obj
 def batch_command(resources: Resources, file: Path, out_path: Path, index_dir: Path, k: int) -> None:
     """Answer the questions of FILE into OUT, in order.

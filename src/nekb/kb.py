@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .answer import EMPTY_INDEX, compose_answer
+from .answer import ANSWER_PASSAGES, EMPTY_INDEX, compose_answer
 from .build import BuildReport, Progress, build_index
 from .compare import related_facts
 from .embed import DEFAULT_MODEL, Embedder
@@ -255,7 +255,7 @@ class KnowledgeBase:
         parsed = self._parse(snapshot, query)
         return hybrid_search(snapshot, parsed, self._embed_query(parsed), k)
 
-    def ask(self, question: str, *, k: int = 5) -> Answer:
+    def ask(self, question: str, *, k: int = ANSWER_PASSAGES) -> Answer:
         """An extractive answer: 1-4 claims quoted from the top ``k`` passages, cited and fact-linked.
 
         When nothing retrieved is about the question the answer has no claims and says why.
@@ -263,7 +263,7 @@ class KnowledgeBase:
         return self.ask_many([question], k=k)[0]
 
     def ask_many(
-        self, questions: Sequence[str], *, k: int = 5, progress: Progress | None = None
+        self, questions: Sequence[str], *, k: int = ANSWER_PASSAGES, progress: Progress | None = None
     ) -> list[Answer]:
         """Answers to many questions (embedded in batches), in order; ``progress("answer", n, total)``."""
         snapshot = self._current()
