@@ -191,10 +191,10 @@ def fit_sentence_model(samples: list[Sample], l2: float = SENTENCE_L2) -> Linear
     return LinearModel(FEATURES, mean, scale, result.x)
 
 
-def fit_gate(samples: list[Sample]) -> tuple[LinearModel, float]:
+def fit_gate(samples: list[Sample], sentence: LinearModel) -> tuple[LinearModel, float]:
     """Logistic regression: on-topic questions against off-topic ones; the threshold keeps GATE_KEEP."""
     usable = [s for s in samples if len(s.rows)]
-    x = np.array([gate_row(s.rows) for s in usable])
+    x = np.array([gate_row(s.rows, sentence) for s in usable])
     y = np.array([s.on_topic for s in usable])
     mean, scale = standardize(x)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
@@ -248,7 +248,7 @@ def choose_following(samples: list[Sample], model: RankerModel, ranker: Sentence
 def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
     """Sentence model, gate, claim floor and the first quote's following sentences fitted on ``samples``."""
     sentence = fit_sentence_model(samples)
-    gate, threshold = fit_gate(samples)
+    gate, threshold = fit_gate(samples, sentence)
     partial = RankerModel(sentence, gate, threshold, 0.0)
     on_topic = [s for s in samples if s.on_topic]
     return choose_following(on_topic, choose_claims(on_topic, partial, ranker), ranker)

@@ -34,4 +34,5 @@ def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():
     parsed = analyzer().parse("《以人口高质量发展推动东北全面振兴的对策研究》的作者是谁", titles)
     assert parsed.scope == frozenset({"a.txt"})
     assert "作者" in parsed.tokens and "振兴" not in parsed.tokens
+    assert "振兴" in parsed.title_words and "作者" not in parsed.title_words  # what the ranker still reads
     assert analyzer().parse("《不存在的书》的作者", titles).scope is None

@@ -10,7 +10,7 @@ import pytest
 
 from nekb import KnowledgeBase
 from nekb.errors import IndexDamagedError
-from nekb.ranker import GATE_FEATURES, LinearModel, RankerModel
+from nekb.ranker import GATE_FEATURES, GATE_MAXIMA, LinearModel, RankerModel, gate_row
 from nekb.sentence_features import FEATURES
 
 # A made-up biography in the shape of a Wikipedia article: every sentence names its subject.
@@ -77,6 +77,27 @@ def test_a_model_for_other_features_says_to_refit(tmp_path):
         RankerModel.load(path)
 
 
+def test_gate_row_is_the_column_maxima_and_the_best_sentence_score():
+    model = RankerModel.load()
+    rows = np.random.default_rng(2).random((5, len(FEATURES)))
+    expected = [max(row[FEATURES.index(name)] for row in rows) for name in GATE_MAXIMA]
+    expected.append(max(float(model.sentence.score(row[None, :])[0]) for row in rows))
+    assert np.allclose(gate_row(rows, model.sentence), expected)
+
+
+def test_a_cross_lingual_question_is_not_judged_by_its_cosines():
+    """English questions over Chinese text have low cosines throughout: the gate reads the words."""
+    model = RankerModel.load()
+    rows = np.random.default_rng(3).random((5, len(FEATURES)))
+    lowered = rows.copy()
+    for name in ("cosine", "rest_cosine"):
+        lowered[:, FEATURES.index(name)] -= 0.3
+    assert model.relevance(lowered, cross_lingual=True) == pytest.approx(
+        model.relevance(rows, cross_lingual=True)
+    )
+    assert model.relevance(lowered) < model.relevance(rows)
+
+
 def test_linear_model_scores_standardized_rows():
     model = LinearModel(("a", "b"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0]), 0.5)
     assert np.allclose(model.score(np.array([[3.0, 1.0]])), [(3 - 1) / 2 - 1 + 0.5])
@@ -123,6 +144,33 @@ def test_off_topic_questions_get_no_claims(article_kb):
     for question in ("比特币的价格是多少？", "How do I bake sourdough bread?"):
         answer = article_kb.ask(question)
         assert answer.claims == () and answer.reason
+
+
+def test_a_question_naming_its_article_by_title_is_answered(tmp_path):
+    """《title》 scopes the search to that article and leaves the search words; the ranker and the gate
+    still read it (before, 《松江谣》是什么？ had no words left: every coverage feature was 0)."""
+    from nekb.ranker import SentenceRanker
+    from nekb.steps import IndexSteps
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "松江谣.txt").write_text(
+        "松江谣\n\n《松江谣》是作家林子涵创作的长篇小说，1983年由北方文艺出版社出版。"
+        "小说描写了松江两岸三代渔民的生活。1985年，小说获得全国优秀长篇小说奖。",
+        encoding="utf-8",
+    )
+    (tmp_path / "corpus" / "其他.txt").write_text(
+        "其他\n\n本文讲述城市公园的历史。公园建于1950年。", encoding="utf-8"
+    )
+    KnowledgeBase.build(tmp_path / "corpus", tmp_path / "index", model="e5")
+    steps = IndexSteps.load(tmp_path / "index")
+    parsed = steps.parse("《松江谣》是什么？")
+    assert parsed.scope == frozenset({"松江谣.txt"})
+    vector = steps.embed([parsed])[0]
+    _, _, rows = SentenceRanker().features(steps.snapshot, parsed, vector, steps.search(parsed, vector, 8))
+    assert rows[:, FEATURES.index("coverage")].max() == pytest.approx(1.0)
+    answer = KnowledgeBase.open(tmp_path / "corpus", tmp_path / "index").ask("《松江谣》是什么？")
+    assert answer.claims, answer.reason
+    assert "长篇小说" in answer.claims[0].text and answer.claims[0].doc_id == "松江谣.txt"
 
 
 def test_the_question_is_embedded_again_without_its_subject(tmp_path):

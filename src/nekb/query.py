@@ -20,6 +20,7 @@ class ParsedQuery:
     tokens: tuple[str, ...]  # the query's own words, then synonym expansions
     scope: frozenset[str] | None = None
     own_tokens: int = -1  # how many of ``tokens`` come from the query itself (-1: all)
+    title_words: tuple[str, ...] = ()  # the words of a 《title》 that scoped the search (not in tokens)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -68,8 +69,13 @@ class QueryAnalyzer:
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
         tokens += [t for t in self.segmenter.tokens(" ".join(translated)) if t not in tokens]
         expansions = self._expansions(form_for_words.lower() + " " + " ".join(translated), tokens)
+        title_words = self.segmenter.tokens(" ".join(_TITLE_QUOTE.findall(form))) if scope else []
         return ParsedQuery(
-            dense_text=form, tokens=tuple(tokens + expansions), scope=scope, own_tokens=len(tokens)
+            dense_text=form,
+            tokens=tuple(tokens + expansions),
+            scope=scope,
+            own_tokens=len(tokens),
+            title_words=tuple(title_words),
         )
 
     def _scope(self, form: str, titles: dict[str, str]) -> frozenset[str] | None:

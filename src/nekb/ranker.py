@@ -42,8 +42,8 @@ from .sentence_features import (
 from .snapshot import Snapshot
 from .types import Hit, page_at
 
-# Question-level features of the relevance gate: maxima over the candidates of these sentence features.
-GATE_FEATURES = (
+# Question-level features of the relevance gate: maxima over the candidates of these sentence features,
+GATE_MAXIMA = (
     "cosine",
     "coverage",
     "doc_coverage",
@@ -52,6 +52,8 @@ GATE_FEATURES = (
     "bigram_weighted",
     "longest_match",
 )
+# and the sentence model's score of the best candidate (how well the best sentence answers).
+GATE_FEATURES = (*GATE_MAXIMA, "best_score")
 MODEL_FILE = "ranker.json"
 
 
@@ -153,22 +155,25 @@ class RankerModel:
         """Probability that some candidate is about the question (0 without candidates).
 
         A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
-        only), so there the cosine counts as average: the gate decides on the matched words.
+        only), so there the cosine and the best score (which weighs it) count as average: the gate
+        decides on the matched words.
         """
         if not len(rows):
             return 0.0
-        row = gate_row(rows)
+        row = gate_row(rows, self.sentence)
         if cross_lingual:
-            cosine = GATE_FEATURES.index("cosine")
-            row[cosine] = self.gate.mean[cosine]
+            for name in ("cosine", "best_score"):
+                row[GATE_FEATURES.index(name)] = self.gate.mean[GATE_FEATURES.index(name)]
         logit = float(self.gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
 
 
-def gate_row(rows: np.ndarray) -> np.ndarray:
-    """The gate's features for a question: column maxima of its candidates' feature rows."""
-    columns = [FEATURES.index(name) for name in GATE_FEATURES]
-    return np.asarray(rows, dtype=np.float64)[:, columns].max(axis=0)
+def gate_row(rows: np.ndarray, sentence: LinearModel) -> np.ndarray:
+    """The gate's features for a question: column maxima of its candidates' feature rows, and the
+    best candidate's score under the ``sentence`` model."""
+    columns = [FEATURES.index(name) for name in GATE_MAXIMA]
+    rows = np.asarray(rows, dtype=np.float64)
+    return np.append(rows[:, columns].max(axis=0), sentence.score(rows).max())
 
 
 @dataclass(frozen=True)

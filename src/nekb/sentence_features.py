@@ -117,7 +117,8 @@ class QuestionForm:
 def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> QuestionForm:
     """Analyze a parsed question once for all its candidate sentences."""
     form = folder.fold(parsed.dense_text)
-    words = tuple(dict.fromkeys(parsed.words))
+    # A scoping 《title》 left the search words but is still what the question is about.
+    words = tuple(dict.fromkeys((*parsed.title_words, *parsed.words)))
     idf = snap.sentence_idf(list(words)) if words else np.zeros(0)
     # The query's own tokens join the text: an English question's Chinese glossary words then count.
     content = "".join(ch if _WORDLIKE.match(ch) else " " for ch in _ASKING.sub(" ", form))
