@@ -173,6 +173,25 @@ def test_a_question_naming_its_article_by_title_is_answered(tmp_path):
     assert "长篇小说" in answer.claims[0].text and answer.claims[0].doc_id == "松江谣.txt"
 
 
+def test_the_line_that_repeats_the_title_is_no_claim(tmp_path):
+    from nekb.embed import HashEmbedder
+    from nekb.ranker import SentenceRanker
+    from nekb.steps import IndexSteps
+
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "0439-东关街_(扬州).txt").write_text(
+        "东关街 (扬州)\n\n东关街是江苏省扬州市广陵区的一条街道。街道全长1122米，宽约5米。", encoding="utf-8"
+    )
+    KnowledgeBase.build(tmp_path / "corpus", tmp_path / "index", model=HashEmbedder())
+    steps = IndexSteps.load(tmp_path / "index", model=HashEmbedder())
+    parsed = steps.parse("东关街在哪里？")
+    vector = steps.embed([parsed])[0]
+    _, refs, _ = SentenceRanker().features(steps.snapshot, parsed, vector, steps.search(parsed, vector, 8))
+    text = steps.snapshot.document("0439-东关街_(扬州).txt").text
+    quoted = [text[r.start : r.end].strip() for r in refs]
+    assert "东关街 (扬州)" not in quoted and "东关街是江苏省扬州市广陵区的一条街道。" in quoted
+
+
 def test_the_question_is_embedded_again_without_its_subject(tmp_path):
     from nekb.embed import HashEmbedder
     from nekb.ranker import SentenceRanker

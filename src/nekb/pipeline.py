@@ -32,13 +32,18 @@ TITLE_CONTEXT_CHARS = 16
 _FILE_NUMBER = re.compile(r"^\d+[-_. ]+")  # 0001-… in a file name: an order, not a subject
 
 
-def title_context(info: DocumentInfo) -> str:
-    """The title a document's sentences are embedded after ("" when it is a headline, not a name).
-
-    A title that is only the file name counts without its extension and leading number."""
+def title_name(info: DocumentInfo) -> str:
+    """A document's title as a reader names it: a title that is only the file name counts without
+    its extension and leading number."""
     title = info.title.strip()
     if title == Path(info.doc_id).name:
         title = _FILE_NUMBER.sub("", Path(title).stem).strip()
+    return title
+
+
+def title_context(info: DocumentInfo) -> str:
+    """The title a document's sentences are embedded after ("" when it is a headline, not a name)."""
+    title = title_name(info)
     return title if len(title) <= TITLE_CONTEXT_CHARS else ""
 
 

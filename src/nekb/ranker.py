@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,6 +28,7 @@ import numpy as np
 from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate
 from .answer_type import anchor_spans, focus_span
 from .errors import IndexDamagedError
+from .pipeline import title_name
 from .query import ParsedQuery
 from .quotes import is_claimable
 from .sentence_features import (
@@ -220,13 +222,19 @@ class SentenceRanker:
         """The question's analysis, its claimable candidate sentences and their feature rows
         (``rest_vector``: the embedding of :meth:`subject_free`'s text, if any)."""
         question = question_form(snap, parsed, self.folder)
-        refs = [
-            r
-            for r in candidate_sentences(snap, passages)
-            if is_claimable(snap.document(r.doc_id).text[r.start : r.end])
-        ]
+        refs = [r for r in candidate_sentences(snap, passages) if self.claimable(snap, r)]
         rows = feature_matrix(snap, question, query_vector, refs, self.folder, rest_vector)
         return question, refs, rows
+
+    def claimable(self, snap: Snapshot, ref: SentenceRef) -> bool:
+        """Whether a candidate can stand as a claim: a sentence (quotes.is_claimable), not the line
+        that repeats its document's title (东关街 (扬州) answers nothing about 东关街)."""
+        doc = snap.document(ref.doc_id)
+        text = doc.text[ref.start : ref.end]
+        return is_claimable(text) and self._bare(text) != self._bare(title_name(doc.info))
+
+    def _bare(self, text: str) -> str:
+        return re.sub(r"[\W_]+", "", self.folder.fold(text)).lower()
 
     def rank(
         self,
