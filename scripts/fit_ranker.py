@@ -51,7 +51,6 @@ from nekb.steps import IndexSteps
 from nekb.types import Claim
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSAGES = ANSWER_PASSAGES  # what kb.ask quotes from by default
 SENTENCE_L2 = 1.0
 GATE_KEEP = 0.99  # the gate keeps this share of on-topic training questions
 FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
@@ -124,7 +123,7 @@ def collect(
         parsed = kb.parse(question.text)
         if exclude is not None and exclude[i] is not None:
             parsed = replace(parsed, scope=all_docs - {exclude[i]})
-        passages = kb.search(parsed, vector, PASSAGES)
+        passages = kb.search(parsed, vector, ANSWER_PASSAGES)
         retrieved.append((parsed, passages, ranker.subject_free(snap, parsed, passages)))
     rest_texts = sorted({rest for _, _, rest in retrieved if rest is not None})
     rest_vectors = dict(zip(rest_texts, embed_many(rest_texts), strict=True)) if rest_texts else {}
@@ -401,7 +400,7 @@ def main() -> None:
             "domain_questions": sum(s.source == "domain" for s in on),
             "off_topic_runs": len(samples) - len(on),
             "candidate_sentences": int(sum(len(s.rows) for s in on)),
-            "passages": PASSAGES,
+            "passages": ANSWER_PASSAGES,
             "sentence_l2": SENTENCE_L2,
             "gate_keeps": GATE_KEEP,
         },

@@ -5,8 +5,8 @@ Two small linear models read :mod:`nekb.sentence_features`; their weights are fi
 
 - a conditional logit over a question's candidate sentences (softmax within the question), whose
   probabilities become the claims' scores;
-- a logistic relevance gate on the best candidates' features: below its threshold nothing retrieved
-  is about the question and the answer is empty.
+- a logistic relevance gate on the best candidates' features and the best sentence's score: below its
+  threshold nothing retrieved is about the question and the answer is empty.
 
 Prediction is plain numpy.
 """
