@@ -42,6 +42,21 @@ def test_english_question_is_answered_from_chinese_text(real_kb):
     assert any("分别减少33万人" in h.text for h in hits)
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("How many people left Jilin in 2024?", "吉林"), ("Why is Northeast China losing population?", "流失")],
+)
+def test_english_questions_get_claims_despite_words_the_glossary_lacks(real_kb, question, expected):
+    """losing, people, left are in no glossary and no sentence: they no longer count against relevance."""
+    answer = real_kb.ask(question)
+    assert answer.claims, answer.reason
+    assert any(expected in claim.text for claim in answer.claims), [c.text for c in answer.claims]
+
+
+def test_an_english_question_about_a_name_the_documents_lack_gets_no_claims(real_kb):
+    assert real_kb.ask("What is the population of Mars?").claims == ()
+
+
 def test_quoted_title_scopes_the_search_to_that_document(real_kb):
     hits = real_kb.search("《以人口高质量发展推动东北全面振兴的对策研究》的作者单位是哪里？", k=3)
     assert {h.doc_id for h in hits} == {"population-quality-and-revitalization.txt"}

@@ -119,6 +119,8 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
     form = folder.fold(parsed.dense_text)
     # A scoping 《title》 left the search words but is still what the question is about.
     words = tuple(dict.fromkeys((*parsed.title_words, *parsed.words)))
+    if not _CJK.search(form):
+        words = _matchable(snap, words, parsed.dense_text)
     idf = snap.sentence_idf(list(words)) if words else np.zeros(0)
     # The query's own tokens join the text: an English question's Chinese glossary words then count.
     content = "".join(ch if _WORDLIKE.match(ch) else " " for ch in _ASKING.sub(" ", form))
@@ -131,6 +133,18 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
         right = re.split(r"\W", form[asking.end() :])[0]
         slot = (left[-2:] if len(left) >= 2 else "", right[:2] if len(right) >= 2 else "")
     return QuestionForm(question_kind(form), form, content, slot, words, np.asarray(idf, dtype=np.float64))
+
+
+def _matchable(snap: Snapshot, words: tuple[str, ...], question: str) -> tuple[str, ...]:
+    """An English question's words that could match the collection's sentences.
+
+    A common word the glossary did not translate (losing, people) is in no sentence and says nothing
+    about relevance; a name that is in none (a capitalised word after the first, Mars) says that the
+    question is about something else, so it stays and counts against every candidate."""
+    text = question.strip()
+    names = {m.group().lower() for m in re.finditer(r"\b[A-Z][\w'-]*", text) if m.start() > 0}
+    present = snap.sentence_share(list(words)) > 0 if words else np.zeros(0, dtype=bool)
+    return tuple(w for w, here in zip(words, present, strict=True) if here or w in names)
 
 
 @dataclass(frozen=True)
