@@ -230,16 +230,18 @@ def _embed(
     sentence; embedding the chunks as well would run the model over every character twice.
     Returns the embedded records by doc id.
     """
-    texts = [t for d in docs for t in d.embedding_texts(normalizer)]
+    forms = [d.sentence_forms(normalizer) for d in docs]
+    texts = [
+        t for d, doc_forms in zip(docs, forms, strict=True) for t in d.embedding_texts(normalizer, doc_forms)
+    ]
     vectors = embedder.embed_passages(texts, progress=lambda n: progress and progress("embed", n, len(texts)))
     vectors.setflags(write=False)  # records share these rows; nothing may change them
     embedded = {}
     offset = 0
-    for d in docs:
-        lengths = [len(form) for form in d.sentence_forms(normalizer)]
-        sentence_vectors = vectors[offset : offset + len(lengths)]
-        chunk_vectors = pool_chunk_vectors(sentence_vectors, lengths, d.chunk_ranges)
+    for d, doc_forms in zip(docs, forms, strict=True):
+        sentence_vectors = vectors[offset : offset + len(doc_forms)]
+        chunk_vectors = pool_chunk_vectors(sentence_vectors, [len(t) for t in doc_forms], d.chunk_ranges)
         chunk_vectors.setflags(write=False)
         embedded[d.doc_id] = d.with_vectors(sentence_vectors, chunk_vectors)
-        offset += len(lengths)
+        offset += len(doc_forms)
     return embedded

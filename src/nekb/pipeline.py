@@ -98,11 +98,12 @@ class DocumentRecord:
         """The search form of each sentence (what was tokenized; :meth:`embedding_texts` embeds it)."""
         return [normalizer.search_form(self.text[s:e]) for s, e in self.sentences]
 
-    def embedding_texts(self, normalizer: SearchNormalizer) -> list[str]:
-        """What gets embedded: each sentence's search form after the :func:`title_context`, if any."""
+    def embedding_texts(self, normalizer: SearchNormalizer, forms: list[str] | None = None) -> list[str]:
+        """What gets embedded: each sentence's search form (``forms``, when the caller has them from
+        :meth:`sentence_forms`) after the :func:`title_context`, if any."""
         context = title_context(self.info)
         prefix = f"{normalizer.search_form(context)}：" if context else ""
-        return [prefix + form for form in self.sentence_forms(normalizer)]
+        return [prefix + form for form in (self.sentence_forms(normalizer) if forms is None else forms)]
 
     def with_vectors(self, sentence_vectors: np.ndarray, chunk_vectors: np.ndarray) -> DocumentRecord:
         """This record with its embeddings (one row per sentence, one per chunk)."""
