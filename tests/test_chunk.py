@@ -30,6 +30,29 @@ def test_long_sentence_is_cut_at_a_comma_before_the_limit():
     assert "".join(text[s:e] for s, e in spans) == text
 
 
+def test_english_full_stops_end_sentences_but_not_abbreviations_or_initials():
+    text = (
+        "内容提要。Abstract: The region is important. Dr. Smith met J. Brown in the U.S. Army in 2020. "
+        "See 1. Next."
+    )
+    spans = split_sentences(text)
+    assert [text[s:e] for s, e in spans] == [
+        "内容提要。",
+        "Abstract: The region is important.",
+        "Dr. Smith met J. Brown in the U.S. Army in 2020.",
+        "See 1. Next.",
+    ]
+
+
+def test_a_long_english_sentence_is_never_cut_inside_a_word():
+    text = " ".join(["revitalization of the northeast region"] * 12) + "."
+    spans = split_sentences(text, max_chars=100)
+    assert all(e - s <= 100 for s, e in spans)
+    words = set(text.rstrip(".").split())
+    for s, e in spans:
+        assert set(text[s:e].rstrip(".").split()) <= words
+
+
 def test_chunks_respect_size_and_overlap_one_sentence():
     sentences = [(i * 50, i * 50 + 49) for i in range(10)]
     chunks = make_chunks(sentences, max_chars=120, overlap=1)

@@ -5,8 +5,17 @@ from __future__ import annotations
 import bisect
 import re
 
-# A sentence ends at one of these (plus any closing quotes/brackets that follow) or at a line end.
-_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*|\n+")
+# A sentence ends at one of these (plus any closing quotes/brackets that follow), at a line end, or
+# at an English full stop followed by a space and a capital (an English abstract is many sentences).
+_SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)\]]*|\n+|\.[”’\"')\]]*(?=\s+[A-Z“‘\"(\[])")
+# What a full stop after them ends is an abbreviation, not a sentence.
+_ABBREVIATIONS = frozenset(
+    (
+        *("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "nos", "vol", "vols", "vs", "etc", "al"),
+        *("inc", "ltd", "co", "corp", "fig", "figs", "eq", "pp", "ed", "eds"),
+        *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+    )
+)
 _CLOSERS = "”’」』）)]"
 # Spans whose inner marks end no sentence: a title (《…》 is a name, not two sentences) and a short
 # quotation (“唵！自在……。”: cut at its ！, neither half reads as a sentence). Long quotations (speeches
@@ -17,9 +26,9 @@ _UNBROKEN = re.compile(r"《[^《》\n]{1,80}》|〈[^〈〉\n]{1,80}〉|[“「
 def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences of ``text``, whitespace trimmed.
 
-    Sentences end at 。！？；!?; (keeping trailing closing quotes) or a line end, but not inside a
-    《title》 or a short quotation. A sentence longer than ``max_chars`` is cut at the last comma before
-    the limit (or hard at the limit).
+    Sentences end at 。！？；!?; (keeping trailing closing quotes), a line end or an English full
+    stop before a capital, but not inside a 《title》 or a short quotation. A sentence longer than
+    ``max_chars`` is cut at the last comma before the limit, else at a space, else hard at the limit.
     """
     unbroken = [m.span() for m in _UNBROKEN.finditer(text)]
     starts = [start for start, _ in unbroken]
@@ -29,11 +38,24 @@ def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
         around = bisect.bisect_right(starts, match.start()) - 1
         if around >= 0 and match.end() < unbroken[around][1]:
             continue  # inside a title or short quotation, before its closing mark
+        if match.group(0)[0] == "." and not _ends_english_sentence(text, match.start()):
+            continue
         end = match.end() if match.group(0)[0] != "\n" else match.start()
         _add_trimmed(text, pos, end, spans, max_chars)
         pos = match.end()
     _add_trimmed(text, pos, len(text), spans, max_chars)
     return spans
+
+
+def _ends_english_sentence(text: str, stop: int) -> bool:
+    """Whether the full stop at ``stop`` ends a sentence: not after an initial (J.), an abbreviation
+    (Dr.), a list number (1.) or nothing."""
+    word = re.search(r"[^\s.]*$", text[max(0, stop - 20) : stop]).group(0)
+    if not word or (len(word) == 1 and word.isalpha()):
+        return False
+    if word.isdigit() and len(word) <= 2:
+        return False
+    return word.lower() not in _ABBREVIATIONS
 
 
 def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]], max_chars: int) -> None:
@@ -52,9 +74,14 @@ def _add_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]], 
 
 
 def _soft_cut(text: str, start: int, limit: int) -> int:
-    """Cut after the last comma-like mark in the second half of the window, else at ``limit``."""
-    for i in range(limit - 1, start + (limit - start) // 2, -1):
+    """Cut after the last comma-like mark in the second half of the window, else after its last space
+    (never inside an English word), else at ``limit``."""
+    half = start + (limit - start) // 2
+    for i in range(limit - 1, half, -1):
         if text[i] in "，,、：:":
+            return i + 1
+    for i in range(limit - 1, half, -1):
+        if text[i].isspace():
             return i + 1
     return limit
 
