@@ -1,6 +1,7 @@
 """End-to-end behaviour of KnowledgeBase over the shipped corpus with the real e5 model."""
 
 import pytest
+from conftest import write_docs
 
 from nekb import IndexMissingError, KnowledgeBase, NotFoundError
 from nekb.normalize import normalize_for_match
@@ -55,6 +56,40 @@ def test_english_questions_get_claims_despite_words_the_glossary_lacks(real_kb, 
 
 def test_an_english_question_about_a_name_the_documents_lack_gets_no_claims(real_kb):
     assert real_kb.ask("What is the population of Mars?").claims == ()
+
+
+GENERAL_DOCS = {
+    "wine.txt": "葡萄酒中的亚硫酸盐\n\n亚硫酸盐是葡萄酒酿造中常用的防腐剂，可以防止氧化和细菌滋生。"
+    "白葡萄酒比红葡萄酒含有更多的亚硫酸盐。对亚硫酸盐过敏的人饮用后可能出现头痛或呼吸困难。",
+    "bridge.txt": "南浦大桥\n\n南浦大桥是上海市区第一座跨越黄浦江的大桥，于1991年12月1日建成通车。"
+    "大桥主桥全长846米，采用双塔双索面斜拉结构。",
+    "tea.txt": "普洱茶\n\n普洱茶是以云南大叶种晒青毛茶为原料制成的茶叶，"
+    "主要产于云南省的西双版纳、临沧和普洱等地。普洱茶分为生茶和熟茶两类，熟茶经过渥堆发酵。",
+}
+
+
+@pytest.fixture(scope="module")
+def general_kb(tmp_path_factory, resources) -> KnowledgeBase:
+    """Three short articles on subjects no glossary of ours covers, indexed with the real e5."""
+    root = tmp_path_factory.mktemp("general")
+    corpus = write_docs(root / "corpus", GENERAL_DOCS)
+    KnowledgeBase.build(corpus, root / "index", model="e5", resources=resources)
+    return KnowledgeBase.open(corpus, root / "index", resources=resources)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("Why do wines contain sulfites?", "防腐剂"), ("Where is Pu'er tea mainly produced?", "云南")],
+)
+def test_english_questions_on_any_subject_are_answered_through_the_dictionary(general_kb, question, expected):
+    """wine, sulfite, tea, produced are in no glossary: CC-CEDICT puts them in the articles' words."""
+    answer = general_kb.ask(question)
+    assert answer.claims, answer.reason
+    assert expected in answer.claims[0].text
+
+
+def test_an_english_question_on_a_subject_the_articles_lack_gets_no_claims(general_kb):
+    assert general_kb.ask("How tall is Mount Everest?").claims == ()
 
 
 def test_quoted_title_scopes_the_search_to_that_document(real_kb):

@@ -1,10 +1,33 @@
+import numpy as np
+
+from nekb.english import EnglishDictionary, read_senses
 from nekb.normalize import SearchNormalizer
 from nekb.query import QueryAnalyzer
 from nekb.segment import Segmenter, arabic_numerals
 
+DICTIONARY_LINES = [
+    "合作 合作 [he2 zuo4] /to cooperate/cooperation/",
+    "考拉 考拉 [kao3 la1] /koala/",
+    "巴西 巴西 [Ba1 xi1] /Brazil/",
+    "程序 程序 [cheng2 xu4] /program/procedure/",
+]
+
 
 def analyzer():
     return QueryAnalyzer(Segmenter(), SearchNormalizer())
+
+
+def dictionary_analyzer(loads: list[int]) -> QueryAnalyzer:
+    def load() -> EnglishDictionary:
+        loads.append(1)
+        return EnglishDictionary(read_senses(DICTIONARY_LINES))
+
+    return QueryAnalyzer(Segmenter(), SearchNormalizer(), load_dictionary=load)
+
+
+def collection_share(words):
+    held = {"合作": 0.1, "巴西": 0.1, "东北": 0.3, "程序": 0.1}
+    return np.array([held.get(w, 0.0) for w in words])
 
 
 def test_counted_chinese_numerals_become_digits():
@@ -27,6 +50,34 @@ def test_english_words_translate_through_the_glossary():
     parsed = analyzer().parse("What is the birth rate in Heilongjiang?", {})
     assert {"黑龙江", "出生率"} <= set(parsed.words)
     assert "heilongjiang" not in parsed.words
+
+
+def test_english_words_the_glossary_lacks_translate_through_the_dictionary():
+    loads: list[int] = []
+    parsed = dictionary_analyzer(loads).parse(
+        "Does cooperation with Brazil help Northeast China?", {}, collection_share
+    )
+    assert {"东北", "合作", "巴西"} <= set(parsed.words)  # glossary (Northeast China) and dictionary
+    assert "cooperation" not in parsed.words and "brazil" not in parsed.words
+    assert parsed.guessed == {"合作"}  # a common word's sense is a guess; a name's translation is not
+
+
+def test_a_translation_the_collection_never_uses_is_no_guess():
+    parsed = dictionary_analyzer([]).parse("Are there koalas?", {}, collection_share)
+    assert "考拉" in parsed.words and parsed.guessed == frozenset()
+
+
+def test_the_dictionary_is_read_once_and_only_for_english_questions():
+    loads: list[int] = []
+    analyzer = dictionary_analyzer(loads)
+    assert "program" in analyzer.parse("What is the program?", {}).words  # no collection: no lookup
+    assert (
+        "program" in analyzer.parse("program是什么？", {}, collection_share).words
+    )  # English in Chinese: a name
+    assert loads == []
+    analyzer.parse("What is the program?", {}, collection_share)
+    analyzer.parse("Which program?", {}, collection_share)
+    assert loads == [1]
 
 
 def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+import numpy as np
+
+from .english import EnglishDictionary, english_names
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class ParsedQuery:
     scope: frozenset[str] | None = None
     own_tokens: int = -1  # how many of ``tokens`` come from the query itself (-1: all)
     title_words: tuple[str, ...] = ()  # the words of a 《title》 that scoped the search (not in tokens)
+    guessed: frozenset[str] = frozenset()  # tokens of dictionary senses guessed for common English words
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -49,23 +56,50 @@ def load_synonyms() -> dict[str, tuple[str, ...]]:
     return groups
 
 
+def _least_share(tokens: list[str], share: Callable[[Sequence[str]], np.ndarray]) -> float:
+    return float(np.min(share(tokens))) if tokens else 0.0
+
+
 class QueryAnalyzer:
     """Turns a question into a :class:`ParsedQuery`; owns nothing but read-only tables."""
 
-    def __init__(self, segmenter: Segmenter, normalizer: SearchNormalizer) -> None:
+    def __init__(
+        self,
+        segmenter: Segmenter,
+        normalizer: SearchNormalizer,
+        load_dictionary: Callable[[], EnglishDictionary] = EnglishDictionary.load,
+    ) -> None:
         self.segmenter = segmenter
         self.normalizer = normalizer
         self.synonyms = load_synonyms()
         self.glossary = load_glossary()
+        self._load_dictionary = load_dictionary
+        self._dictionary: EnglishDictionary | None = None  # read on the first English question
+        self._lock = threading.Lock()
 
-    def parse(self, query: str, titles: dict[str, str]) -> ParsedQuery:
-        """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping."""
+    def parse(
+        self,
+        query: str,
+        titles: dict[str, str],
+        share: Callable[[Sequence[str]], np.ndarray] | None = None,
+    ) -> ParsedQuery:
+        """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping; ``share`` gives the
+        share of the collection's sentences holding each word (English words the glossary does not know
+        are then translated with the dictionary, into the collection's own word where it has one)."""
         form = self.normalizer.search_form(query)
         scope = self._scope(form, titles)
         # Drop a matched title from the words: it would match every chunk of its document.
         form_for_words = _TITLE_QUOTE.sub(" ", form) if scope is not None else form
-        english, translated = self._translate(form_for_words.lower())
-        # Glossary hits stand in for the English words they translate, so coverage counts meanings.
+        english, translated, rest = self._translate(form_for_words.lower())
+        glossary_tokens = set(self.segmenter.tokens(" ".join(translated)))
+        guessed: set[str] = set()
+        for source, chinese, guess in self._lookup(form_for_words, rest, share):
+            english.update(source)
+            translated.append(chinese)
+            if guess:
+                guessed.update(self.segmenter.tokens(chinese))
+        # Glossary and dictionary hits stand in for the English words they translate, so coverage
+        # counts meanings.
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
         tokens += [t for t in self.segmenter.tokens(" ".join(translated)) if t not in tokens]
         expansions = self._expansions(form_for_words.lower() + " " + " ".join(translated), tokens)
@@ -76,6 +110,7 @@ class QueryAnalyzer:
             scope=scope,
             own_tokens=len(tokens),
             title_words=tuple(title_words),
+            guessed=frozenset(guessed - glossary_tokens),
         )
 
     def _scope(self, form: str, titles: dict[str, str]) -> frozenset[str] | None:
@@ -93,8 +128,35 @@ class QueryAnalyzer:
     def _key(self, title: str) -> str:
         return re.sub(r"\W", "", self.normalizer.search_form(title)).lower()
 
-    def _translate(self, form: str) -> tuple[set[str], list[str]]:
-        """English words covered by glossary phrases, and the phrases' Chinese translations."""
+    def _lookup(
+        self, question: str, rest: str, share: Callable[[Sequence[str]], np.ndarray] | None
+    ) -> list[tuple[tuple[str, ...], str, bool]]:
+        """``(English words, Chinese word, guess)`` for the English words of ``rest`` (the question
+        left after the glossary), translated with the dictionary; none without ``share`` or when the
+        question is Chinese (its English words are names)."""
+        words = re.findall(r"[a-z][a-z']*", rest)  # per-capita → per capita
+        if share is None or not words or _HAN.search(question):
+            return []
+        with self._lock:
+            if self._dictionary is None:
+                self._dictionary = self._load_dictionary()
+
+        def held(chinese: list[str]) -> np.ndarray:
+            # A headword is as common as the rarest search token it splits into (白葡萄酒 → 葡萄酒 …).
+            shares = [_least_share(self.segmenter.tokens(w), share) for w in chinese]
+            return np.array(shares, dtype=np.float64)
+
+        names = english_names(question)
+        # A name's translation is no guess (Jilin → 吉林), nor is a word no sense of which the
+        # collection holds (koala → 考拉): both count against passages that lack them.
+        return [
+            (source, chinese, is_held and not names.intersection(source))
+            for source, chinese, is_held in self._dictionary.translate(words, held)
+        ]
+
+    def _translate(self, form: str) -> tuple[set[str], list[str], str]:
+        """English words covered by glossary phrases, the phrases' Chinese translations, and the text
+        left when they are taken out."""
         english: set[str] = set()
         translated: list[str] = []
         for pattern, chinese in self.glossary:
@@ -103,7 +165,7 @@ class QueryAnalyzer:
                     english.update(self.segmenter.tokens(match.group(0)))
                 form = pattern.sub(" ", form)
                 translated.append(chinese)
-        return english, translated
+        return english, translated, form
 
     def _expansions(self, form: str, tokens: list[str]) -> list[str]:
         """Tokens of the synonyms of every group word that occurs in the query text."""

@@ -13,12 +13,13 @@ import difflib
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import numpy as np
 
 from .answer_type import anchor_spans, answer_spans, question_kind
+from .english import english_names
 from .pipeline import DocumentRecord
 from .query import ParsedQuery
 from .snapshot import Snapshot
@@ -107,6 +108,7 @@ class QuestionForm:
     slot: tuple[str, str]  # up to two characters either side of the first interrogative
     words: tuple[str, ...]  # the question's own BM25 tokens
     corpus_idf: np.ndarray  # one weight per word
+    guessed: frozenset[str] = frozenset()  # words that are dictionary guesses at an English word's sense
 
     @property
     def cross_lingual(self) -> bool:
@@ -132,19 +134,39 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
         left = re.split(r"\W", form[: asking.start()])[-1]
         right = re.split(r"\W", form[asking.end() :])[0]
         slot = (left[-2:] if len(left) >= 2 else "", right[:2] if len(right) >= 2 else "")
-    return QuestionForm(question_kind(form), form, content, slot, words, np.asarray(idf, dtype=np.float64))
+    guessed = frozenset(parsed.guessed.intersection(words))
+    return QuestionForm(
+        question_kind(form), form, content, slot, words, np.asarray(idf, dtype=np.float64), guessed
+    )
 
 
 def _matchable(snap: Snapshot, words: tuple[str, ...], question: str) -> tuple[str, ...]:
     """An English question's words that could match the collection's sentences.
 
-    A common word the glossary did not translate (losing, people) is in no sentence and says nothing
-    about relevance; a name that is in none (a capitalised word after the first, Mars) says that the
-    question is about something else, so it stays and counts against every candidate."""
-    text = question.strip()
-    names = {m.group().lower() for m in re.finditer(r"\b[A-Z][\w'-]*", text) if m.start() > 0}
+    An English word nothing translated (sourdough, a misspelling) is in no sentence and says nothing
+    about relevance. A name that is in none (a capitalised word after the first, Mars) and a
+    translation the collection never uses (koala → 考拉) say that the question is about something else:
+    they stay and count against every candidate."""
+    names = english_names(question)
     present = snap.sentence_share(list(words)) > 0 if words else np.zeros(0, dtype=bool)
-    return tuple(w for w, here in zip(words, present, strict=True) if here or w in names)
+    return tuple(w for w, here in zip(words, present, strict=True) if here or w in names or _CJK.search(w))
+
+
+def _without_unheld_guesses(
+    question: QuestionForm, docs: dict[str, DocumentRecord], refs: list[SentenceRef]
+) -> QuestionForm:
+    """``question`` without the dictionary guesses no candidate sentence holds.
+
+    Such a guess is most likely the wrong sense (losing → 失去 where the text says 流失), not a sign
+    that the passages are about something else: left in, it would count against every candidate.
+    """
+    held = {w for r in refs for w in docs[r.doc_id].sentence_tokens[r.index] if w in question.guessed}
+    keep = [i for i, w in enumerate(question.words) if w not in question.guessed or w in held]
+    words = tuple(question.words[i] for i in keep)
+    content = " ".join(words) if question.cross_lingual else question.content
+    return replace(
+        question, words=words, corpus_idf=question.corpus_idf[keep], content=content, guessed=frozenset()
+    )
 
 
 @dataclass(frozen=True)
@@ -272,6 +294,8 @@ def feature_matrix(
         return np.zeros((0, len(FEATURES)))
     col = {name: np.zeros(n) for name in FEATURES}
     docs = {ref.doc_id: snap.document(ref.doc_id) for ref in refs}
+    if question.guessed:
+        question = _without_unheld_guesses(question, docs, refs)
     weights = {doc_id: DocumentWeights(doc, question.words, folder) for doc_id, doc in docs.items()}
     texts = [docs[r.doc_id].text[r.start : r.end] for r in refs]
     forms = [folder.fold(t) for t in texts]

@@ -1,0 +1,79 @@
+import numpy as np
+
+from nekb.english import EnglishDictionary, english_names, read_senses
+
+LINES = [
+    "# CC-CEDICT comment line",
+    "人口 人口 [ren2 kou3] /population/people/",
+    "合作 合作 [he2 zuo4] /to cooperate/to collaborate/to work together/cooperation/CL:個|个[ge4]/",
+    "協作 协作 [xie2 zuo4] /cooperation/coordination/",
+    "依賴 依赖 [yi1 lai4] /to depend on/to be dependent on/",
+    "吉林 吉林 [Ji2 lin2] /Jilin province (Kirin) in northeast China, abbr. 吉/",
+    "人均 人均 [ren2 jun1] /per capita/",
+    "城市 城市 [cheng2 shi4] /city; town/CL:座[zuo4]/",
+    "以 以 [yi3] /to use/by means of/",
+    "使用 使用 [shi3 yong4] /to use/to employ/",
+    "考拉 考拉 [kao3 la1] /koala/",
+    "樹袋熊 树袋熊 [shu4 dai4 xiong2] /koala/",
+]
+
+
+def dictionary() -> EnglishDictionary:
+    return EnglishDictionary(read_senses(LINES))
+
+
+def share_of(held: dict[str, float]):
+    return lambda words: np.array([held.get(w, 0.0) for w in words])
+
+
+def test_senses_are_found_by_their_words_and_a_proper_nouns_leading_name():
+    senses = read_senses(LINES)
+    assert senses["population"] == [(0, "人口")]
+    assert (3, "合作") in senses["cooperation"] and (0, "协作") in senses["cooperation"]
+    assert senses["depend on"] == senses["depend"] == [(0, "依赖")]  # "to" dropped, phrasal verb's verb
+    assert senses["jilin"] == [(0, "吉林")]
+    assert ("city" in senses) and ("town" in senses)  # a sense is split at ;
+    assert not any(key.startswith("cl ") for key in senses)  # measure-word notes are no senses
+    assert all(word != "以" for entries in senses.values() for _, word in entries)  # one character: skipped
+
+
+def test_translation_is_the_collections_own_word_with_later_senses_discounted():
+    words = ["cooperation"]
+    # 合作 is sense 3, discounted 0.5**3, but a collection that says it 20 times more still gets it.
+    assert dictionary().translate(words, share_of({"合作": 0.2, "协作": 0.01})) == [
+        (("cooperation",), "合作", True)
+    ]
+    assert dictionary().translate(words, share_of({"合作": 0.02, "协作": 0.01})) == [
+        (("cooperation",), "协作", True)
+    ]
+
+
+def test_a_concept_the_collection_never_names_keeps_its_first_sense_and_says_so():
+    assert dictionary().translate(["koala"], share_of({})) == [(("koala",), "考拉", False)]
+
+
+def test_longest_phrase_first_inflections_and_function_words():
+    found = dictionary().translate(
+        ["per", "capita", "cities", "depending", "the", "use"],
+        share_of({"人均": 0.1, "城市": 0.1, "依赖": 0.1, "使用": 0.1}),
+    )
+    assert [(source, chinese) for source, chinese, _ in found] == [
+        (("per", "capita"), "人均"),
+        (("cities",), "城市"),
+        (("depending",), "依赖"),
+        (("use",), "使用"),
+    ]
+
+
+def test_names_are_the_capitalised_words_after_the_first():
+    assert english_names("Who founded Harbin Institute of Technology?") == {
+        "harbin",
+        "institute",
+        "technology",
+    }
+
+
+def test_the_packaged_dictionary_loads():
+    real = EnglishDictionary.load()
+    assert (0, "人口") in real.senses["population"]
+    assert any(word == "吉林" for _, word in real.senses["jilin"])
