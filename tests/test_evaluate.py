@@ -117,6 +117,21 @@ def test_format_report_lists_metrics_and_misses(normalizer):
     assert "q4     - / -" in text
 
 
+def test_questions_nothing_answers_are_scored_by_whether_they_are_declined(normalizer):
+    unanswerable = [Question("u1", "问四", ()), Question("u2", "问三", ())]  # 问三 gets a claim, 问四 none
+    report = evaluate([*QUESTIONS, *unanswerable], toy_search, toy_ask, normalizer, k=10)
+    m = report.metrics
+    assert (m["answer@1"], m["answer@any"], m["questions"]) == (0.25, 0.5, 4)  # as without them
+    assert (m["declined"], m["unanswerable"]) == (0.5, 2)
+    assert [miss["id"] for miss in report.misses][-1] == "u2"
+    text = format_report(report)
+    assert "no answer  2 questions, declined 0.500" in text
+    assert "(nothing answers it: no claim)" in text and "claimed:  无关。" in text
+    assert (
+        "declined" not in evaluate(unanswerable, toy_search, None, normalizer).metrics
+    )  # no ask, no verdict
+
+
 def test_format_report_without_misses(normalizer):
     text = format_report(evaluate(QUESTIONS[:1], toy_search, toy_ask, normalizer))
     assert "no misses" in text and "passage@1 1.000" in text

@@ -416,7 +416,8 @@ def eval_command(resources: Resources, file: Path, index_dir: Path, k: int, as_j
     FILE holds one {"id", "q", "any": [answer substrings], "doc": optional document} per line.
     Prints doc@1/5 (questions with a doc), passage@1/3/5/10, MRR@k, answer@1 (the first claim
     holds an answer), answer@any, focus@1 (the first claim's bold words overlap an answer),
-    latency p50/p95 and the misses.
+    latency p50/p95 and the misses. Questions with "any": [] are ones nothing answers: scored
+    apart, by the share declined (answered with no claim).
     """
     questions = load_questions(file)
     kb = open_kb(resources, index_dir)

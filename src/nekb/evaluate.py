@@ -120,7 +120,10 @@ def evaluate(
       five documents) comes from the question's document;
     - with ``ask``: ``answer@1`` the first claim holds an answer, ``answer@any`` some claim does,
       ``focus@1`` the first claim's focus overlaps an answer, and ``focus|answer@1`` the same share
-      among the questions whose first claim holds an answer.
+      among the questions whose first claim holds an answer;
+    - questions with no answer (``"any": []``, nothing in the collection answers them) count in
+      none of these: with ``ask``, ``declined`` is the share of them answered with no claim, and
+      each one that got claims is a miss.
 
     With ``warmup`` the first question is run once untimed first, so one-off costs (lazy loading,
     first-call allocation) do not land in the latency percentiles.
@@ -129,6 +132,8 @@ def evaluate(
         search(questions[0].text, k=k)
         if ask is not None:
             ask(questions[0].text)
+    unanswerable = [q for q in questions if not q.answers]
+    questions = [q for q in questions if q.answers]
     ranks: list[int | None] = []
     doc_ranks: list[int | None] = []  # questions with a ``doc`` only
     first_claim: list[bool] = []
@@ -180,7 +185,24 @@ def evaluate(
         metrics["ask_p50_ms"] = percentile_ms(ask_times, 50)
         metrics["ask_p95_ms"] = percentile_ms(ask_times, 95)
     metrics["questions"] = len(questions)
+    if ask is not None and unanswerable:
+        answered = _answered(unanswerable, ask)
+        metrics["declined"] = round(1 - len(answered) / len(unanswerable), 4)
+        metrics["unanswerable"] = len(unanswerable)
+        misses += answered
     return EvalReport(metrics, misses)
+
+
+def _answered(unanswerable: Sequence[Question], ask: Callable[[str], object]) -> list[dict]:
+    """A miss for each question nothing answers that still got claims."""
+    misses = []
+    for q in unanswerable:
+        claims = ask(q.text).claims
+        if claims:
+            misses.append(
+                {"id": q.qid, "q": q.text, "rank": None, "expected": [], "first_claim": claims[0].text}
+            )
+    return misses
 
 
 def document_rank(doc_ids: Sequence[str], doc: str) -> int | None:
@@ -220,6 +242,8 @@ def format_report(report: EvalReport) -> str:
             f"answers    answer@1 {m['answer@1']:.3f}  answer@any {m['answer@any']:.3f}  "
             f"focus@1 {m['focus@1']:.3f} (of answer@1: {m['focus|answer@1']:.3f})"
         )
+    if "declined" in m:
+        lines.append(f"no answer  {m['unanswerable']} questions, declined {m['declined']:.3f}")
     latency = f"latency    search p50 {m['search_p50_ms']:.1f} ms, p95 {m['search_p95_ms']:.1f} ms"
     if "ask_p50_ms" in m:
         latency += f"; ask p50 {m['ask_p50_ms']:.1f} ms, p95 {m['ask_p95_ms']:.1f} ms"
@@ -236,7 +260,10 @@ def format_report(report: EvalReport) -> str:
     for miss in report.misses:
         ranks = _rank(miss["rank"]) + (f" / {_rank(miss.get('claim_rank'))}" if with_claims else "")
         lines.append(f"  {miss['id']:<6} {ranks:<8} {miss['q']}")
-        lines.append(f"         expected: {' | '.join(miss.get('expected', []))}")
+        expected = " | ".join(miss.get("expected", [])) or "(nothing answers it: no claim)"
+        lines.append(f"         expected: {expected}")
+        if not miss.get("expected") and miss.get("first_claim"):
+            lines.append(f"         claimed:  {miss['first_claim'][:60]}")
         if miss.get("top"):
             lines.append(f"         top hit:  {miss['top']}")
     return "\n".join(lines)
