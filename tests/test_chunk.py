@@ -3,10 +3,13 @@ import itertools
 from nekb.chunk import make_chunks, split_sentences
 
 
+def sentence_texts(text: str, **kwargs) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text, **kwargs)]
+
+
 def test_sentences_end_at_terminators_and_keep_closing_quotes():
     text = "他说：“东北要振兴。”随后离开！第二句？\n标题行\n  最后一句"
-    spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans] == [
+    assert sentence_texts(text) == [
         "他说：“东北要振兴。”",
         "随后离开！",
         "第二句？",
@@ -35,8 +38,7 @@ def test_english_full_stops_end_sentences_but_not_abbreviations_or_initials():
         "内容提要。Abstract: The region is important. Dr. Smith met J. Brown in the U.S. Army in 2020. "
         "See 1. Next."
     )
-    spans = split_sentences(text)
-    assert [text[s:e] for s, e in spans] == [
+    assert sentence_texts(text) == [
         "内容提要。",
         "Abstract: The region is important.",
         "Dr. Smith met J. Brown in the U.S. Army in 2020.",
