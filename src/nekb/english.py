@@ -21,9 +21,8 @@ from importlib import resources
 import numpy as np
 
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
-_SKIPPED_SENSES = (
-    *("cl:", "variant of", "old variant", "surname ", "see ", "used in", "abbr. for", "also written"),
-)
+# Glosses that are notes, not meanings: measure words, variants, surnames, cross-references.
+_NOTE = re.compile(r"cl:|variant of|old variant|surname |see |used in|abbr\. for|also written")
 # English function words: their dictionary senses (not → 不是, before → 之前) match anything, mean little.
 _FUNCTION_WORDS_TEXT = """
 a an the and or but if because while of in on at to for by with from into onto about as than then so
@@ -37,8 +36,16 @@ _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _TRAILING_PARTICLES = frozenset(
     ("on", "of", "to", "for", "with", "in", "at", "from", "by", "about", "up", "out", "into")
 )
+# Inflections tried off a phrase's last word: suffix and what replaces it (cities → city, used → use).
 _SUFFIXES = (
-    *(("ies", "y"), ("es", ""), ("s", ""), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", "")),
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
 )
 _LONGEST_PHRASE = 3
 _RANK_DECAY = 0.5  # a later sense of a headword counts half as much as the one before it
@@ -81,7 +88,7 @@ def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
             continue  # one character stands for too many words to search by (以, 要, 当)
         simplified, proper_noun = entry.group(2), entry.group(3)[:1].isupper()
         for rank, gloss in enumerate(entry.group(4).split("/")):
-            if gloss.lower().startswith(_SKIPPED_SENSES):
+            if _NOTE.match(gloss.lower()):
                 continue
             for sense in gloss.split(";"):
                 keys = _keys(sense.strip())
