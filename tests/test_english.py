@@ -9,6 +9,7 @@ LINES = [
     "協作 协作 [xie2 zuo4] /cooperation/coordination/",
     "依賴 依赖 [yi1 lai4] /to depend on/to be dependent on/",
     "吉林 吉林 [Ji2 lin2] /Jilin province (Kirin) in northeast China, abbr. 吉/",
+    "東方文明 东方文明 [Dong1 fang1 wen2 ming2] /Eastern civilization/",
     "人均 人均 [ren2 jun1] /per capita/",
     "城市 城市 [cheng2 shi4] /city; town/CL:座[zuo4]/",
     "以 以 [yi3] /to use/by means of/",
@@ -28,13 +29,15 @@ def share_of(held: dict[str, float]):
 
 def test_senses_are_found_by_their_words_and_a_proper_nouns_leading_name():
     senses = read_senses(LINES)
-    assert senses["population"] == [(0, "人口")]
-    assert (3, "合作") in senses["cooperation"] and (0, "协作") in senses["cooperation"]
-    assert senses["depend on"] == senses["depend"] == [(0, "依赖")]  # "to" dropped, phrasal verb's verb
-    assert senses["jilin"] == [(0, "吉林")]
+    assert senses["population"] == [(0, "人口", True)]
+    assert (3, "合作", True) in senses["cooperation"] and (0, "协作", True) in senses["cooperation"]
+    assert senses["depend on"] == senses["depend"] == [(0, "依赖", True)]  # "to" dropped; the verb alone
+    assert senses["jilin"] == [(0, "吉林", False)]  # the start of a name's gloss, not a whole sense
     assert ("city" in senses) and ("town" in senses)  # a sense is split at ;
     assert not any(key.startswith("cl ") for key in senses)  # measure-word notes are no senses
-    assert all(word != "以" for entries in senses.values() for _, word in entries)  # one character: skipped
+    assert all(
+        word != "以" for entries in senses.values() for _, word, _ in entries
+    )  # one character: skipped
 
 
 def test_translation_is_the_collections_own_word_with_later_senses_discounted():
@@ -50,6 +53,12 @@ def test_translation_is_the_collections_own_word_with_later_senses_discounted():
 
 def test_a_concept_the_collection_never_names_keeps_its_first_sense_and_says_so():
     assert dictionary().translate(["koala"], share_of({})) == [(("koala",), "考拉", False)]
+
+
+def test_a_names_start_translates_when_the_collection_holds_it_and_otherwise_tells_nothing():
+    assert dictionary().translate(["jilin"], share_of({"吉林": 0.1})) == [(("jilin",), "吉林", True)]
+    assert read_senses(LINES)["eastern"] == [(0, "东方文明", False)]
+    assert dictionary().translate(["eastern"], share_of({})) == []  # says nothing of "eastern" alone
 
 
 def test_longest_phrase_first_inflections_and_function_words():
@@ -75,5 +84,5 @@ def test_names_are_the_capitalised_words_after_the_first():
 
 def test_the_packaged_dictionary_loads():
     real = EnglishDictionary.load()
-    assert (0, "人口") in real.senses["population"]
-    assert any(word == "吉林" for _, word in real.senses["jilin"])
+    assert (0, "人口", True) in real.senses["population"]
+    assert any(word == "吉林" for _, word, _ in real.senses["jilin"])

@@ -78,10 +78,11 @@ def _keys(sense: str) -> list[str]:
     return [key] if key else []
 
 
-def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
-    """``{English phrase: [(sense rank, Simplified headword), …]}`` from CC-CEDICT lines; a proper noun
-    (capitalised pinyin) is also found by the name its gloss starts with."""
-    senses: dict[str, list[tuple[int, str]]] = defaultdict(list)
+def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str, bool]]]:
+    """``{English phrase: [(sense rank, Simplified headword, whole sense), …]}`` from CC-CEDICT lines;
+    a proper noun (capitalised pinyin) is also found by the name its gloss starts with (``whole sense``
+    False: ``Jilin`` of ``Jilin province…``, but also ``Eastern`` of ``Eastern Han``)."""
+    senses: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
     for line in lines:
         entry = _ENTRY.match(line.rstrip("\n"))
         if entry is None or len(entry.group(2)) < 2:
@@ -92,10 +93,11 @@ def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
                 continue
             for sense in gloss.split(";"):
                 keys = _keys(sense.strip())
-                if proper_noun:
-                    keys.append(_leading_name(sense.strip()))
-                for key in dict.fromkeys(k for k in keys if k):
-                    senses[key].append((rank, simplified))
+                for key in keys:
+                    senses[key].append((rank, simplified, True))
+                name = _leading_name(sense.strip()) if proper_noun else ""
+                if name and name not in keys:
+                    senses[name].append((rank, simplified, False))
     return dict(senses)
 
 
@@ -111,7 +113,7 @@ def _base_forms(word: str) -> list[str]:
 class EnglishDictionary:
     """English phrase → Chinese headwords, with the rank of the sense each came from."""
 
-    def __init__(self, senses: dict[str, list[tuple[int, str]]]) -> None:
+    def __init__(self, senses: dict[str, list[tuple[int, str, bool]]]) -> None:
         self.senses = senses
 
     @classmethod
@@ -137,29 +139,40 @@ class EnglishDictionary:
                 phrase = words[i : i + n]
                 if phrase[0] in _FUNCTION_WORDS or phrase[-1] in _FUNCTION_WORDS:
                     continue
-                rank_of = self._senses_of(phrase)
-                if rank_of:
-                    found.append((tuple(phrase), *_best(rank_of, share)))
+                choice = _best(self._senses_of(phrase), share)
+                if choice is not None:
+                    found.append((tuple(phrase), *choice))
                     i += n
                     break
             else:
                 i += 1
         return found
 
-    def _senses_of(self, phrase: Sequence[str]) -> dict[str, int]:
-        """``{headword: best sense rank}`` for ``phrase``, its last word also tried uninflected."""
-        rank_of: dict[str, int] = {}
+    def _senses_of(self, phrase: Sequence[str]) -> dict[str, tuple[int, bool]]:
+        """``{headword: (best sense rank, a whole sense)}`` for ``phrase``, its last word also tried
+        uninflected."""
+        found: dict[str, tuple[int, bool]] = {}
         for last in _base_forms(phrase[-1]):
-            for rank, word in self.senses.get(" ".join((*phrase[:-1], last)), ()):
-                rank_of[word] = min(rank, rank_of.get(word, rank))
-        return rank_of
+            for rank, word, whole in self.senses.get(" ".join((*phrase[:-1], last)), ()):
+                known_rank, known_whole = found.get(word, (rank, whole))
+                found[word] = (min(rank, known_rank), whole or known_whole)
+        return found
 
 
-def _best(rank_of: dict[str, int], share: Callable[[list[str]], np.ndarray]) -> tuple[str, bool]:
-    """The translation the collection uses most, later senses discounted, and whether it uses it at
-    all (if not: the first sense's)."""
-    words = list(rank_of)
-    discount = _RANK_DECAY ** np.array([rank_of[w] for w in words], dtype=np.float64)
+def _best(
+    candidates: dict[str, tuple[int, bool]], share: Callable[[list[str]], np.ndarray]
+) -> tuple[str, bool] | None:
+    """The translation the collection uses most, later senses discounted, and whether it uses it. When
+    it uses none, the first whole sense's word, which tells that the concept is absent; a name's start
+    alone (``eastern`` of ``Eastern Han``) tells nothing: None."""
+    words = list(candidates)
+    if not words:
+        return None
+    discount = _RANK_DECAY ** np.array([candidates[w][0] for w in words], dtype=np.float64)
     weights = share(words) * discount
-    held = bool(weights.max() > 0)
-    return words[int(np.argmax(weights if held else discount))], held
+    if weights.max() > 0:
+        return words[int(np.argmax(weights))], True
+    whole = np.array([candidates[w][1] for w in words])
+    if not whole.any():
+        return None
+    return words[int(np.argmax(np.where(whole, discount, -1.0)))], False
