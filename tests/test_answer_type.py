@@ -14,6 +14,7 @@ from nekb.answer_type import (
     ASKS_REASON,
     ASKS_TIME,
     anchor_spans,
+    answer_spans,
     focus_span,
     question_kind,
 )
@@ -60,6 +61,19 @@ def test_focus_never_repeats_what_the_question_names():
     tags = [(0, 3, "per"), (6, 10, "org")]
     assert focus_span(tags, ASKS_PERSON, text, "黄华麒是谁", []) is None
     assert focus_span(tags, ASKS_ORG, text, "黄华麒毕业于哪所大学", []) == (6, 10)
+
+
+def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():
+    text = "今年9月，座谈会召开；2023年9月7日会议闭幕，十月公布。"
+    tags = [(0, 4, "time"), (11, 20, "time"), (25, 27, "time")]
+
+    def times(question: str) -> list[str]:
+        return [text[s:e] for s, e, _ in answer_spans(tags, ASKS_TIME, text, question)]
+
+    assert times("座谈会的召开日期是哪天") == ["2023年9月7日"]
+    assert times("座谈会是哪一年召开的") == ["今年9月", "2023年9月7日"]
+    assert times("what year was it held") == ["今年9月", "2023年9月7日"]
+    assert times("座谈会什么时候召开") == ["今年9月", "2023年9月7日", "十月"]
 
 
 def test_questions_without_a_kind_have_no_focus():
