@@ -133,7 +133,7 @@ def answer_spans(
     the answer.
     """
     wanted = wanted_tags(kind)
-    grain = _TIME_GRAINS.get(_time_grain(question_form), re.compile("")) if kind == ASKS_TIME else None
+    grain = _time_grain(question_form) if kind == ASKS_TIME else None
     return [
         (start, end, tag)
         for start, end, tag in tags
@@ -146,17 +146,15 @@ def answer_spans(
 # A question after a day (哪天, what date) or a year (哪一年) is not answered by a time without one (今年9月).
 _DAY_QUESTION = re.compile(r"哪[一]?天|几号|幾號|几日|幾日|日期|何日|what date|which day|what day")
 _YEAR_QUESTION = re.compile(r"哪[一]?年|何年|几几年|幾幾年|年份|what year|which year")
-_TIME_GRAINS = {
-    "day": re.compile(r"[日号號]|\d{1,4}[./-]\d{1,2}[./-]\d{1,2}"),
-    "year": re.compile(r"\S年|\d{3,4}|世[纪紀]"),
-}
+_HAS_DAY = re.compile(r"[日号號]|\d{1,4}[./-]\d{1,2}[./-]\d{1,2}")
+_HAS_YEAR = re.compile(r"\S年|\d{3,4}|世[纪紀]")
 
 
-def _time_grain(question_form: str) -> str:
-    """``day``, ``year`` or "" (any time answers) for a question of kind time."""
+def _time_grain(question_form: str) -> re.Pattern[str] | None:
+    """What a time span must hold to answer a question of kind time (None: any time answers)."""
     if _DAY_QUESTION.search(question_form):
-        return "day"
-    return "year" if _YEAR_QUESTION.search(question_form) else ""
+        return _HAS_DAY
+    return _HAS_YEAR if _YEAR_QUESTION.search(question_form) else None
 
 
 def _in_question(span_text: str, question_form: str) -> bool:
