@@ -20,6 +20,7 @@ from importlib import resources
 
 import numpy as np
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 # Glosses that are notes, not meanings: measure words, variants, surnames, cross-references.
 _NOTE = re.compile(r"cl:|variant of|old variant|surname |see |used in|abbr\. for|also written")
@@ -49,6 +50,11 @@ _SUFFIXES = (
 )
 _LONGEST_PHRASE = 3
 _RANK_DECAY = 0.5  # a later sense of a headword counts half as much as the one before it
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (a question without one is read as English)."""
+    return _HAN.search(text) is not None
 
 
 def english_names(text: str) -> set[str]:

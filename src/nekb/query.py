@@ -10,12 +10,11 @@ from importlib import resources
 
 import numpy as np
 
-from .english import EnglishDictionary, english_names
+from .english import EnglishDictionary, english_names, has_han
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -135,7 +134,7 @@ class QueryAnalyzer:
         left after the glossary), translated with the dictionary; none without ``share`` or when the
         question is Chinese (its English words are names)."""
         words = re.findall(r"[a-z][a-z']*", rest)  # per-capita → per capita
-        if share is None or not words or _HAN.search(question):
+        if share is None or not words or has_han(question):
             return []
         with self._lock:
             if self._dictionary is None:

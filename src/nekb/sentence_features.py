@@ -19,7 +19,7 @@ from importlib import resources
 import numpy as np
 
 from .answer_type import anchor_spans, answer_spans, question_kind
-from .english import english_names
+from .english import english_names, has_han
 from .pipeline import DocumentRecord
 from .query import ParsedQuery
 from .snapshot import Snapshot
@@ -74,7 +74,6 @@ _ASKING = re.compile(
     r"|如何|是否|吗|呢|请问|是不是|有没有"
 )
 _WORDLIKE = re.compile(r"[0-9a-z\u3400-\u9fff]")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class CharFolder:
@@ -113,7 +112,7 @@ class QuestionForm:
     @property
     def cross_lingual(self) -> bool:
         """A question with no Chinese character (English): its cosines run lower than any fitted on."""
-        return not _CJK.search(self.form)
+        return not has_han(self.form)
 
 
 def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> QuestionForm:
@@ -121,12 +120,13 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
     form = folder.fold(parsed.dense_text)
     # A scoping 《title》 left the search words but is still what the question is about.
     words = tuple(dict.fromkeys((*parsed.title_words, *parsed.words)))
-    if not _CJK.search(form):
+    english = not has_han(form)
+    if english:
         words = _matchable(snap, words, parsed.dense_text)
     idf = snap.sentence_idf(list(words)) if words else np.zeros(0)
     # The query's own tokens join the text: an English question's Chinese glossary words then count.
     content = "".join(ch if _WORDLIKE.match(ch) else " " for ch in _ASKING.sub(" ", form))
-    if not _CJK.search(form):
+    if english:
         content = " ".join(words)
     asking = _ASKING.search(form)
     slot = ("", "")
@@ -149,7 +149,7 @@ def _matchable(snap: Snapshot, words: tuple[str, ...], question: str) -> tuple[s
     they stay and count against every candidate."""
     names = english_names(question)
     present = snap.sentence_share(list(words)) > 0 if words else np.zeros(0, dtype=bool)
-    return tuple(w for w, here in zip(words, present, strict=True) if here or w in names or _CJK.search(w))
+    return tuple(w for w, here in zip(words, present, strict=True) if here or w in names or has_han(w))
 
 
 def _without_unheld_guesses(
