@@ -15,6 +15,7 @@ from .facts import FactExtractor
 from .ingest import OCR_CACHE_DIR, DocumentReader, IngestError, NoTextError
 from .normalize import SearchNormalizer
 from .pipeline import CHUNK_CHARS, CHUNK_OVERLAP, DocumentRecord, process_document, timed, title_context
+from .places import division_table
 from .segment import Segmenter
 from .snapshot import Snapshot
 from .stores import LocalStore, Store
@@ -92,6 +93,7 @@ def settings() -> dict:
         path = package.joinpath(*name.split("/"))
         if path.is_file():
             digest.update(path.read_bytes())
+    digest.update(division_table())  # the place names segmentation knows
     return {
         "chunk_chars": CHUNK_CHARS,
         "chunk_overlap": CHUNK_OVERLAP,

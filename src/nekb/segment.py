@@ -1,4 +1,5 @@
-"""jieba word segmentation through an owned Tokenizer loaded with the package's user dictionary."""
+"""jieba word segmentation through an owned Tokenizer loaded with the package's user dictionary and
+China's place names (places.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from pathlib import Path
 import cn2an
 import jieba
 from jieba.posseg import POSTokenizer
+
+from .places import add_place_names, division_names, division_table
 
 _DATA = resources.files("nekb") / "data"
 # A BM25 token must carry a letter, digit or CJK character; punctuation and spaces never do.
@@ -65,11 +68,8 @@ class Segmenter:
         self.tokenizer.initialize()
         dict_path = user_dict or Path(str(_DATA / "userdict.txt"))
         self.tokenizer.load_userdict(str(dict_path))
+        add_place_names(self.tokenizer, division_names(division_table()))
         self.stopwords = frozenset(_read_words("stopwords.txt"))
-        # Place names of the user dictionary (part of speech ``ns``): what questions are usually about.
-        self.place_names = frozenset(
-            line.split()[0] for line in _read_words("userdict.txt") if line.split()[-1:] == ["ns"]
-        )
 
     @cached_property
     def pos_tokenizer(self) -> SharingPOSTokenizer:
