@@ -52,13 +52,14 @@ from nekb.types import Claim
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE_L2 = 1.0
-GATE_KEEP = 0.99  # the gate keeps this share of on-topic training questions
+GATE_KEEP = 0.995  # the gate keeps this share of on-topic training questions
 FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 # e5 puts sentences on one topic close together: how close is "says the same thing" is fitted too.
 DUPLICATES = (0.93, 0.95, 0.97, 0.99)
 SENTENCE_COST = 0.02  # answer@any a further quoted sentence per answer must buy to be worth quoting
 SENTENCE_BUDGETS = (4, 6)  # most sentences an answer may quote
 FOLLOWING = (0, 1, 2)  # sentences after it the first quote may take along, chosen per question kind
+PRECEDING = (0, 1)  # and sentences before it
 # Signs the weights may take: more of a match never makes a sentence less likely to answer, and
 # missing the kind of thing asked for never makes it more likely. Collinear match features otherwise
 # trade weight against each other (one going negative), which does not generalize.
@@ -232,25 +233,33 @@ def choose_claims(samples: list[Sample], partial: RankerModel, ranker: SentenceR
     return max(models, key=lambda m: net_value(samples, m, ranker))  # the first of equals
 
 
-def choose_following(samples: list[Sample], model: RankerModel, ranker: SentenceRanker) -> RankerModel:
-    """Per question kind, how many sentences after it the first quote takes along (one of FOLLOWING):
-    the count of the best :func:`net_value` on that kind's questions (fewer when equal)."""
-    following = {}
+def choose_context(samples: list[Sample], model: RankerModel, ranker: SentenceRanker) -> RankerModel:
+    """Per question kind, how many sentences before and after it the first quote takes along (one of
+    PRECEDING, one of FOLLOWING): the counts of the best :func:`net_value` on that kind's questions
+    (fewer when equal)."""
+    following, preceding = {}, {}
     for kind in QUESTION_KINDS:
         own = [s for s in samples if s.ranker_input[0].kind == kind]
-        best = max(FOLLOWING, key=lambda n: net_value(own, replace(model, following={kind: n}), ranker))
-        if best:
-            following[kind] = best
-    return replace(model, following=following)
+        pairs = sorted(itertools.product(PRECEDING, FOLLOWING), key=sum)
+
+        def value(pair: tuple[int, int], kind: str = kind, own: list[Sample] = own) -> float:
+            counts = replace(model, preceding={kind: pair[0]}, following={kind: pair[1]})
+            return net_value(own, counts, ranker)
+
+        before, after = max(pairs, key=value)
+        following.update({kind: after} if after else {})
+        preceding.update({kind: before} if before else {})
+    return replace(model, following=following, preceding=preceding)
 
 
 def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
-    """Sentence model, gate, claim floor and the first quote's following sentences fitted on ``samples``."""
+    """Sentence model, gate, claim floor and the sentences the first quote takes along, fitted on
+    ``samples``."""
     sentence = fit_sentence_model(samples)
     gate, threshold = fit_gate(samples, sentence)
     partial = RankerModel(sentence, gate, threshold, 0.0)
     on_topic = [s for s in samples if s.on_topic]
-    return choose_following(on_topic, choose_claims(on_topic, partial, ranker), ranker)
+    return choose_context(on_topic, choose_claims(on_topic, partial, ranker), ranker)
 
 
 # -- measuring ------------------------------------------------------------------------------------
@@ -307,6 +316,7 @@ def describe(model: RankerModel) -> str:
     return (
         f"floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
         f"budget {model.max_sentences} sentences, following {model.following or 'none'}, "
+        f"preceding {model.preceding or 'none'}, "
         f"gate threshold {model.gate_threshold:.3f}"
     )
 

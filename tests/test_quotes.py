@@ -11,7 +11,7 @@ from nekb.quotes import (
     opens_with_consequence,
     whole_sentences,
     with_antecedent,
-    with_following,
+    with_context,
 )
 from nekb.types import Hit
 
@@ -140,13 +140,27 @@ def test_quotes_that_grow_over_each_other_become_one(snap):
 def test_the_first_quote_goes_on_through_following_sentences_but_not_into_a_heading(snap):
     doc = snap.document("plant")
     pick = chosen(snap, "plant", 0, 0.8)
-    quote = with_following(snap, pick, [whole(snap, "plant")], 2)
+    quote = with_context(snap, pick, [whole(snap, "plant")], after=2)
     assert quote.text == "它的外形很特别。\n叶子呈心形，边缘有锯齿。"  # the heading 历史 ends it
     assert quote.text == doc.text[quote.start : quote.end]
     assert (quote.sentence, quote.sentences) == (0, 2)
-    assert with_following(snap, pick, [whole(snap, "plant")], 0) == pick
+    assert with_context(snap, pick, [whole(snap, "plant")]) == pick
     alone = Hit("plant", "plant", "", 1.0, doc.sentences[0][0], doc.sentences[0][1])
-    assert with_following(snap, pick, [alone], 1) == pick  # no passage holds the next sentence too
+    assert with_context(snap, pick, [alone], after=1) == pick  # no passage holds the next sentence too
+
+
+def test_the_first_quote_takes_along_sentences_before_it_but_not_a_heading(snap):
+    pick = chosen(snap, "doc", 3, 0.8)
+    quote = with_context(snap, pick, [whole(snap, "doc")], before=2)
+    assert (quote.sentence, quote.sentences, quote.score) == (1, 3, 0.8)
+    assert quote.text.startswith("钙含量比菠菜高五成。")
+    both = with_context(snap, pick, [whole(snap, "doc")], before=1, after=1)
+    assert (both.sentence, both.sentences) == (2, 3)
+    after_heading = chosen(snap, "plant", 3, 0.8)
+    assert with_context(snap, after_heading, [whole(snap, "plant")], before=1) == after_heading
+    doc = snap.document("doc")
+    alone = Hit("doc", "doc", "", 1.0, doc.sentences[3][0], doc.sentences[3][1])
+    assert with_context(snap, pick, [alone], before=1) == pick  # no passage holds both
 
 
 def test_as_quotes_extends_only_the_first_quote_and_merges_what_it_reaches(snap):
@@ -158,6 +172,9 @@ def test_as_quotes_extends_only_the_first_quote_and_merges_what_it_reaches(snap)
     picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 2, 0.3)]
     quotes = as_quotes(snap, picks, passages, following=1)
     assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 3, 0.8)]
+    picks = [chosen(snap, "doc", 3, 0.8), chosen(snap, "plant", 0, 0.3)]
+    quotes = as_quotes(snap, picks, passages, preceding=1)
+    assert [(q.doc_id, q.sentence, q.sentences) for q in quotes] == [("doc", 2, 2), ("plant", 0, 1)]
 
 
 def test_headings_are_not_claims():

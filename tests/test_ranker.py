@@ -4,6 +4,7 @@ quotes the sentence that matches the question's predicate, not the definitional 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -56,11 +57,12 @@ def test_shipped_model_loads_and_scores():
 
 
 def test_model_round_trips_through_json(tmp_path):
-    model = RankerModel.load()
+    model = replace(RankerModel.load(), preceding={"reason": 1})
     path = tmp_path / "ranker.json"
     path.write_text(json.dumps(model.to_dict()), encoding="utf-8")
     again = RankerModel.load(path)
     assert (again.following, again.max_sentences) == (model.following, model.max_sentences)
+    assert again.preceding == {"reason": 1}
     rows = np.random.default_rng(1).random((4, len(FEATURES)))
     assert np.allclose(again.probabilities(rows), model.probabilities(rows), atol=1e-5)
 
@@ -77,11 +79,14 @@ def test_a_model_for_other_features_says_to_refit(tmp_path):
         RankerModel.load(path)
 
 
-def test_gate_row_is_the_column_maxima_and_the_best_sentence_score():
+def test_gate_row_is_the_column_maxima_the_best_sentence_score_and_its_row():
     model = RankerModel.load()
     rows = np.random.default_rng(2).random((5, len(FEATURES)))
     expected = [max(row[FEATURES.index(name)] for row in rows) for name in GATE_MAXIMA]
-    expected.append(max(float(model.sentence.score(row[None, :])[0]) for row in rows))
+    scores = [float(model.sentence.score(row[None, :])[0]) for row in rows]
+    best = max(range(len(rows)), key=lambda i: scores[i])
+    expected += [scores[best], *rows[best]]
+    assert len(expected) == len(GATE_FEATURES)
     assert np.allclose(gate_row(rows, model.sentence), expected)
 
 

@@ -107,14 +107,18 @@ def choose_quotes(
     snap: Snapshot, ranker: SentenceRanker, ranked: RankedSentences, passages: list[Hit]
 ) -> list[Candidate]:
     """The claims of an answer from ranked sentences: :func:`select_claims` under the ranker's fitted
-    floor, duplicate cosine and sentence budget, quoted (adjacent ones together; the first going on as
-    far as the model's ``following`` says for the question's kind), each with its focus."""
+    floor, duplicate cosine and sentence budget, quoted (adjacent ones together; the first taking along
+    as many sentences before and after it as the model's ``preceding`` and ``following`` say for the
+    question's kind), each with its focus."""
     model = ranker.model
     chosen = select_claims(
         ranked.candidates, ranked.relevant, model.claim_floor, model.duplicate_cosine, model.max_sentences
     )
-    following = model.following.get(ranked.question.kind, 0) if ranked.question else 0
-    return ranker.finish(snap, ranked, as_quotes(snap, chosen, passages, following=following))
+    kind = ranked.question.kind if ranked.question else ""
+    quotes = as_quotes(
+        snap, chosen, passages, following=model.following.get(kind, 0), preceding=model.preceding.get(kind, 0)
+    )
+    return ranker.finish(snap, ranked, quotes)
 
 
 def quoted_facts(snap: Snapshot, quote: Candidate) -> tuple[str, ...]:

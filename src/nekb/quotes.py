@@ -1,6 +1,6 @@
 """Chosen sentences become quotes: adjacent ones join, one that opens with 因此 takes its reason along,
-a clause cut at a semicolon is quoted as its whole sentence, and the first quote goes on into the
-sentences after it as far as the fitted model says for the kind of question.
+a clause cut at a semicolon is quoted as its whole sentence, and the first quote takes along the
+sentences before and after it as far as the fitted model says for the kind of question.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
@@ -10,8 +10,9 @@ follows, not *why*: it is quoted with the sentence before it. Sentences are spli
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
 quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
 Answers to why- and what-is questions often run on past the sentence that matched the question (the
-description of a flower, the reasons for a war); how far the first quote follows them is fitted per
-kind of question in ``scripts/fit_ranker.py`` against the cost of every sentence it adds.
+description of a flower, the reasons for a war), or begin before it (the events, then 此战奠定了…);
+how far the first quote reaches either way is fitted per kind of question in
+``scripts/fit_ranker.py`` against the cost of every sentence it adds.
 """
 
 from __future__ import annotations
@@ -160,20 +161,32 @@ def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
     return _over(snap, candidate, first, last)
 
 
-def with_following(snap: Snapshot, candidate: Candidate, passages: list[Hit], count: int) -> Candidate:
-    """``candidate`` quoted on through up to ``count`` sentences after it, as long as each can stand as
-    a claim (no heading) and one retrieved passage holds them all."""
-    if candidate.sentence < 0 or count <= 0:
+def with_context(
+    snap: Snapshot, candidate: Candidate, passages: list[Hit], before: int = 0, after: int = 0
+) -> Candidate:
+    """``candidate`` quoted from up to ``before`` sentences before it on through up to ``after``
+    sentences after it, each side as far as every sentence can stand as a claim (no heading) and
+    one retrieved passage holds them all."""
+    if candidate.sentence < 0 or before + after <= 0:
         return candidate
     doc = snap.document(candidate.doc_id)
     first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
-    for index in range(last + 1, min(last + 1 + count, len(doc.sentences))):
-        start, end = doc.sentences[index]
-        held = _held(candidate.doc_id, candidate.start, end, passages)
-        if not held or not is_claimable(doc.text[start:end]):
+
+    def joins(index: int, start: int, end: int) -> bool:
+        sentence_start, sentence_end = doc.sentences[index]
+        held = _held(candidate.doc_id, start, end, passages)
+        return held and is_claimable(doc.text[sentence_start:sentence_end])
+
+    for index in range(last + 1, min(last + 1 + after, len(doc.sentences))):
+        if not joins(index, doc.sentences[first][0], doc.sentences[index][1]):
             break
         last = index
-    return candidate if last == first + candidate.sentences - 1 else _over(snap, candidate, first, last)
+    for index in range(first - 1, max(first - 1 - before, -1), -1):
+        if not joins(index, doc.sentences[index][0], doc.sentences[last][1]):
+            break
+        first = index
+    unchanged = (first, last) == (candidate.sentence, candidate.sentence + candidate.sentences - 1)
+    return candidate if unchanged else _over(snap, candidate, first, last)
 
 
 def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
@@ -206,17 +219,20 @@ def as_quotes(
     passages: list[Hit],
     max_quotes: int = MAX_QUOTES,
     following: int = 0,
+    preceding: int = 0,
 ) -> list[Candidate]:
     """The chosen sentences as the quotes an answer shows (:func:`join_adjacent`, then
-    :func:`with_antecedent` and :func:`whole_sentences`; the first quote goes on through ``following``
-    more sentences): the first choice's quote first, then up to ``max_quotes - 1`` of the others (the
-    most probable), in reading order; quotes that grew over each other are one."""
+    :func:`with_antecedent` and :func:`whole_sentences`; the first quote takes along ``preceding``
+    sentences before it and ``following`` after it): the first choice's quote first, then up to
+    ``max_quotes - 1`` of the others (the most probable), in reading order; quotes that grew over each
+    other are one."""
     quotes = [
         whole_sentences(snap, with_antecedent(snap, q, passages), passages)
         for q in join_adjacent(snap, chosen, passages)
     ]
-    if quotes and following:  # whole sentences on from the first quote's whole sentences
-        quotes[0] = whole_sentences(snap, with_following(snap, quotes[0], passages, following), passages)
+    if quotes and (following or preceding):  # whole sentences around the first quote's whole sentences
+        grown = with_context(snap, quotes[0], passages, before=preceding, after=following)
+        quotes[0] = whole_sentences(snap, grown, passages)
     quotes = _merge_overlaps(snap, quotes, passages)
     rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
     return quotes[:1] + sorted(rest, key=lambda c: (c.passage_rank, c.doc_id, c.start))

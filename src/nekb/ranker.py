@@ -54,8 +54,11 @@ GATE_MAXIMA = (
     "bigram_weighted",
     "longest_match",
 )
-# and the sentence model's score of the best candidate (how well the best sentence answers).
-GATE_FEATURES = (*GATE_MAXIMA, "best_score")
+# the sentence model's score of the best candidate (how well the best sentence answers), and that
+# candidate's own features (a best sentence that matches on cosine alone is less likely on topic).
+GATE_FEATURES = (*GATE_MAXIMA, "best_score", *(f"best_{name}" for name in FEATURES))
+# What a cross-lingual question's gate counts as average (see SentenceRanker.relevance).
+_CROSS_LINGUAL = ("cosine", "best_score", "best_cosine", "best_rest_cosine")
 MODEL_FILE = "ranker.json"
 
 
@@ -108,6 +111,8 @@ class RankerModel:
     # Per question kind (answer_type.QUESTION_KINDS), how many sentences after it the first quote takes
     # along: answers to why- and what-is questions run on past the sentence that matched.
     following: dict[str, int] = field(default_factory=dict)
+    # and how many sentences before it: the events before 此战奠定了…, the cause before 由此得名.
+    preceding: dict[str, int] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on and how it measured
 
     @classmethod
@@ -124,6 +129,7 @@ class RankerModel:
                 float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
                 int(data.get("max_sentences", MAX_SENTENCES)),
                 {str(kind): int(n) for kind, n in data.get("following", {}).items()},
+                {str(kind): int(n) for kind, n in data.get("preceding", {}).items()},
                 data.get("info", {}),
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -142,6 +148,7 @@ class RankerModel:
             "duplicate_cosine": self.duplicate_cosine,
             "max_sentences": self.max_sentences,
             "following": self.following,
+            "preceding": self.preceding,
             "info": self.info,
         }
 
@@ -157,25 +164,27 @@ class RankerModel:
         """Probability that some candidate is about the question (0 without candidates).
 
         A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
-        only), so there the cosine and the best score (which weighs it) count as average: the gate
+        only), so there the cosines and the best score (which weighs them) count as average: the gate
         decides on the matched words.
         """
         if not len(rows):
             return 0.0
         row = gate_row(rows, self.sentence)
         if cross_lingual:
-            for name in ("cosine", "best_score"):
+            for name in _CROSS_LINGUAL:
                 row[GATE_FEATURES.index(name)] = self.gate.mean[GATE_FEATURES.index(name)]
         logit = float(self.gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
 
 
 def gate_row(rows: np.ndarray, sentence: LinearModel) -> np.ndarray:
-    """The gate's features for a question: column maxima of its candidates' feature rows, and the
-    best candidate's score under the ``sentence`` model."""
+    """The gate's features for a question: column maxima of its candidates' feature rows, the best
+    candidate's score under the ``sentence`` model and that candidate's feature row."""
     columns = [FEATURES.index(name) for name in GATE_MAXIMA]
     rows = np.asarray(rows, dtype=np.float64)
-    return np.append(rows[:, columns].max(axis=0), sentence.score(rows).max())
+    scores = sentence.score(rows)
+    best = int(scores.argmax())
+    return np.concatenate([rows[:, columns].max(axis=0), [scores[best]], rows[best]])
 
 
 @dataclass(frozen=True)
