@@ -238,9 +238,9 @@ def choose_context(samples: list[Sample], model: RankerModel, ranker: SentenceRa
     PRECEDING, one of FOLLOWING): the counts of the best :func:`net_value` on that kind's questions
     (fewer when equal)."""
     following, preceding = {}, {}
+    pairs = sorted(itertools.product(PRECEDING, FOLLOWING), key=sum)  # fewer sentences first
     for kind in QUESTION_KINDS:
         own = [s for s in samples if s.ranker_input[0].kind == kind]
-        pairs = sorted(itertools.product(PRECEDING, FOLLOWING), key=sum)
 
         def value(pair: tuple[int, int], kind: str = kind, own: list[Sample] = own) -> float:
             counts = replace(model, preceding={kind: pair[0]}, following={kind: pair[1]})
