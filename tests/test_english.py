@@ -1,6 +1,6 @@
 import numpy as np
 
-from nekb.english import EnglishDictionary, english_names, read_senses
+from nekb.english import EnglishDictionary, english_names, english_words, read_senses
 
 LINES = [
     "# CC-CEDICT comment line",
@@ -80,6 +80,19 @@ def test_names_are_the_capitalised_words_after_the_first():
         "institute",
         "technology",
     }
+    assert english_names("Where is Liaoning's capital, and the Smiths' home?") == {"liaoning", "smiths"}
+
+
+def test_words_drop_possessives_and_split_at_hyphens():
+    assert english_words("Liaoning's per-capita GDP, the Smiths' home") == [
+        "liaoning",
+        "per",
+        "capita",
+        "gdp",
+        "the",
+        "smiths",
+        "home",
+    ]
 
 
 def test_the_packaged_dictionary_loads():

@@ -47,8 +47,8 @@ def test_english_question_is_answered_from_chinese_text(real_kb):
     ("question", "expected"),
     [("How many people left Jilin in 2024?", "吉林"), ("Why is Northeast China losing population?", "流失")],
 )
-def test_english_questions_get_claims_despite_words_the_glossary_lacks(real_kb, question, expected):
-    """losing, people, left are in no glossary; the dictionary's guess at a sense that no retrieved
+def test_english_questions_get_claims_through_the_dictionary(real_kb, question, expected):
+    """losing, people, left: the dictionary's guess at a sense that no retrieved
     sentence holds (losing → 失去, the text says 流失) does not count against relevance."""
     assert_claimed(real_kb.ask(question), expected)
 
@@ -76,7 +76,7 @@ GENERAL_DOCS = {
 
 @pytest.fixture(scope="module")
 def general_kb(tmp_path_factory, resources) -> KnowledgeBase:
-    """Three short articles on subjects no glossary of ours covers, indexed with the real e5."""
+    """Three short articles far from the demo corpus, indexed with the real e5."""
     root = tmp_path_factory.mktemp("general")
     corpus = write_docs(root / "corpus", GENERAL_DOCS)
     KnowledgeBase.build(corpus, root / "index", model="e5", resources=resources)
@@ -88,7 +88,7 @@ def general_kb(tmp_path_factory, resources) -> KnowledgeBase:
     [("Why do wines contain sulfites?", "防腐剂"), ("Where is Pu'er tea mainly produced?", "云南")],
 )
 def test_english_questions_on_any_subject_are_answered_through_the_dictionary(general_kb, question, expected):
-    """wine, sulfite, tea, produced are in no glossary: CC-CEDICT puts them in the articles' words."""
+    """wine, sulfite, tea, produced: CC-CEDICT puts them in the articles' words."""
     assert_claimed(general_kb.ask(question), expected, first_only=True)
 
 

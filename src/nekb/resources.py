@@ -53,7 +53,7 @@ class Resources:
 
     @property
     def analyzer(self) -> QueryAnalyzer:
-        """The question analyzer (synonyms, glossary, 《title》 scope) over the segmenter."""
+        """The question analyzer (synonyms, English words in Chinese, 《title》 scope) over the segmenter."""
         return self._made("_analyzer", lambda: QueryAnalyzer(self.segmenter, self.normalizer))
 
     @property

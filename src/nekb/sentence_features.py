@@ -102,7 +102,7 @@ class QuestionForm:
     """What the features need from a question."""
 
     kind: str  # answer_type.question_kind
-    form: str  # folded question text (an English question: its glossary words stand in for ``content``)
+    form: str  # folded question text (an English question: its translated words stand in for ``content``)
     content: str  # folded text, interrogatives and punctuation turned into spaces
     slot: tuple[str, str]  # up to two characters either side of the first interrogative
     words: tuple[str, ...]  # the question's own BM25 tokens
@@ -124,7 +124,7 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
     if english:
         words = _matchable(snap, words, parsed.dense_text)
     idf = snap.sentence_idf(list(words)) if words else np.zeros(0)
-    # The query's own tokens join the text: an English question's Chinese glossary words then count.
+    # The query's own tokens join the text: an English question's Chinese translations then count.
     content = "".join(ch if _WORDLIKE.match(ch) else " " for ch in _ASKING.sub(" ", form))
     if english:
         content = " ".join(words)
