@@ -34,6 +34,8 @@ def collection_share(words):
 def test_counted_chinese_numerals_become_digits():
     assert arabic_numerals("十年间第七次人口普查") == "10年间第7次人口普查"
     assert arabic_numerals("十九大一带一路") == "十九大一带一路"
+    # 一 after a determiner picks out, it does not count: which year, this year, every time
+    assert arabic_numerals("哪一年？这一年一年里每一次，这三年") == "哪一年？这一年1年里每一次，这3年"
 
 
 def test_segmenter_uses_user_dictionary_and_drops_stopwords():

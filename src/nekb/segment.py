@@ -20,12 +20,16 @@ _DATA = resources.files("nekb") / "data"
 _WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff]")
 # Chinese numerals counting something (十年, 三倍, 第七次) are indexed as digits so 十年间 meets 10年间.
 _COUNTED_NUMERAL = re.compile(r"[零一二两三四五六七八九十百千]+(?=[年岁倍个名家项次])")
+# After these a lone 一 picks one out, it counts nothing: 哪一年 (which year), 这一年, 每一次, 同一个.
+_DETERMINER = frozenset("哪那这這每同某该該此")
 
 
 def arabic_numerals(text: str) -> str:
     """Rewrite Chinese numerals that precede a counter (年, 岁, 倍, 次 …) as Arabic digits."""
 
     def convert(match: re.Match[str]) -> str:
+        if match.group(0) == "一" and match.start() and text[match.start() - 1] in _DETERMINER:
+            return match.group(0)
         try:
             return str(cn2an.cn2an(match.group(0), "smart"))
         except ValueError:
