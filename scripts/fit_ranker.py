@@ -52,7 +52,10 @@ from nekb.types import Claim
 
 ROOT = Path(__file__).resolve().parent.parent
 SENTENCE_L2 = 1.0
-GATE_KEEP = 0.995  # the gate keeps this share of on-topic training questions
+# The gate keeps this share of on-topic training questions. 0.995 put the threshold on the five lowest of
+# ~1,000: a refit that left every trial figure the same moved it from 0.21 to 0.11 (and an English
+# question about Mars got claims); 0.99 rests on ten and declines more off-topic questions.
+GATE_KEEP = 0.99
 FLOORS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 # e5 puts sentences on one topic close together: how close is "says the same thing" is fitted too.
 DUPLICATES = (0.93, 0.95, 0.97, 0.99)
