@@ -48,8 +48,8 @@ def test_english_question_is_answered_from_chinese_text(real_kb):
     [("How many people left Jilin in 2024?", "吉林"), ("Why is Northeast China losing population?", "流失")],
 )
 def test_english_questions_get_claims_through_the_dictionary(real_kb, question, expected):
-    """losing, people, left: the dictionary's guess at a sense that no retrieved
-    sentence holds (losing → 失去, the text says 流失) does not count against relevance."""
+    """losing, people, left go through the dictionary; its guess at a sense that no retrieved sentence
+    holds (losing → 失去, the text says 流失) does not count against relevance."""
     assert_claimed(real_kb.ask(question), expected)
 
 
