@@ -250,8 +250,10 @@ def choose_context(samples: list[Sample], model: RankerModel, ranker: SentenceRa
             return net_value(own, counts, ranker)
 
         before, after = max(pairs, key=value)
-        following.update({kind: after} if after else {})
-        preceding.update({kind: before} if before else {})
+        if after:
+            following[kind] = after
+        if before:
+            preceding[kind] = before
     return replace(model, following=following, preceding=preceding)
 
 
