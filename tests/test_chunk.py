@@ -84,6 +84,16 @@ def test_titles_and_short_quotations_are_not_cut_inside():
     ]
 
 
+def test_a_short_aside_in_brackets_within_a_sentence_is_not_cut_inside():
+    text = "牛车水（；）是唐人街。卡希卡提亚（学名：甲；毛利语：乙）是树。（注：此事存疑。）下一句。"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "牛车水（；）是唐人街。",
+        "卡希卡提亚（学名：甲；毛利语：乙）是树。",
+        "（注：此事存疑。）",
+        "下一句。",
+    ]
+
+
 def test_a_long_quotation_is_still_split_into_its_sentences():
     speech = "我们要振兴东北的工业基础，" * 3
     text = f"他说：“{speech}这是第一点。{speech}这是第二点。”"

@@ -21,23 +21,30 @@ _CLOSERS = "”’」』）)]"
 # quotation (“唵！自在……。”: cut at its ！, neither half reads as a sentence). Long quotations (speeches
 # running over several sentences) are still split.
 _UNBROKEN = re.compile(r"《[^《》\n]{1,80}》|〈[^〈〉\n]{1,80}〉|[“「『][^“”「」『』\n]{1,50}[”」』]")
+# A short aside in brackets within a sentence (牛车水（；）是…, （学名：…；毛利语：…）) ends none: its marks
+# belong to the sentence around it. An aside that opens a sentence can be one of its own.
+_ASIDE = re.compile(r"[（(][^（）()\n]{1,60}[）)]")
 
 
 def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences of ``text``, whitespace trimmed.
 
     Sentences end at 。！？；!?; (keeping trailing closing quotes), a line end or an English full
-    stop before a capital, but not inside a 《title》 or a short quotation. A sentence longer than
+    stop before a capital, but not inside a 《title》, a short quotation or a short aside in brackets
+    within a sentence. A sentence longer than
     ``max_chars`` is cut at the last comma before the limit, else at a space, else hard at the limit.
     """
     unbroken = [m.span() for m in _UNBROKEN.finditer(text)]
-    starts = [start for start, _ in unbroken]
+    asides = [m.span() for m in _ASIDE.finditer(text)]
     spans: list[tuple[int, int]] = []
     pos = 0
     for match in _SENTENCE_END.finditer(text):
-        around = bisect.bisect_right(starts, match.start()) - 1
-        if around >= 0 and match.end() < unbroken[around][1]:
+        quoted = _span_around(unbroken, match.start())
+        if quoted and match.end() < quoted[1]:
             continue  # inside a title or short quotation, before its closing mark
+        aside = _span_around(asides, match.start())
+        if aside and text[pos : aside[0]].strip():
+            continue  # inside brackets the sentence opened before them
         if match.group(0)[0] == "." and not _ends_english_sentence(text, match.start()):
             continue
         end = match.end() if match.group(0)[0] != "\n" else match.start()
@@ -45,6 +52,12 @@ def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
         pos = match.end()
     _add_trimmed(text, pos, len(text), spans, max_chars)
     return spans
+
+
+def _span_around(spans: list[tuple[int, int]], position: int) -> tuple[int, int] | None:
+    """The span of ``spans`` (sorted, disjoint) that holds ``position``, if any."""
+    at = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return spans[at] if at >= 0 and position < spans[at][1] else None
 
 
 def _ends_english_sentence(text: str, stop: int) -> bool:
