@@ -130,6 +130,14 @@ def test_a_clause_is_quoted_in_its_whole_sentence(snap):
     assert whole_sentences(snap, plain, [whole(snap, "list")]) == plain
 
 
+def test_a_line_ending_at_a_colon_is_quoted_with_what_it_introduces(snap):
+    quote = whole_sentences(snap, chosen(snap, "list", 0, 0.5), [whole(snap, "list")])
+    assert quote.text.startswith("其职能有三个方面：") and quote.text.endswith("三是维护治安。")
+    held = snap.document("list").sentences[0]  # a passage that holds the line alone keeps it alone
+    only_line = Hit("list", "list", "", 1.0, held[0], held[1])
+    assert whole_sentences(snap, chosen(snap, "list", 0, 0.5), [only_line]).sentences == 1
+
+
 def test_quotes_that_grow_over_each_other_become_one(snap):
     picks = [chosen(snap, "list", 1, 0.5), chosen(snap, "list", 3, 0.4), chosen(snap, "doc", 3, 0.3)]
     quotes = as_quotes(snap, picks, [whole(snap, "list"), whole(snap, "doc")])

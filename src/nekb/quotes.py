@@ -1,6 +1,7 @@
 """Chosen sentences become quotes: adjacent ones join, one that opens with 因此 takes its reason along,
-a clause cut at a semicolon is quoted as its whole sentence, and the first quote takes along the
-sentences before and after it as far as the fitted model says for the kind of question.
+a clause cut at a semicolon is quoted as its whole sentence, a line ending at a colon with what it
+introduces, and the first quote takes along the sentences before and after it as far as the fitted
+model says for the kind of question.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
@@ -8,6 +9,7 @@ in the document as separate claims cuts such an answer apart and reads choppily,
 one continuous passage. A sentence that begins with a consequence connective says *that* something
 follows, not *why*: it is quoted with the sentence before it. Sentences are split at ；for search, so a
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
+line that ends at a colon (主要表现在：) says only that something follows: it is quoted with it. A
 quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
 Answers to why- and what-is questions often run on past the sentence that matched the question (the
 description of a flower, the reasons for a war), or begin before it (the events, then 此战奠定了…);
@@ -38,6 +40,8 @@ _HEADING = re.compile(
 
 # A clause that ends at a semicolon: the sentence it belongs to goes on.
 _CLAUSE_END = re.compile(r"[；;][”’」』）)\]\"]*$")
+# It, or a line that ends at a colon (具体表现为：, introducing what follows), goes on into the next sentence.
+_GOES_ON = re.compile(r"[；;：:][”’」』）)\]\"]*$")
 # Openings that point back to the sentence before (therefore, so, thus …), in both scripts.
 _CONSEQUENCE = re.compile(
     r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"
@@ -137,22 +141,22 @@ def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
 
 
 def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
-    """``candidate`` grown to whole sentences: forward while it ends at a semicolon, back while the
-    sentence before it does, as far as one retrieved passage holds."""
+    """``candidate`` grown to whole sentences: forward while it ends at a semicolon or a colon, back
+    while the sentence before it ends at a semicolon, as far as one retrieved passage holds."""
     if candidate.sentence < 0:
         return candidate
     doc = snap.document(candidate.doc_id)
     first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
 
-    def clause(index: int) -> bool:
+    def ends(index: int, pattern: re.Pattern[str]) -> bool:
         start, end = doc.sentences[index]
-        return bool(_CLAUSE_END.search(doc.text[start:end]))
+        return bool(pattern.search(doc.text[start:end]))
 
-    while last + 1 < len(doc.sentences) and clause(last):
+    while last + 1 < len(doc.sentences) and ends(last, _GOES_ON):
         if not _held(candidate.doc_id, doc.sentences[first][0], doc.sentences[last + 1][1], passages):
             break
         last += 1
-    while first > 0 and clause(first - 1):
+    while first > 0 and ends(first - 1, _CLAUSE_END):
         if not _held(candidate.doc_id, doc.sentences[first - 1][0], doc.sentences[last][1], passages):
             break
         first -= 1
