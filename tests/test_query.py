@@ -82,6 +82,14 @@ def test_the_dictionary_is_read_once_and_only_for_english_questions():
     assert loads == [1]
 
 
+def test_a_question_names_the_documents_whose_title_it_holds():
+    titles = {"a": "锦地罗", "b": "杨昊 (足球运动员)", "c": "東北", "d": "水", "e": "别的文章"}
+    assert analyzer().parse("锦地罗又被称之为什么？", titles).named == frozenset({"a"})
+    assert analyzer().parse("杨昊现效力于哪里？", titles).named == frozenset({"b"})  # without its qualifier
+    assert analyzer().parse("东北的人口有多少？", titles).named == frozenset({"c"})  # in either script
+    assert analyzer().parse("水是什么？", titles).named == frozenset()  # a one-character title names nothing
+
+
 def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():
     titles = {"a.txt": "以人口高质量发展推动东北全面振兴的对策研究", "b.txt": "别的文章"}
     parsed = analyzer().parse("《以人口高质量发展推动东北全面振兴的对策研究》的作者是谁", titles)

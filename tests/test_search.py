@@ -82,7 +82,7 @@ def ranked(scores, limit, positive_only=False):
     return [i for i in order if scores[i] > 0 or not positive_only][:limit]
 
 
-def brute_force_hybrid(records, query_tokens, query_vector, scope, k):
+def brute_force_hybrid(records, query_tokens, query_vector, scope, k, named=frozenset()):
     chunks, sentences = [], []  # (doc_id, tokens, vector, sentence ids or chunk ids)
     for record in records:
         first_sentence, first_chunk = len(sentences), len(chunks)
@@ -92,11 +92,11 @@ def brute_force_hybrid(records, query_tokens, query_vector, scope, k):
         for i in range(len(record.chunk_ranges)):
             chunks.append((record.doc_id, record.chunk_tokens(i), record.chunk_vectors[i], first_sentence))
 
-    def in_scope(items):
-        return [scope is None or item[0] in scope for item in items]
+    def in_scope(items, docs=scope):
+        return [docs is None or item[0] in docs for item in items]
 
-    def dense(items, limit):
-        keep = in_scope(items)
+    def dense(items, limit, docs=scope):
+        keep = in_scope(items, docs)
         scores = [
             float(v @ query_vector) if ok else -np.inf for (_, _, v, _), ok in zip(items, keep, strict=True)
         ]
@@ -121,7 +121,10 @@ def brute_force_hybrid(records, query_tokens, query_vector, scope, k):
         chunks_of(dense(sentences, SENTENCE_CANDIDATES)),
         chunks_of(sparse(sentences, SENTENCE_CANDIDATES)),
     ]
-    return brute_force_rrf(rankings, [1.0] * 4, RRF_K), rankings
+    named_in_scope = named if scope is None else named & scope
+    if named_in_scope:  # the documents the question names, by embedding
+        rankings.append(dense(chunks, CANDIDATES, named_in_scope))
+    return brute_force_rrf(rankings, [1.0] * len(rankings), RRF_K), rankings
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -133,8 +136,9 @@ def test_hybrid_search_matches_a_brute_force_reference(seed):
     vector = np.random.default_rng(seed).normal(size=8).astype(np.float32)
     vector /= np.linalg.norm(vector)
     scope = frozenset({"a.txt", "c.txt"}) if seed % 3 == 0 else None
-    parsed = ParsedQuery(dense_text="问题", tokens=tuple(query_tokens), scope=scope)
-    expected, expected_rankings = brute_force_hybrid(records, query_tokens, vector, scope, k=5)
+    named = frozenset({"b.txt", "c.txt"}) if seed % 2 == 0 else frozenset()
+    parsed = ParsedQuery(dense_text="问题", tokens=tuple(query_tokens), scope=scope, named=named)
+    expected, expected_rankings = brute_force_hybrid(records, query_tokens, vector, scope, k=5, named=named)
     assert rankings(snap, parsed, vector) == expected_rankings
     hits = hybrid_search(snap, parsed, vector, k=5)
     best = sorted(expected.items(), key=lambda pair: -pair[1])[:5]

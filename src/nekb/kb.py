@@ -241,8 +241,7 @@ class KnowledgeBase:
                 f"question of {len(text):,} characters: the limit is {MAX_QUESTION_CHARS:,}; "
                 "ask about one thing at a time"
             )
-        titles = {d.doc_id: d.title for d in snapshot.documents()}
-        return self._resources.analyzer.parse(text, titles, snapshot.sentence_share)
+        return self._resources.analyzer.parse(text, snapshot.titles, snapshot.sentence_share)
 
     def search(self, query: str, *, k: int = 5) -> list[Hit]:
         """The ``k`` best passages for ``query``: dense and BM25 rankings fused with RRF.

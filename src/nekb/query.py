@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -15,6 +15,8 @@ from .normalize import SearchNormalizer
 from .segment import Segmenter
 
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")
+# A title's qualifier (杨昊 (足球运动员), 卡塞雷斯_(西班牙)): a question names the document without it.
+_QUALIFIER = re.compile(r"[\s_]*[（(][^（）()]*[）)]\s*$")
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class ParsedQuery:
     own_tokens: int = -1  # how many of ``tokens`` come from the query itself (-1: all)
     title_words: tuple[str, ...] = ()  # the words of a 《title》 that scoped the search (not in tokens)
     guessed: frozenset[str] = frozenset()  # tokens of dictionary senses guessed for common English words
+    named: frozenset[str] = frozenset()  # documents whose title the question names (锦地罗又称什么?)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -65,17 +68,19 @@ class QueryAnalyzer:
         self.synonyms = load_synonyms()
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
+        self._name_keys: dict[str, str] = {}  # title -> its search key without the qualifier
         self._lock = threading.Lock()
 
     def parse(
         self,
         query: str,
-        titles: dict[str, str],
+        titles: Mapping[str, str],
         share: Callable[[Sequence[str]], np.ndarray] | None = None,
     ) -> ParsedQuery:
-        """Analyze ``query``; ``titles`` maps doc ids to titles for 《title》 scoping; ``share`` gives the
-        share of the collection's sentences holding each word (an English question's words are then
-        translated with the dictionary, into the collection's own word where it has one)."""
+        """Analyze ``query``; ``titles`` maps doc ids to titles as readers name them (pipeline.title_name),
+        for 《title》 scoping and the documents a question names; ``share`` gives the share of the
+        collection's sentences holding each word (an English question's words are then translated with
+        the dictionary, into the collection's own word where it has one)."""
         form = self.normalizer.search_form(query)
         scope = self._scope(form, titles)
         # Drop a matched title from the words: it would match every chunk of its document.
@@ -100,9 +105,10 @@ class QueryAnalyzer:
             own_tokens=len(tokens),
             title_words=tuple(title_words),
             guessed=frozenset(guessed),
+            named=self._named(form, titles),
         )
 
-    def _scope(self, form: str, titles: dict[str, str]) -> frozenset[str] | None:
+    def _scope(self, form: str, titles: Mapping[str, str]) -> frozenset[str] | None:
         """Documents whose title a 《quoted title》 in the query names (None: no such quote or no match)."""
         quoted = [self._key(t) for t in _TITLE_QUOTE.findall(form)]
         if not quoted:
@@ -113,6 +119,19 @@ class QueryAnalyzer:
             if any(q and (q in self._key(title) or self._key(title) in q) for q in quoted)
         )
         return matched or None
+
+    def _named(self, form: str, titles: Mapping[str, str]) -> frozenset[str]:
+        """Documents whose title, without its qualifier and at least two characters long, the query
+        holds."""
+        query = self._key(form)
+        names = ((doc_id, self._name_key(title)) for doc_id, title in titles.items())
+        return frozenset(doc_id for doc_id, name in names if len(name) >= 2 and name in query)
+
+    def _name_key(self, title: str) -> str:
+        # Every question reads every title: each title's key is computed once per analyzer.
+        if title not in self._name_keys:
+            self._name_keys[title] = self._key(_QUALIFIER.sub("", title))
+        return self._name_keys[title]
 
     def _key(self, title: str) -> str:
         return re.sub(r"\W", "", self.normalizer.search_form(title)).lower()

@@ -1,4 +1,5 @@
-"""Hybrid retrieval: four rankings (chunk/sentence x dense/BM25) fused with reciprocal rank fusion."""
+"""Hybrid retrieval: four rankings (chunk/sentence x dense/BM25), and a fifth of the documents the
+question names by title, fused with reciprocal rank fusion."""
 
 from __future__ import annotations
 
@@ -38,8 +39,8 @@ def rrf_fuse(
 
 
 def rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> list[list[int]]:
-    """The four chunk rankings fused by :func:`hybrid_search`: chunks by embedding and by BM25, then
-    chunks ranked by their best sentence, by embedding and by BM25.
+    """The chunk rankings fused by :func:`hybrid_search`: chunks by embedding and by BM25, then
+    chunks ranked by their best sentence, by embedding and by BM25, then :func:`named_rankings`.
 
     A sentence ranks the chunks that hold it, so a passage with one sharply matching sentence rises.
     A query scoped to documents (a 《title》) is ranked within them exactly.
@@ -49,6 +50,7 @@ def rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> l
         snap.dense_search("chunk", query_vector, CANDIDATES, scope),
         snap.sparse_search("chunk", tokens, CANDIDATES, scope),
         *sentence_rankings(snap, parsed, query_vector),
+        *named_rankings(snap, parsed, query_vector),
     ]
 
 
@@ -60,16 +62,25 @@ def sentence_rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndar
     return [snap.chunks_of_sentences(by_dense)[:CANDIDATES], snap.chunks_of_sentences(by_sparse)[:CANDIDATES]]
 
 
+def named_rankings(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray) -> list[list[int]]:
+    """The chunks of the documents the question names by title, by embedding (none when it names
+    none): a fifth ranking, so that 锦地罗又称什么? looks first in the article 锦地罗, whose sentences
+    say 它 where the question says 锦地罗."""
+    named = parsed.named if parsed.scope is None else parsed.named & parsed.scope
+    return [snap.dense_search("chunk", query_vector, CANDIDATES, named)] if named else []
+
+
 def hybrid_search(snap: Snapshot, parsed: ParsedQuery, query_vector: np.ndarray, k: int) -> list[Hit]:
     """The ``k`` best chunks for an analyzed query and its embedding, best first.
 
-    Where the store fuses the two chunk rankings in its engine (Milvus), the sentence rankings are
-    added to its fused scores: the same sum as fusing all four here."""
+    Where the store fuses the two chunk rankings in its engine (Milvus), the sentence and title
+    rankings are added to its fused scores: the same sum as fusing them all here."""
     if not parsed.dense_text.strip() or not snap.size("chunk"):
         return []
     engine = snap.fused_chunks(query_vector, list(parsed.tokens), CANDIDATES, RRF_K, parsed.scope)
     if engine is None:
         fused = rrf_fuse(rankings(snap, parsed, query_vector))
     else:
-        fused = rrf_fuse(sentence_rankings(snap, parsed, query_vector), prior=engine)
+        extra = sentence_rankings(snap, parsed, query_vector) + named_rankings(snap, parsed, query_vector)
+        fused = rrf_fuse(extra, prior=engine)
     return [snap.hit(chunk_id, score) for chunk_id, score in fused[:k]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Literal
 
@@ -16,7 +17,7 @@ import numpy as np
 from .errors import NotFoundError
 from .index import DenseIndex, SparseIndex
 from .lazy_records import LazyRecords
-from .pipeline import DocumentRecord
+from .pipeline import DocumentRecord, title_name
 from .types import Chunk, DocumentInfo, Fact, Hit, page_at
 
 Level = Literal["chunk", "sentence"]
@@ -177,6 +178,12 @@ class Snapshot:
     def documents(self) -> list[DocumentInfo]:
         """Metadata of every document, in index order."""
         return list(self.infos.values())
+
+    @cached_property
+    def titles(self) -> Mapping[str, str]:
+        """Every document's title as readers name it (pipeline.title_name), by doc id (read by every
+        question, so made once)."""
+        return MappingProxyType({info.doc_id: title_name(info) for info in self.infos.values()})
 
     def document(self, doc_id: str) -> DocumentRecord:
         """One document's record (NotFoundError naming the id when absent)."""

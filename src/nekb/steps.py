@@ -44,8 +44,7 @@ class IndexSteps:
 
     def parse(self, question: str) -> ParsedQuery:
         """The question as search reads it (dense text, BM25 tokens, 《title》 scope)."""
-        titles = {d.doc_id: d.title for d in self.snapshot.documents()}
-        return self.resources.analyzer.parse(question, titles, self.snapshot.sentence_share)
+        return self.resources.analyzer.parse(question, self.snapshot.titles, self.snapshot.sentence_share)
 
     def embed(self, parsed: list[ParsedQuery]) -> np.ndarray:
         """Query vectors of parsed questions, one row each."""
