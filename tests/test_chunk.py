@@ -1,5 +1,7 @@
 import itertools
 
+import pytest
+
 from nekb.chunk import make_chunks, split_sentences
 
 
@@ -75,23 +77,17 @@ def test_empty_text_has_no_chunks():
     assert make_chunks([], 100, 1) == []
 
 
-def test_titles_and_short_quotations_are_not_cut_inside():
-    text = "《卡拉OK.LIVE！‧台北‧我》是第六张专辑。书中写道：“唵！自在居住在一切中。”此后无事。"
-    assert [text[s:e] for s, e in split_sentences(text)] == [
-        "《卡拉OK.LIVE！‧台北‧我》是第六张专辑。",
-        "书中写道：“唵！自在居住在一切中。”",
-        "此后无事。",
-    ]
-
-
-def test_a_short_aside_in_brackets_within_a_sentence_is_not_cut_inside():
-    text = "牛车水（；）是唐人街。卡希卡提亚（学名：甲；毛利语：乙）是树。（注：此事存疑。）下一句。"
-    assert [text[s:e] for s, e in split_sentences(text)] == [
-        "牛车水（；）是唐人街。",
-        "卡希卡提亚（学名：甲；毛利语：乙）是树。",
-        "（注：此事存疑。）",
-        "下一句。",
-    ]
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        # a 《title》 and a short quotation
+        ["《卡拉OK.LIVE！‧台北‧我》是第六张专辑。", "书中写道：“唵！自在居住在一切中。”", "此后无事。"],
+        # a short aside in brackets within a sentence; one that opens a sentence stands alone
+        ["牛车水（；）是唐人街。", "卡希卡提亚（学名：甲；毛利语：乙）是树。", "（注：存疑。）", "完。"],
+    ],
+)
+def test_titles_quotations_and_asides_are_not_cut_inside(sentences):
+    assert sentence_texts("".join(sentences)) == sentences
 
 
 def test_a_long_quotation_is_still_split_into_its_sentences():

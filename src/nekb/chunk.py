@@ -31,8 +31,8 @@ def split_sentences(text: str, max_chars: int = 300) -> list[tuple[int, int]]:
 
     Sentences end at 。！？；!?; (keeping trailing closing quotes), a line end or an English full
     stop before a capital, but not inside a 《title》, a short quotation or a short aside in brackets
-    within a sentence. A sentence longer than
-    ``max_chars`` is cut at the last comma before the limit, else at a space, else hard at the limit.
+    within a sentence. A sentence longer than ``max_chars`` is cut at the last comma before the
+    limit, else at a space, else hard at the limit.
     """
     unbroken = [m.span() for m in _UNBROKEN.finditer(text)]
     asides = [m.span() for m in _ASIDE.finditer(text)]
