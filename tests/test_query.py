@@ -88,6 +88,11 @@ def test_a_question_names_the_documents_whose_title_it_holds():
     assert analyzer().parse("杨昊现效力于哪里？", titles).named == frozenset({"b"})  # without its qualifier
     assert analyzer().parse("东北的人口有多少？", titles).named == frozenset({"c"})  # in either script
     assert analyzer().parse("水是什么？", titles).named == frozenset()  # a one-character title names nothing
+    latin = {"art": "Art", "rw": "Real_world (album)", "mix": "卡拉OK Live"}
+    assert analyzer().parse("When did the project start?", latin).named == frozenset()  # whole words only
+    assert analyzer().parse("Who painted the art?", latin).named == frozenset({"art"})
+    assert analyzer().parse("Real-world是谁的专辑？", latin).named == frozenset({"rw"})
+    assert analyzer().parse("卡拉OK live台北的歌手是谁？", latin).named == frozenset({"mix"})
 
 
 def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():

@@ -68,7 +68,7 @@ class QueryAnalyzer:
         self.synonyms = load_synonyms()
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
-        self._name_keys: dict[str, str] = {}  # title -> its search key without the qualifier
+        self._names: dict[str, str | re.Pattern[str] | None] = {}  # title -> what names it (_name)
         self._lock = threading.Lock()
 
     def parse(
@@ -122,16 +122,30 @@ class QueryAnalyzer:
 
     def _named(self, form: str, titles: Mapping[str, str]) -> frozenset[str]:
         """Documents whose title, without its qualifier and at least two characters long, the query
-        holds."""
-        query = self._key(form)
-        names = ((doc_id, self._name_key(title)) for doc_id, title in titles.items())
-        return frozenset(doc_id for doc_id, name in names if len(name) >= 2 and name in query)
+        holds (a Latin title as whole words)."""
+        key, words = self._key(form), self._words(form)
+        named = set()
+        for doc_id, title in titles.items():
+            name = self._name(title)
+            if name is not None and (name in key if isinstance(name, str) else name.search(words)):
+                named.add(doc_id)
+        return frozenset(named)
 
-    def _name_key(self, title: str) -> str:
-        # Every question reads every title: each title's key is computed once per analyzer.
-        if title not in self._name_keys:
-            self._name_keys[title] = self._key(_QUALIFIER.sub("", title))
-        return self._name_keys[title]
+    def _name(self, title: str) -> str | re.Pattern[str] | None:
+        """What names ``title`` in a query: its key, found in the query's key; for a Latin title a
+        pattern of its whole words, found in the query's words (Art is not named by "start"); None
+        for a title under two characters. Every question reads every title: made once per title."""
+        if title not in self._names:
+            bare = _QUALIFIER.sub("", title)
+            key = self._key(bare)
+            name: str | re.Pattern[str] | None = key if len(key) >= 2 else None
+            if name is not None and key.isascii():
+                name = re.compile(rf"(?<![a-z0-9]){re.escape(self._words(bare))}(?![a-z0-9])")
+            self._names[title] = name
+        return self._names[title]
+
+    def _words(self, text: str) -> str:
+        return " ".join(re.findall(r"[^\W_]+", self.normalizer.search_form(text).lower()))
 
     def _key(self, title: str) -> str:
         return re.sub(r"\W", "", self.normalizer.search_form(title)).lower()
