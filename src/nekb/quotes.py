@@ -38,10 +38,11 @@ _HEADING = re.compile(
     r"^([0-9]+(\.[0-9]+)*|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*\S{0,30}$"
 )
 
+_CLOSING_MARKS = r"[”’」』）)\]\"]*$"  # after a sentence's last mark
 # A clause that ends at a semicolon: the sentence it belongs to goes on.
-_CLAUSE_END = re.compile(r"[；;][”’」』）)\]\"]*$")
+_CLAUSE_END = re.compile(r"[；;]" + _CLOSING_MARKS)
 # It, or a line that ends at a colon (具体表现为：, introducing what follows), goes on into the next sentence.
-_GOES_ON = re.compile(r"[；;：:][”’」』）)\]\"]*$")
+_GOES_ON = re.compile(r"[；;：:]" + _CLOSING_MARKS)
 # Openings that point back to the sentence before (therefore, so, thus …), in both scripts.
 _CONSEQUENCE = re.compile(
     r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"

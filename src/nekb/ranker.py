@@ -28,7 +28,6 @@ import numpy as np
 from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate
 from .answer_type import anchor_spans, focus_span
 from .errors import IndexDamagedError
-from .pipeline import title_name
 from .query import ParsedQuery
 from .quotes import is_claimable
 from .sentence_features import (
@@ -240,7 +239,7 @@ class SentenceRanker:
         that repeats its document's title (东关街 (扬州) answers nothing about 东关街)."""
         doc = snap.document(ref.doc_id)
         text = doc.text[ref.start : ref.end]
-        return is_claimable(text) and self._bare(text) != self._bare(title_name(doc.info))
+        return is_claimable(text) and self._bare(text) != self._bare(snap.titles[ref.doc_id])
 
     def _bare(self, text: str) -> str:
         return re.sub(r"[\W_]+", "", self.folder.fold(text)).lower()
