@@ -8,7 +8,7 @@ from nekb.quotes import (
     citations_for,
     is_claimable,
     join_adjacent,
-    opens_with_consequence,
+    opens_pointing_back,
     whole_sentences,
     with_antecedent,
     with_context,
@@ -50,12 +50,23 @@ def whole(snap, doc_id: str) -> Hit:
     return Hit(doc_id, doc_id, doc.text, 1.0, 0, len(doc.text))
 
 
-def test_consequence_openings_in_both_scripts():
-    assert opens_with_consequence("因此它被称为笨蛋水果。")
-    assert opens_with_consequence("「所以他走了。」")
-    assert opens_with_consequence("於是兩軍交戰。")
-    assert not opens_with_consequence("它原产非洲。")
-    assert not opens_with_consequence("他因此出名。")  # 因此 inside the sentence points nowhere
+@pytest.mark.parametrize(
+    "text",
+    ["因此它被称为笨蛋水果。", "「所以他走了。」", "於是兩軍交戰。", "此战奠定了他的霸权。",
+     "在此背景下，各方决定协商。", "這次事件震動朝野。", "该街道为单程道路。", "赛后，他正式退役。",
+     "戰後兩國議和。", "随后的调查发现多种原因。"],
+)  # fmt: skip
+def test_openings_that_point_back_in_both_scripts(text):
+    assert opens_pointing_back(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["它原产非洲。", "他因此出名。", "此外，它还能入药。", "后来他去了北京。"],
+)  # fmt: skip
+def test_openings_that_do_not_point_back(text):
+    # 因此 inside the sentence points nowhere; 此外 (besides) adds, it does not refer.
+    assert not opens_pointing_back(text)
 
 
 def test_adjacent_sentences_become_one_verbatim_quote_led_by_the_first_choice(snap):

@@ -1,13 +1,14 @@
-"""Chosen sentences become quotes: adjacent ones join, one that opens with 因此 takes its reason along,
-a clause cut at a semicolon is quoted as its whole sentence, a line ending at a colon with what it
-introduces, and the first quote takes along the sentences before and after it as far as the fitted
-model says for the kind of question.
+"""Chosen sentences become quotes: adjacent ones join, one that opens pointing back (因此, 此战, 赛后)
+takes the sentence before along, a clause cut at a semicolon is quoted as its whole sentence, a line
+ending at a colon with what it introduces, and the first quote takes along the sentences before and
+after it as far as the fitted model says for the kind of question.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
 in the document as separate claims cuts such an answer apart and reads choppily, so they are quoted as
 one continuous passage. A sentence that begins with a consequence connective says *that* something
-follows, not *why*: it is quoted with the sentence before it. Sentences are split at ；for search, so a
+follows, not *why*; one that begins with 此战, 该街道 or 赛后 leans on what the sentence before
+named: either is quoted with the sentence before it. Sentences are split at ；for search, so a
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
 line that ends at a colon (主要表现在：) says only that something follows: it is quoted with it. A
 quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
@@ -43,9 +44,11 @@ _CLOSING_MARKS = r"[”’」』）)\]\"]*$"  # after a sentence's last mark
 _CLAUSE_END = re.compile(r"[；;]" + _CLOSING_MARKS)
 # It, or a line that ends at a colon (具体表现为：, introducing what follows), goes on into the next sentence.
 _GOES_ON = re.compile(r"[；;：:]" + _CLOSING_MARKS)
-# Openings that point back to the sentence before (therefore, so, thus …), in both scripts.
-_CONSEQUENCE = re.compile(
-    r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样)"
+# Openings that point back to the sentence before, in both scripts: a consequence (因此, 所以 …), a
+# demonstrative (此战, 这次事件, 在此背景下, 该街道; not 此外, "besides") or a time after it (赛后, 随后 …).
+_POINTS_BACK = re.compile(
+    r"^[\s「『“\"]*(?:因此|因而|所以|于是|於是|从而|從而|由此|故而|故此|是以|因為這樣|因为这样"
+    r"|在?(?:此(?!外)|[这這该該])|[赛賽战戰事其随隨之][后後])"
 )
 
 
@@ -57,9 +60,9 @@ def is_claimable(text: str) -> bool:
     return len(stripped) >= MIN_CLAIM_CHARS and not _HEADING.match(stripped)
 
 
-def opens_with_consequence(text: str) -> bool:
-    """Whether ``text`` begins with a connective that refers to the sentence before it (因此, 所以 …)."""
-    return bool(_CONSEQUENCE.match(text))
+def opens_pointing_back(text: str) -> bool:
+    """Whether ``text`` begins with words that refer to the sentence before it (因此, 此战, 赛后 …)."""
+    return bool(_POINTS_BACK.match(text))
 
 
 def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
@@ -130,9 +133,9 @@ def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) 
 
 
 def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
-    """``candidate`` quoted from the sentence before it when it opens with 因此/所以 … and one retrieved
-    passage holds both; otherwise unchanged."""
-    if candidate.sentence <= 0 or not opens_with_consequence(candidate.text):
+    """``candidate`` quoted from the sentence before it when it opens pointing back to it (因此, 此战,
+    赛后 …) and one retrieved passage holds both; otherwise unchanged."""
+    if candidate.sentence <= 0 or not opens_pointing_back(candidate.text):
         return candidate
     doc = snap.document(candidate.doc_id)
     start = doc.sentences[candidate.sentence - 1][0]
