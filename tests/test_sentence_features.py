@@ -29,13 +29,15 @@ ARTICLE = (
     "1990年，李文涛毕业于武汉大学中文系。"
     "李文涛曾获茅盾文学奖。"
 )
+OTHER = "王明\n\n王明是中国画家。王明毕业于中央美术学院。"
 
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("features")
     (root / "corpus").mkdir()
-    (root / "corpus" / "li.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "corpus" / "李文涛.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "corpus" / "王明.txt").write_text(OTHER, encoding="utf-8")
     KnowledgeBase.build(root / "corpus", root / "index", model=HashEmbedder())
     return root / "index"
 
@@ -67,6 +69,15 @@ def test_the_shared_subject_weighs_less_within_the_document(kb):
     assert col["lead_sentence"][lead] == 1.0 and col["lead_sentence"][graduated] == 0.0
     assert col["fit_name"][graduated] == 1.0  # 哪所大学 asks for an organisation; 武汉大学中文系 is one
     assert col["type_missing"][lead] == 1.0
+
+
+def test_sentences_of_the_document_the_question_names_are_marked(kb):
+    texts, col = features_for(kb, "李文涛毕业于哪所大学？")
+    named = {t for t, v in zip(texts, col["named_document"], strict=True) if v == 1.0}
+    assert "1990年，李文涛毕业于武汉大学中文系。" in named
+    assert "王明毕业于中央美术学院。" in texts and "王明毕业于中央美术学院。" not in named
+    texts, col = features_for(kb, "谁毕业于大学？")  # names no document
+    assert not col["named_document"].any()
 
 
 def test_every_feature_is_finite_and_one_row_per_sentence(kb):

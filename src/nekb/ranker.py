@@ -52,6 +52,7 @@ GATE_MAXIMA = (
     "bigram_coverage",
     "bigram_weighted",
     "longest_match",
+    "named_document",
 )
 # the sentence model's score of the best candidate (how well the best sentence answers), and that
 # candidate's own features (a best sentence that matches on cosine alone is less likely on topic).

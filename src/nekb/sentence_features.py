@@ -55,6 +55,7 @@ FEATURES = (
     "passage_rank",
     "top_document",
     "document_share",
+    "named_document",
     "length",
     "doc_coverage_rank",
     "bigram_rank",
@@ -108,6 +109,7 @@ class QuestionForm:
     words: tuple[str, ...]  # the question's own BM25 tokens
     corpus_idf: np.ndarray  # one weight per word
     guessed: frozenset[str] = frozenset()  # words that are dictionary guesses at an English word's sense
+    named: frozenset[str] = frozenset()  # documents whose title the question names (ParsedQuery.named)
 
     @property
     def cross_lingual(self) -> bool:
@@ -135,9 +137,8 @@ def question_form(snap: Snapshot, parsed: ParsedQuery, folder: CharFolder) -> Qu
         right = re.split(r"\W", form[asking.end() :])[0]
         slot = (left[-2:] if len(left) >= 2 else "", right[:2] if len(right) >= 2 else "")
     guessed = frozenset(parsed.guessed.intersection(words))
-    return QuestionForm(
-        question_kind(form), form, content, slot, words, np.asarray(idf, dtype=np.float64), guessed
-    )
+    idf = np.asarray(idf, dtype=np.float64)
+    return QuestionForm(question_kind(form), form, content, slot, words, idf, guessed, named=parsed.named)
 
 
 def _matchable(snap: Snapshot, words: tuple[str, ...], question: str) -> tuple[str, ...]:
@@ -381,6 +382,7 @@ def feature_matrix(
         col["passage_rank"][i] = 1.0 / (1 + ref.passage_rank)
         col["top_document"][i] = float(ref.doc_id == top_doc)
         col["document_share"][i] = len(passages_of[ref.doc_id]) / n_passages
+        col["named_document"][i] = float(ref.doc_id in question.named)
         col["length"][i] = math.log(1 + len(texts[i]))
     col["doc_coverage_rank"] = _inverse_rank(col["doc_coverage"])
     col["bigram_rank"] = _inverse_rank(col["bigram_weighted"])
