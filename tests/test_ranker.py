@@ -103,6 +103,19 @@ def test_a_cross_lingual_question_is_not_judged_by_its_cosines():
     assert model.relevance(lowered) < model.relevance(rows)
 
 
+def test_a_cross_lingual_question_is_not_judged_by_naming_no_document():
+    """An English question never holds a Chinese title: that it names none says nothing about relevance."""
+    model = RankerModel.load()
+    rows = np.random.default_rng(4).random((5, len(FEATURES)))
+    unnamed, named = rows.copy(), rows.copy()
+    unnamed[:, FEATURES.index("named_document")] = 0.0
+    named[:, FEATURES.index("named_document")] = 1.0
+    assert model.relevance(unnamed, cross_lingual=True) == pytest.approx(
+        model.relevance(named, cross_lingual=True)
+    )
+    assert model.relevance(unnamed) < model.relevance(named)
+
+
 def test_linear_model_scores_standardized_rows():
     model = LinearModel(("a", "b"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0]), 0.5)
     assert np.allclose(model.score(np.array([[3.0, 1.0]])), [(3 - 1) / 2 - 1 + 0.5])

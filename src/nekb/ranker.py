@@ -57,8 +57,16 @@ GATE_MAXIMA = (
 # the sentence model's score of the best candidate (how well the best sentence answers), and that
 # candidate's own features (a best sentence that matches on cosine alone is less likely on topic).
 GATE_FEATURES = (*GATE_MAXIMA, "best_score", *(f"best_{name}" for name in FEATURES))
-# What a cross-lingual question's gate counts as average (see SentenceRanker.relevance).
-_CROSS_LINGUAL = ("cosine", "best_score", "best_cosine", "best_rest_cosine")
+# What a cross-lingual question's gate counts as average (see RankerModel.relevance): its cosines, and
+# whether it names a document (a Chinese title is never named in English).
+_CROSS_LINGUAL = (
+    "cosine",
+    "best_score",
+    "best_cosine",
+    "best_rest_cosine",
+    "named_document",
+    "best_named_document",
+)
 MODEL_FILE = "ranker.json"
 
 
