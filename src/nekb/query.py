@@ -13,10 +13,11 @@ import numpy as np
 from .english import EnglishDictionary, english_names, english_words, has_han
 from .normalize import SearchNormalizer
 from .segment import Segmenter
+from .title_names import TitleNames
 
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")
-# A title's qualifier (杨昊 (足球运动员), 卡塞雷斯_(西班牙)): a question names the document without it.
-_QUALIFIER = re.compile(r"[\s_]*[（(][^（）()]*[）)]\s*$")
+# Title lookups kept (one per collection version questions are asked of: a few knowledge bases at once).
+_TITLE_LOOKUPS = 4
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class QueryAnalyzer:
         self.synonyms = load_synonyms()
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
-        self._names: dict[str, str | re.Pattern[str] | None] = {}  # title -> what names it (_name)
+        self._title_names: list[tuple[Mapping[str, str], TitleNames]] = []  # see _named
         self._lock = threading.Lock()
 
     def parse(
@@ -121,28 +122,14 @@ class QueryAnalyzer:
         return matched or None
 
     def _named(self, form: str, titles: Mapping[str, str]) -> frozenset[str]:
-        """Documents whose title, without its qualifier and at least two characters long, the query
-        holds (a Latin title as whole words)."""
-        key, words = self._key(form), self._words(form)
-        named = set()
-        for doc_id, title in titles.items():
-            name = self._name(title)
-            if name is not None and (name in key if isinstance(name, str) else name.search(words)):
-                named.add(doc_id)
-        return frozenset(named)
-
-    def _name(self, title: str) -> str | re.Pattern[str] | None:
-        """What names ``title`` in a query: its key, found in the query's key; for a Latin title a
-        pattern of its whole words, found in the query's words (Art is not named by "start"); None
-        for a title under two characters. Every question reads every title: made once per title."""
-        if title not in self._names:
-            bare = _QUALIFIER.sub("", title)
-            key = self._key(bare)
-            name: str | re.Pattern[str] | None = key if len(key) >= 2 else None
-            if name is not None and key.isascii():
-                name = re.compile(rf"(?<![a-z0-9]){re.escape(self._words(bare))}(?![a-z0-9])")
-            self._names[title] = name
-        return self._names[title]
+        """Documents whose title the query holds (title_names.TitleNames)."""
+        with self._lock:
+            entry = next((e for e in self._title_names if e[0] is titles), None)
+            if entry is None:
+                entry = (titles, TitleNames(titles, self._key, self._words))
+            # The versions questions were last asked of, newest first; an old version's titles go.
+            self._title_names = [entry, *(e for e in self._title_names if e is not entry)][:_TITLE_LOOKUPS]
+        return entry[1].named(form)
 
     def _words(self, text: str) -> str:
         return " ".join(re.findall(r"[^\W_]+", self.normalizer.search_form(text).lower()))
