@@ -19,7 +19,9 @@ from importlib import resources
 
 import numpy as np
 
-_HAN = re.compile(r"[\u3400-\u9fff]")
+from .clean import CJK_CLASS
+
+_HAN = re.compile(f"[{CJK_CLASS}]")
 _ENTRY = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 # Glosses that are notes, not meanings: measure words, variants, surnames, cross-references.
 _NOTE = re.compile(r"cl:|variant of|old variant|surname |see |used in|abbr\. for|also written")
