@@ -1,3 +1,5 @@
+"""Title naming: the per-version lookup names what a scan of every title names; old versions drop out."""
+
 import random
 import re
 
