@@ -46,6 +46,16 @@ def test_the_lookup_names_what_a_scan_of_every_title_names():
     assert "l1" not in lookup.named("When did it start?")
 
 
+def test_quoted_titles_scope_to_the_titles_that_hold_them_or_are_held():
+    titles = {"a": "宇宙奇兵", "b": "宇宙奇兵 (电视剧)", "c": "奇兵", "d": "长春"}
+    lookup = TitleNames(titles, _key, _words)
+    for quotes in (["宇宙奇兵"], ["奇兵"], ["宇宙奇兵(电视剧)第二季"], ["长春", "奇兵"], ["？"], ["沈阳"]):
+        wanted = [_key(q) for q in quotes if _key(q)]
+        expected = {d for d, t in titles.items() if any(q in _key(t) or _key(t) in q for q in wanted)}
+        assert lookup.quoted(quotes) == expected, quotes
+    assert lookup.quoted(["奇兵"]) == {"a", "b", "c"}
+
+
 def test_the_analyzer_keeps_the_lookups_of_a_few_versions_only():
     analyzer = QueryAnalyzer(Segmenter(), SearchNormalizer())
     versions = [{"a": f"标题{i}号"} for i in range(10)]

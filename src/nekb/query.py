@@ -111,25 +111,22 @@ class QueryAnalyzer:
 
     def _scope(self, form: str, titles: Mapping[str, str]) -> frozenset[str] | None:
         """Documents whose title a 《quoted title》 in the query names (None: no such quote or no match)."""
-        quoted = [self._key(t) for t in _TITLE_QUOTE.findall(form)]
-        if not quoted:
-            return None
-        matched = frozenset(
-            doc_id
-            for doc_id, title in titles.items()
-            if any(q and (q in self._key(title) or self._key(title) in q) for q in quoted)
-        )
-        return matched or None
+        quoted = _TITLE_QUOTE.findall(form)
+        return (self._title_lookup(titles).quoted(quoted) or None) if quoted else None
 
     def _named(self, form: str, titles: Mapping[str, str]) -> frozenset[str]:
         """Documents whose title the query holds (title_names.TitleNames)."""
+        return self._title_lookup(titles).named(form)
+
+    def _title_lookup(self, titles: Mapping[str, str]) -> TitleNames:
+        """The title lookup of ``titles`` (one collection version's), made on its first question."""
         with self._lock:
             entry = next((e for e in self._title_names if e[0] is titles), None)
             if entry is None:
                 entry = (titles, TitleNames(titles, self._key, self._words))
             # The versions questions were last asked of, newest first; an old version's titles go.
             self._title_names = [entry, *(e for e in self._title_names if e is not entry)][:_TITLE_LOOKUPS]
-        return entry[1].named(form)
+        return entry[1]
 
     def _words(self, text: str) -> str:
         return " ".join(re.findall(r"[^\W_]+", self.normalizer.search_form(text).lower()))
