@@ -314,23 +314,26 @@ def test_doc_and_focus_metrics(normalizer):
     text = "黄华麒毕业于香港大学。"
 
     def ask(query: str) -> Answer:
-        focus = {"问一": (6, 10), "问二": (0, 3)}.get(query)  # 香港大学 / 黄华麒
-        claims = (Claim(text, "a.txt", 0, len(text), None, (0,), focus=focus),) if focus else ()
+        focus = {"问一在哪里": (6, 10), "问二是谁": (0, 3)}.get(query)  # 香港大学 / 黄华麒
+        claims = (Claim(text, "a.txt", 0, len(text), None, (0,), focus=focus),) if query != "问三" else ()
         return Answer(query, claims, ())
 
     def search(query: str, k: int) -> list[Hit]:
-        order = ["sub/a.txt", "b.txt"] if query == "问一" else ["b.txt", "b.txt", "sub/a.txt"]
+        order = ["sub/a.txt", "b.txt"] if query == "问一在哪里" else ["b.txt", "b.txt", "sub/a.txt"]
         return [Hit(d, "", text, 0.0, 0, len(text)) for d in order]
 
     questions = [
-        Question("1", "问一", ("香港大学",), doc="a.txt"),
-        Question("2", "问二", ("香港大學",), doc="a.txt"),
+        Question("1", "问一在哪里", ("香港大学",), doc="a.txt"),
+        Question("2", "问二是谁", ("香港大學",), doc="a.txt"),
         Question("3", "问三", ("香港大学",)),
+        Question("4", "问四为什么", ("香港大学",)),
     ]
     m = evaluate(questions, search, ask, normalizer, k=10).metrics
     assert (m["doc@1"], m["doc@5"]) == (0.5, 1.0)  # over the two questions that name a document
-    assert (m["answer@1"], m["focus@1"]) == (round(2 / 3, 4), round(1 / 3, 4))
-    assert m["focus|answer@1"] == 0.5
+    assert (m["answer@1"], m["focus@1"]) == (0.75, 0.25)
+    assert m["focus|answer@1"] == round(1 / 3, 4)
+    # The why-question's claim has no focus and asks for none: it leaves focus|asks alone.
+    assert m["focus|asks"] == 0.5
 
 
 def test_answer_spans_map_back_to_the_original_text(normalizer):

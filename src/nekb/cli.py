@@ -415,7 +415,8 @@ def eval_command(resources: Resources, file: Path, index_dir: Path, k: int, as_j
 
     FILE holds one {"id", "q", "any": [answer substrings], "doc": optional document} per line.
     Prints doc@1/5 (questions with a doc), passage@1/3/5/10, MRR@k, answer@1 (the first claim
-    holds an answer), answer@any, focus@1 (the first claim's bold words overlap an answer),
+    holds an answer), answer@any, focus@1 (the first claim's bold words overlap an answer; also
+    as a share of the first claims that hold one and ask for a figure, name, place or time),
     latency p50/p95 and the misses. Questions with "any": [] are ones nothing answers: scored
     apart, by the share declined (answered with no claim).
     """

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .answer_type import question_kind, wanted_tags
 from .errors import InputError
 from .fileio import json_lines
 from .normalize import SearchNormalizer
@@ -119,8 +120,9 @@ def evaluate(
     - ``doc@1``, ``doc@5`` (questions with a ``doc`` only): the first passage (one of the first
       five documents) comes from the question's document;
     - with ``ask``: ``answer@1`` the first claim holds an answer, ``answer@any`` some claim does,
-      ``focus@1`` the first claim's focus overlaps an answer, and ``focus|answer@1`` the same share
-      among the questions whose first claim holds an answer;
+      ``focus@1`` the first claim's focus overlaps an answer, ``focus|answer@1`` the same share
+      among the questions whose first claim holds an answer, and ``focus|asks`` among those of them
+      that ask for a figure, name, place, person, organisation or time (the others get no focus);
     - questions with no answer (``"any": []``, nothing in the collection answers them) count in
       none of these: with ``ask``, ``declined`` is the share of them answered with no claim, and
       each one that got claims is a miss.
@@ -139,6 +141,7 @@ def evaluate(
     first_claim: list[bool] = []
     any_claim: list[bool] = []
     focus_hits: list[bool] = []
+    asks_focus: list[bool] = []  # the question asks for something a focus can mark
     search_times: list[float] = []
     ask_times: list[float] = []
     misses = []
@@ -162,6 +165,7 @@ def evaluate(
             focus_hits.append(
                 bool(answer.claims) and focus_hits_answer(answer.claims[0], q.answers, normalizer)
             )
+            asks_focus.append(bool(wanted_tags(question_kind(q.text))))
             miss["claim_rank"] = claim_rank
             miss["first_claim"] = claim_texts[0] if claim_texts else ""
         if rank != 1 or (ask is not None and miss["claim_rank"] != 1):
@@ -179,6 +183,9 @@ def evaluate(
         metrics["answer@any"] = round(sum(any_claim) / n, 4)
         metrics["focus@1"] = round(sum(focus_hits) / n, 4)
         metrics["focus|answer@1"] = round(sum(focus_hits) / max(sum(first_claim), 1), 4)
+        rows = zip(focus_hits, first_claim, asks_focus, strict=True)
+        asked = [hit for hit, first, asks in rows if first and asks]
+        metrics["focus|asks"] = round(sum(asked) / max(len(asked), 1), 4)
     metrics["search_p50_ms"] = percentile_ms(search_times, 50)
     metrics["search_p95_ms"] = percentile_ms(search_times, 95)
     if ask_times:
@@ -240,7 +247,8 @@ def format_report(report: EvalReport) -> str:
     if "answer@1" in m:
         lines.append(
             f"answers    answer@1 {m['answer@1']:.3f}  answer@any {m['answer@any']:.3f}  "
-            f"focus@1 {m['focus@1']:.3f} (of answer@1: {m['focus|answer@1']:.3f})"
+            f"focus@1 {m['focus@1']:.3f} (of answer@1: {m['focus|answer@1']:.3f}; "
+            f"of those asking a figure, name, place or time: {m['focus|asks']:.3f})"
         )
     if "declined" in m:
         lines.append(f"no answer  {m['unanswerable']} questions, declined {m['declined']:.3f}")
