@@ -37,6 +37,14 @@ def test_dates_figures_and_titles_by_pattern():
     assert not any(kind == TIME and "68" in span for span, kind in found)  # 68号 is an address
 
 
+def test_a_qualifier_before_a_number_is_part_of_the_figure_not_a_time(tagger):
+    # jieba tags 近 as a time word; before a number it means "nearly" and the figure keeps it.
+    text = "就诊人次较2015年下降近15%，近年来低于全国均值3个百分点。"
+    found = spans_of(text, tagger.tag(text))
+    assert ("近15%", FIGURE) in found and ("3个百分点", FIGURE) in found
+    assert ("近年来", TIME) in found
+
+
 def test_words_are_not_figures():
     found = spans_of("这十分重要，一个城市，一些人。", pattern_spans("这十分重要，一个城市，一些人。"))
     assert not any(kind == FIGURE for _, kind in found)

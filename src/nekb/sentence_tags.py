@@ -31,16 +31,17 @@ _TIME = re.compile(
     rf"(\s*{_NUMERAL}+\s*(月|日|号))*(\s*[初末中底]|\s*[上下]半叶)?"
 )
 # Units and measure words of Chinese (general language, not any corpus's): what a figure counts.
-_UNITS = (
-    "平方公里|平方千米|平方米|立方米|公里|千米|厘米|毫米|公顷|公斤|千克|英里|英尺|英寸|海里|美元|欧元|英镑|日元|"
+UNITS = (
+    "个百分点|百分点|平方公里|平方千米|平方米|立方米|公里|千米|厘米|毫米|公顷|公斤|千克|英里|英尺|英寸|海里|美元|欧元|英镑|日元|"
     "港元|人民币|分钟|小时|星期|个月|周年|年|岁|倍|元|角|米|克|吨|亩|度|天|周|秒|个|名|位|人|次|届|张|部|"
     "座|所|条|项|家|只|本|种|类|场|件|台|辆|架|艘|层|户|集|章|节|首|篇|款|枚|颗|株|头|匹|口|间|幅|册|卷|版|"
     "代|期|号|队|支|组|批|页|票|级|段|席|列|股|门|点|成|%|％|‰"
 )
 _FIGURE = re.compile(
     rf"(?<![A-Za-z0-9.])(第\s*)?(约|近|逾|超过|不到|将近)?(百分之{_NUMERAL}+(点{_NUMERAL}+)?"
-    rf"|{_NUMERAL}+([.,]\d+)*\s*(多|余)?\s*[万亿千百]*\s*({_UNITS})?)(?![A-Za-z])"
+    rf"|{_NUMERAL}+([.,]\d+)*\s*(多|余)?\s*[万亿千百]*\s*({UNITS})?)(?![A-Za-z])"
 )
+_NUMERAL_START = re.compile(rf"\s*{_NUMERAL}")
 _QUOTED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,30}」|“[^“”]{1,30}”|『[^『』]{1,30}』")
 # Transliterated names joined by a middle dot (让-皮埃尔·巴利冈); parts stop at a function word.
 _PART = r"[\u4e00-\u9fff](?:(?![是的在和与于为曾被将及])[\u4e00-\u9fff]){0,4}"
@@ -90,7 +91,9 @@ class SentenceTagger:
                 given, given_flag = words[i + 1]
                 if 1 <= len(given) <= 2 and given_flag in _GIVEN_NAME_FLAGS:
                     end = starts[i + 2]
-            if kind is not None and end - starts[i] >= (1 if kind == TIME else 2):
+            # 近/过 before a number qualify a figure (近15%), they are not a time.
+            qualifier = kind == TIME and len(word) == 1 and _NUMERAL_START.match(form, end) is not None
+            if kind is not None and not qualifier and end - starts[i] >= (1 if kind == TIME else 2):
                 spans.append((starts[i], end, kind))
             if _ORG_SUFFIX.search(word) and flag in _NOUN_FLAGS | {"nt"}:
                 first = i
@@ -112,6 +115,18 @@ def pattern_spans(form: str) -> list[Span]:
         spans.append((match.start(), match.end(), TITLE))
     for match in _TIME.finditer(form):
         spans.append((match.start(), match.end(), TIME))
+    spans += figure_spans(form)
+    for match in _DOTTED_NAME.finditer(form):
+        spans.append((match.start(), match.end(), PERSON))
+    for match in _LATIN_NAME.finditer(form):
+        if match.end() - match.start() >= 2:
+            spans.append((match.start(), match.end(), NAME))
+    return spans
+
+
+def figure_spans(form: str) -> list[Span]:
+    """The figures of ``form`` (search form): numbers with their units (15分钟, 近90%, 3个百分点)."""
+    spans: list[Span] = []
     for match in _FIGURE.finditer(form):
         start, end = match.start(), len(match.group(0).rstrip()) + match.start()
         figure = form[start:end]
@@ -125,11 +140,6 @@ def pattern_spans(form: str) -> list[Span]:
             )
         ):
             spans.append((start, end, FIGURE))
-    for match in _DOTTED_NAME.finditer(form):
-        spans.append((match.start(), match.end(), PERSON))
-    for match in _LATIN_NAME.finditer(form):
-        if match.end() - match.start() >= 2:
-            spans.append((match.start(), match.end(), NAME))
     return spans
 
 
