@@ -13,9 +13,7 @@ from nekb.answer_type import (
     ASKS_PLACE,
     ASKS_REASON,
     ASKS_TIME,
-    anchor_spans,
     answer_spans,
-    focus_span,
     question_kind,
 )
 
@@ -42,25 +40,29 @@ from nekb.answer_type import (
         ("爲什麼稱猴麪包樹爲笨蛋水果？", ASKS_REASON),
         ("乌石渔港的名称怎么来的？", ASKS_REASON),
         ("游戏的模式有哪些？", ASKS_OTHER),
+        # 哪几 asks which ones, not how many; 什么样 what something is like, not what it is called.
+        ("达曼的卫星城有哪几座？", ASKS_OTHER),
+        ("夏尔精通哪几门语言？", ASKS_OTHER),
+        ("什么样的地区被称为人口净流出区域？", ASKS_OTHER),
     ],
 )
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
 
 
-def test_focus_is_the_span_of_the_asked_kind_nearest_the_question_words():
-    text = "1972年他在上海工作，1985年起担任系主任。"
-    tags = [(0, 5, "time"), (8, 10, "loc"), (13, 18, "time")]
-    anchors = anchor_spans(text, ["担任", "系主任"])
-    assert focus_span(tags, ASKS_TIME, text, "他什么时候担任系主任", anchors) == (13, 18)
-    assert focus_span(tags, ASKS_PLACE, text, "他在哪里工作", anchor_spans(text, ["工作"])) == (8, 10)
-
-
-def test_focus_never_repeats_what_the_question_names():
+def test_what_the_question_names_never_answers_it():
     text = "黄华麒毕业于香港大学。"
     tags = [(0, 3, "per"), (6, 10, "org")]
-    assert focus_span(tags, ASKS_PERSON, text, "黄华麒是谁", []) is None
-    assert focus_span(tags, ASKS_ORG, text, "黄华麒毕业于哪所大学", []) == (6, 10)
+    assert answer_spans(tags, ASKS_PERSON, text, "黄华麒是谁") == []
+    assert answer_spans(tags, ASKS_ORG, text, "黄华麒毕业于哪所大学") == [(6, 10, "org")]
+
+
+def test_a_figure_question_finds_figures_inside_a_quoted_term():
+    text = "构建覆盖城乡的“15分钟托育服务圈”。"
+    tags = [(7, 18, "title")]
+    spans = answer_spans(tags, ASKS_FIGURE, text, "构建多少分钟的服务圈")
+    assert [text[s:e] for s, e, _ in spans] == ["15分钟"]
+    assert answer_spans(tags, ASKS_REASON, text, "为什么构建服务圈") == []
 
 
 def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():
@@ -76,5 +78,5 @@ def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():
     assert times("座谈会什么时候召开") == ["今年9月", "2023年9月7日", "十月"]
 
 
-def test_questions_without_a_kind_have_no_focus():
-    assert focus_span([(0, 5, "time")], ASKS_REASON, "1972年。", "为什么", []) is None
+def test_questions_without_a_kind_have_no_answer_spans():
+    assert answer_spans([(0, 5, "time")], ASKS_REASON, "1972年。", "为什么") == []

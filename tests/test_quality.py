@@ -22,7 +22,9 @@ from nekb.normalize import SearchNormalizer
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 
 # The project's dev targets; lower one only with a reason in the commit message.
-TARGETS = {"passage@1": 0.90, "passage@5": 1.0, "answer@1": 0.85, "answer@any": 0.95}
+# focus|asks: the bold words overlap the answer, of first claims that hold it and ask for a figure, name,
+# place or time (issue 12's 0.6).
+TARGETS = {"passage@1": 0.90, "passage@5": 1.0, "answer@1": 0.85, "answer@any": 0.95, "focus|asks": 0.6}
 FACT_RECALL_TARGET = 1.0
 
 

@@ -1,9 +1,9 @@
 """What a question asks for (a person, place, organisation, time, figure or name) and where a claim says it.
 
-Questions are read in Simplified or Traditional script or English. A claim's *focus* is the span of it
-that answers such a question — the figure with its unit, the person, the place — chosen among the
-sentence's build-time tags (:mod:`nekb.sentence_tags`): of the right kind, not already in the question,
-and nearest to the words the sentence shares with the question.
+Questions are read in Simplified or Traditional script or English. The spans of a sentence that could
+answer such a question — the figure with its unit, the person, the place — are its build-time tags
+(:mod:`nekb.sentence_tags`) of the right kind that are not already in the question; :mod:`nekb.focus_choice`
+picks the one shown in bold.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .sentence_tags import FIGURE, NAME, ORG, PERSON, PLACE, TIME, TITLE, Span
+from .sentence_tags import FIGURE, NAME, ORG, PERSON, PLACE, TIME, TITLE, Span, figure_spans
 
 # Question kinds that have a focus; the rest (why, how, what is …) are answered by a whole sentence.
 ASKS_PERSON, ASKS_PLACE, ASKS_ORG, ASKS_TIME, ASKS_FIGURE, ASKS_NAME = (
@@ -90,8 +90,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         ASKS_FIGURE,
         re.compile(
-            r"多少|几[个個名次位人种種座条條项項部届屆家只本年岁歲倍成张張所场場件台辆輛类類层層集章首"
-            r"款天周週小分秒米公里万萬亿億千百十]|幾[個名次位人種座條項部屆家只本年歲倍成張所場件台輛類層集章首"
+            r"多少|(?<![哪那])几[个個名次位人种種座条條项項部届屆家只本年岁歲倍成张張所场場件台辆輛类類层層集章首"
+            r"款天周週小分秒米公里万萬亿億千百十]|(?<![哪那])幾[個名次位人種座條項部屆家只本年歲倍成張所場件台輛類層集章首"
             r"款天週小分秒米公里萬億千百十]|第几|第幾|多大|多高|多长|多長|多重|多远|多遠|多久|多深|多宽|多寬"
             r"|多快|多少钱|多少錢|how (?:much|many|long|old|far|big|large|tall|high)"
             r"|what (?:share|percentage|proportion|number)"
@@ -109,11 +109,15 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_WHAT_KIND = re.compile(r"什么样|什麼樣|甚么样|甚麼樣")
+
+
 def question_kind(question: str) -> str:
     """The kind of answer ``question`` asks for: one of :data:`QUESTION_KINDS`."""
     text = question.lower()
     for kind, pattern in _PATTERNS:
-        if pattern.search(text):
+        # 什么样的地区被称为…… asks what such a place is like, not what it is called.
+        if pattern.search(text) and not (kind == ASKS_NAME and _WHAT_KIND.search(text)):
             return kind
     return ASKS_OTHER
 
@@ -134,6 +138,8 @@ def answer_spans(
     """
     wanted = wanted_tags(kind)
     grain = _time_grain(question_form) if kind == ASKS_TIME else None
+    if kind == ASKS_FIGURE:
+        tags = [*tags, *_quoted_figures(tags, text, fold)]
     return [
         (start, end, tag)
         for start, end, tag in tags
@@ -141,6 +147,16 @@ def answer_spans(
         and not _in_question(fold(text[start:end]), question_form)
         and (grain is None or grain.search(text[start:end]))
     ]
+
+
+def _quoted_figures(tags: Sequence[Span], text: str, fold: Callable[[str], str]) -> list[Span]:
+    """Figures inside quoted spans, which the tags give as one title (“15分钟托育服务圈”)."""
+    found = []
+    for start, end, tag in tags:
+        form = fold(text[start:end])
+        if tag == TITLE and len(form) == end - start:
+            found += [(start + s, start + e, k) for s, e, k in figure_spans(form)]
+    return found
 
 
 # A question after a day (哪天, what date) or a year (哪一年) is not answered by a time without one (今年9月).
@@ -162,32 +178,11 @@ def _in_question(span_text: str, question_form: str) -> bool:
     return bool(core) and core in question_form
 
 
-def focus_span(
-    tags: Sequence[Span],
-    kind: str,
-    text: str,
-    question_form: str,
-    anchors: Sequence[tuple[int, int]],
-    fold: Callable[[str], str] = str.lower,
-) -> tuple[int, int] | None:
-    """The one span of a sentence that answers the question, in sentence offsets (None if none fits).
-
-    Among :func:`answer_spans`, the preferred tag kind wins, then the span nearest to an ``anchor`` —
-    where the sentence repeats the question's words — since an answer sits next to what it is about.
-    """
-    candidates = answer_spans(tags, kind, text, question_form, fold)
-    if not candidates:
-        return None
-    wanted = wanted_tags(kind)
-
-    def distance(span: Span) -> int:
-        start, end, _ = span
-        if not anchors:
-            return start
-        return min(max(a_start - end, start - a_end, 0) for a_start, a_end in anchors)
-
-    best = min(candidates, key=lambda s: (wanted.index(s[2]), distance(s), s[0]))
-    return best[0], best[1]
+def asking_at(question_form: str, kind: str) -> tuple[int, int] | None:
+    """Where in the question the words that make it a question of ``kind`` stand (None: none do)."""
+    pattern = dict(_PATTERNS).get(kind)
+    found = pattern.search(question_form.lower()) if pattern is not None else None
+    return found.span() if found else None
 
 
 def anchor_spans(text: str, words: Sequence[str]) -> list[tuple[int, int]]:

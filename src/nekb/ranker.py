@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate
-from .answer_type import anchor_spans, focus_span
 from .errors import IndexDamagedError
+from .focus_choice import cue_weights, focus_span
 from .query import ParsedQuery
 from .quotes import is_claimable
 from .sentence_features import (
@@ -321,7 +321,7 @@ class SentenceRanker:
                 (s + start - candidate.start, e + start - candidate.start, k)
                 for s, e, k in doc.sentence_tags[index]
             ]
-        form = self.folder.fold(candidate.text)
-        anchors = anchor_spans(form, question.words) if len(form) == len(candidate.text) else []
-        span = focus_span(tags, question.kind, candidate.text, question.form, anchors, self.folder.fold)
+        weights = cue_weights(question.form, question.kind, question.words, question.corpus_idf)
+        cues = list(zip(question.words, weights, strict=True))
+        span = focus_span(tags, question.kind, candidate.text, question.form, cues, self.folder.fold)
         return None if span is None else (candidate.start + span[0], candidate.start + span[1])
