@@ -63,6 +63,7 @@ def test_a_figure_question_finds_figures_inside_a_quoted_term():
     spans = answer_spans(tags, ASKS_FIGURE, text, "构建多少分钟的服务圈")
     assert [text[s:e] for s, e, _ in spans] == ["15分钟"]
     assert answer_spans(tags, ASKS_REASON, text, "为什么构建服务圈") == []
+    assert answer_spans([(2, 8, "title")], ASKS_FIGURE, "电影《2046》上映。", "票房多少") == []
 
 
 def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():

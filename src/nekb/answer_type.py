@@ -150,11 +150,12 @@ def answer_spans(
 
 
 def _quoted_figures(tags: Sequence[Span], text: str, fold: Callable[[str], str]) -> list[Span]:
-    """Figures inside quoted spans, which the tags give as one title (“15分钟托育服务圈”)."""
+    """Figures inside quoted terms, which the tags give as one title (“15分钟托育服务圈”); a 《book》's
+    title is a name, and the number in 《2046》 no figure."""
     found = []
     for start, end, tag in tags:
         form = fold(text[start:end])
-        if tag == TITLE and len(form) == end - start:
+        if tag == TITLE and not text.startswith("《", start) and len(form) == end - start:
             found += [(start + s, start + e, k) for s, e, k in figure_spans(form)]
     return found
 
