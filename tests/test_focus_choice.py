@@ -15,6 +15,7 @@ from nekb.focus_choice import (
     focus_span,
     gives_unit,
     is_label,
+    other_years,
 )
 from nekb.normalize import SearchNormalizer
 from nekb.segment import Segmenter
@@ -140,6 +141,23 @@ def test_figures_listed_respectively(tagger):
     words = ["东北", "地区", "生产总值", "年均", "增长"]
     assert bold(tagger, text, "东北地区生产总值年均增长多少", words) == "8.58%"
     assert bold(tagger, text, "中部年均增长多少", ["中部", "年均", "增长"]) == "9.99%"
+
+
+def test_a_list_given_again_for_another_year(tagger):
+    text = "2015年辽宁、吉林、黑龙江三省增速分别为3.0%、6.5%、5.7%，2016年三省增速分别为-2.5%、6.9%、6.1%。"
+    words = ["2016", "年", "辽宁", "增速"]
+    assert bold(tagger, text, "2016年辽宁的增速是多少", words) == "2.5%"
+    assert bold(tagger, text, "2015年吉林的增速是多少", ["2015", "年", "吉林", "增速"]) == "6.5%"
+    assert bold(tagger, text, "2016年吉林的增速是多少", ["2016", "年", "吉林", "增速"]) == "6.9%"
+
+
+def test_a_clause_about_other_years_comes_after(tagger):
+    text = "2015年辽宁增速为3.0%，2016年增速为2.5%。"
+    assert bold(tagger, text, "2016年辽宁的增速是多少", ["2016", "年", "辽宁", "增速"]) == "2.5%"
+    at = text.index("3.0%")
+    assert other_years(text, at, at + 4, "2016年辽宁的增速") is True
+    assert other_years(text, at, at + 4, "2015年辽宁的增速") is False
+    assert other_years(text, at, at + 4, "辽宁的增速") is False  # the question names no year
 
 
 def test_a_total_rather_than_one_item_of_a_list(tagger):

@@ -5,7 +5,8 @@ one in the unit the question counts in comes first (多少项 wants 58项, not 5
 percentage; 贷款 an amount of money; 第几 an ordinal), labels that merely look like figures last
 (第七次, the 2010 of 2010-2020年, 2019届, a list's "3."), and of figures listed after 分别
 (respectively) the one in the place of the item the question names (东部、中部、西部和东北地区……
-分别为12.01%、9.99%、9.74%和8.58% gives 东北地区 8.58%). Then the span whose own clause holds most
+分别为12.01%、9.99%、9.74%和8.58% gives 东北地区 8.58%), and one whose clause gives other years than the
+question's after the rest (2015年……增速 for 2016年的增速). Then the span whose own clause holds most
 of the question's words, weighted by their rarity and by how close they stand to it, wins: an answer
 sits beside what it is about (而黑龙江农村人口减少35.5% for 黑龙江农村人口减少的幅度, not the national
 21.6% before it). A question word counts more the closer it stands to what asks (转移支付累计有多少:
@@ -39,6 +40,7 @@ _BARE = re.compile(r"\d+(?:[.,]\d+)*")
 _RESPECTIVELY = re.compile(r"分别|各自")
 _ITEM_BREAK = re.compile(r"以及|[、和与及跟]")
 _ORDINAL_ASK = re.compile(r"第[几幾]")
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?=\s*(?:年|[-—–~～至到]\s*\d))")
 # What a question measures, and the units that measure it (general Chinese, first match wins).
 _DIMENSIONS = (
     (re.compile(r"面积|占地"), ("平方公里", "平方千米", "平方米", "公顷", "亩")),
@@ -144,20 +146,28 @@ def cue_score(form: str, start: int, end: int, cues: Sequence[tuple[str, float]]
 
 
 def respective_misfits(form: str, figures: Sequence[Span], cues: Sequence[tuple[str, float]]) -> set[Span]:
-    """Figures listed after 分别 in a clause that lists as many items before it, but not in the place
-    of the item the question's words name: all of them when it names none (合计减少了多少 is not
-    answered by one province's figure), none when no one item is named more than the rest."""
+    """Figures listed after 分别 in a clause that lists as many items before it (or after an earlier
+    list of as many), but not in the place of the item the question's words name: all of them when it
+    names none (合计减少了多少 is not answered by one province's figure), none when no one item is named
+    more than the rest."""
     misfits: set[Span] = set()
+    earlier: list[str] = []  # the items of the last list: 2016年三省增速分别为…… lists them again
     for said in _RESPECTIVELY.finditer(form):
         lo, hi = clause_around(form, said.start(), said.end())
         listed = sorted(f for f in figures if said.end() <= f[0] and f[1] <= hi)
         items = _ITEM_BREAK.split(form[lo : said.start()])
-        if len(listed) < 2 or len(items) < len(listed):
+        if len(listed) < 2:
             continue
-        items = items[-len(listed) :]
-        # The first item may carry the clause's opening words, the last the predicate all items share.
-        width = max((len(i) for i in items[1:-1]), default=2) + 2
-        items[0], items[-1] = items[0][-width:], items[-1][:width]
+        if len(items) >= len(listed):
+            items = items[-len(listed) :]
+            # The first item may carry the clause's opening words, the last the predicate all share.
+            width = max((len(i) for i in items[1:-1]), default=2) + 2
+            items[0], items[-1] = items[0][-width:], items[-1][:width]
+            earlier = items
+        elif len(earlier) == len(listed):
+            items = earlier
+        else:
+            continue
         named = [sum(w for word, w in cues if word in item) for item in items]
         best = max(named)
         if best == 0:  # the question names none of them: a total or another figure answers it
@@ -165,6 +175,15 @@ def respective_misfits(form: str, figures: Sequence[Span], cues: Sequence[tuple[
         elif named.count(best) == 1:
             misfits |= {f for f, n in zip(listed, named, strict=True) if n != best}
     return misfits
+
+
+def other_years(form: str, start: int, end: int, question_form: str) -> bool:
+    """Whether the clause around ``start:end`` dates itself, and only to years the question does not
+    ask about (a 2015 figure for a question about 2016)."""
+    asked = set(_YEAR.findall(question_form))
+    lo, hi = clause_around(form, start, end)
+    said = set(_YEAR.findall(form, lo, hi))
+    return bool(asked) and bool(said) and not asked & said
 
 
 def focus_span(
@@ -197,7 +216,8 @@ def focus_span(
             return 0
         if is_label(text, span[0], span[1]):
             return 3
-        return (0 if gives else 1) + (span in misfits)
+        dated_otherwise = other_years(form, span[0], span[1], question_form)
+        return (0 if gives else 1) + (span in misfits or dated_otherwise)
 
     words = [word for word, _ in cues if len(word) >= 2 or word.isdigit()]
     anchors = [(at, at + len(word)) for word in words for at in _found(form, word)]
