@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .answer_type import ASKS_FIGURE, answer_spans, asking_at, wanted_tags
+from .answer_type import ASKS_FIGURE, anchor_spans, answer_spans, asking_at, wanted_tags
 from .sentence_tags import FIGURE, UNITS, Span
 
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?\n]")
@@ -40,7 +40,7 @@ _BARE = re.compile(r"\d+(?:[.,]\d+)*")
 _RESPECTIVELY = re.compile(r"分别|各自")
 _ITEM_BREAK = re.compile(r"以及|[、和与及跟]")
 _ORDINAL_ASK = re.compile(r"第[几幾]")
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?=\s*(?:年|[-—–~～至到]\s*\d))")
+_YEAR = re.compile(rf"(?<!\d)(1[5-9]\d\d|20\d\d)(?=\s*年|{_RANGE_NEXT.pattern})")
 # What a question measures, and the units that measure it (general Chinese, first match wins).
 _DIMENSIONS = (
     (re.compile(r"面积|占地"), ("平方公里", "平方千米", "平方米", "公顷", "亩")),
@@ -219,8 +219,7 @@ def focus_span(
         dated_otherwise = other_years(form, span[0], span[1], question_form)
         return (0 if gives else 1) + (span in misfits or dated_otherwise)
 
-    words = [word for word, _ in cues if len(word) >= 2 or word.isdigit()]
-    anchors = [(at, at + len(word)) for word in words for at in _found(form, word)]
+    anchors = anchor_spans(form, [word for word, _ in cues])
 
     def distance(span: Span) -> int:
         if not anchors:
@@ -232,11 +231,3 @@ def focus_span(
         key=lambda s: (wanted.index(s[2]), tier(s), -cue_score(form, s[0], s[1], cues), distance(s), s[0]),
     )
     return best[0], best[1]
-
-
-def _found(form: str, word: str) -> list[int]:
-    found, at = [], form.find(word)
-    while at >= 0:
-        found.append(at)
-        at = form.find(word, at + 1)
-    return found
