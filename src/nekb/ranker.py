@@ -306,10 +306,18 @@ class SentenceRanker:
     def finish(self, snap: Snapshot, ranked: RankedSentences, chosen: list[Candidate]) -> list[Candidate]:
         """The chosen claims, each with its focus (the words that answer, when the question asks for a
         figure, name, place or time)."""
-        return [replace(c, focus=self.focus(snap, ranked.question, c)) for c in chosen]
+        if not chosen:
+            return []
+        question = ranked.question
+        weights = cue_weights(question.form, question.kind, question.words, question.corpus_idf)
+        cues = list(zip(question.words, weights, strict=True))  # the question's, the same for every claim
+        return [replace(c, focus=self.focus(snap, question, c, cues)) for c in chosen]
 
-    def focus(self, snap: Snapshot, question: QuestionForm, candidate: Candidate) -> tuple[int, int] | None:
-        """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none)."""
+    def focus(
+        self, snap: Snapshot, question: QuestionForm, candidate: Candidate, cues: list[tuple[str, float]]
+    ) -> tuple[int, int] | None:
+        """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none);
+        ``cues`` are the question's words with their weights (focus_choice.cue_weights)."""
         doc = snap.document(candidate.doc_id)
         first = bisect.bisect_left(doc.sentences, (candidate.start,))
         tags = []  # the tags of every sentence the claim quotes, in claim offsets
@@ -321,7 +329,5 @@ class SentenceRanker:
                 (s + start - candidate.start, e + start - candidate.start, k)
                 for s, e, k in doc.sentence_tags[index]
             ]
-        weights = cue_weights(question.form, question.kind, question.words, question.corpus_idf)
-        cues = list(zip(question.words, weights, strict=True))
         span = focus_span(tags, question.kind, candidate.text, question.form, cues, self.folder.fold)
         return None if span is None else (candidate.start + span[0], candidate.start + span[1])
