@@ -70,6 +70,8 @@ def test_the_unit_a_question_counts_in():
     assert gives_unit("17.42%", (ASKED_RATE,)) and gives_unit("3个百分点", (ASKED_RATE,))
     assert gives_unit("202亿元", (ASKED_MONEY,)) and gives_unit("32553亿", (ASKED_MONEY,))
     assert not gives_unit("354万", (ASKED_MONEY,))
+    assert gives_unit("182CM", asked_units("他的身高是多少")) and gives_unit("10 km", asked_units("全长多长"))
+    assert not gives_unit("100MW", asked_units("全长多长"))
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,14 @@ def test_a_qualifier_before_a_number_is_part_of_the_figure_not_a_time(tagger):
     assert ("近年来", TIME) in found
 
 
+def test_a_figure_keeps_its_unit_in_latin_letters_and_its_digits_whole():
+    text = "身高182CM，全长10km，株高2.5 m，功率100MW；型号182X、A-35M、3G网络不是数量。"
+    figures = {span for span, kind in spans_of(text, pattern_spans(text)) if kind == FIGURE}
+    assert {"182CM", "10km", "2.5 m", "100MW"} <= figures
+    # Never the first digits of a number that runs on into letters (the 18 of 182X).
+    assert not figures - {"182CM", "10km", "2.5 m", "100MW"}
+
+
 def test_words_are_not_figures():
     found = spans_of("这十分重要，一个城市，一些人。", pattern_spans("这十分重要，一个城市，一些人。"))
     assert not any(kind == FIGURE for _, kind in found)

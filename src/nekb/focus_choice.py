@@ -43,12 +43,12 @@ _ORDINAL_ASK = re.compile(r"第[几幾]")
 _YEAR = re.compile(rf"(?<!\d)(1[5-9]\d\d|20\d\d)(?=\s*年|{_RANGE_NEXT.pattern})")
 # What a question measures, and the units that measure it (general Chinese, first match wins).
 _DIMENSIONS = (
-    (re.compile(r"面积|占地"), ("平方公里", "平方千米", "平方米", "公顷", "亩")),
+    (re.compile(r"面积|占地"), ("平方公里", "平方千米", "平方米", "公顷", "亩", "km2", "m2")),
     (
         re.compile(r"多长(?!时间)|长度|全长|多高|高度|身高|海拔|多远|距离|多深|深度|多宽|宽度"),
-        ("公里", "千米", "米", "英里", "英尺", "英寸", "海里"),
+        ("公里", "千米", "米", "英里", "英尺", "英寸", "海里", "km", "cm", "mm", "m"),
     ),
-    (re.compile(r"多重|重量|体重"), ("公斤", "千克", "克", "吨", "斤")),
+    (re.compile(r"多重|重量|体重"), ("公斤", "千克", "克", "吨", "斤", "kg", "mg")),
 )
 ASKED_RATE, ASKED_MONEY, ASKED_ORDINAL = "rate", "money", "ordinal"
 _NEAR = 8.0  # characters over which a word's pull halves, in the sentence and in the question
@@ -73,7 +73,7 @@ def asked_units(question_form: str) -> tuple[str, ...]:
 
 def gives_unit(figure: str, units: Sequence[str]) -> bool:
     """Whether the figure text is in one of the units the question asks for."""
-    figure = figure.rstrip()
+    figure = figure.rstrip().lower()  # 182CM is in cm
     for unit in units:
         if unit == ASKED_RATE and _RATE.search(figure):
             return True
