@@ -43,6 +43,8 @@ def test_plain_form_keeps_the_length_and_simplifies():
         ("性别比为100:92.2", [(92.2, "%", "")]),
         ("20年后", [(20, "年", "")]),
         ("1个400米、2个300米塑胶田径场", [(1, "个", ""), (2, "个", "")]),
+        ("跑道长3.2km", [(3.2, "km", "")]),  # not the 3 before its decimal point
+        ("身高182CM,株高2.5 m,装机100MW", [(182, "CM", ""), (2.5, "m", ""), (100, "MW", "")]),
     ],
 )
 def test_figures(text, expected):
@@ -73,6 +75,8 @@ def test_figures(text, expected):
         "一座城市",
         "另两个是",
         "据统计[15]",
+        "A-35M型",
+        "3G网络",
     ],
 )
 def test_not_figures(text):

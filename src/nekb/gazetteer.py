@@ -41,6 +41,9 @@ BASE_UNIT_PATTERN = "|".join(
     re.escape(unit) + (f"(?![{bad}])" if bad else "")
     for unit, bad in sorted(_BASE_UNITS.items(), key=lambda kv: len(kv[0]), reverse=True)
 )
+# Unit symbols in Latin letters (182CM, 10 km, 4.7 GHz, 100MW), any case but m, which is metres only
+# in lower case (A-35M is a model); a regex alternation.
+LATIN_UNITS = r"(?i:km2|m2|kwh|km|cm|mm|nm|kg|mg|kw|mw|gw|ghz|mhz|khz|hz|ml|gb|mb|tb)|m"
 MAGNITUDE_PATTERN = "万亿|亿|万|千"
 DIFFERENCE_UNITS = ("个百分点", "百分点")
 # Counted things: the noun after the unit says what is counted (2000余家陶瓷文创企业).

@@ -42,7 +42,11 @@ _UNIT_TAIL = (
     rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{gz.MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
     rf"{_SPACE}(?P<base>{gz.BASE_UNIT_PATTERN})?(?P<after>{'|'.join(gz.QUALIFIERS_AFTER)})?"
 )
-_ARABIC_RE = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{_NUMBER})(?![A-Za-z\d])" + _UNIT_TAIL)
+# The number is taken whole (atomic): 3.2km is 3.2 km, never the 3 before its decimal point.
+_ARABIC_RE = re.compile(
+    rf"(?<![\d.A-Za-z])(?P<num>(?>{_NUMBER}))"
+    rf"(?:{_SPACE}(?P<latin>{gz.LATIN_UNITS})(?![A-Za-z])|(?![A-Za-z\d]){_UNIT_TAIL})"
+)
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CHINESE_RE = re.compile(
     rf"百分之(?P<pct>[{_CN_DIGITS}点]+)"
@@ -151,7 +155,7 @@ def find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
 
 
 def _from_match(s: str, m: re.Match[str], start: int, value: float) -> Quantity:
-    unit = (m["mag"] or "") + (m["base"] or "")
+    unit = (m["mag"] or "") + (m["base"] or "") + (m.groupdict().get("latin") or "")
     approx = "多" if (m["approx"] or m["approx2"]) else ""
     end = m.end() if unit or m["after"] else m.end("num")
     return _with_qualifier(s, start, end, value, unit, m["after"] or approx)

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from .gazetteer import LATIN_UNITS
 from .normalize import SearchNormalizer
 from .segment import Segmenter
 
@@ -37,14 +38,11 @@ UNITS = (
     "座|所|条|项|家|只|本|种|类|场|件|台|辆|架|艘|层|户|集|章|节|首|篇|款|枚|颗|株|头|匹|口|间|幅|册|卷|版|"
     "代|期|号|队|支|组|批|页|票|级|段|席|列|股|门|点|成|%|％|‰"
 )
-# Unit symbols in Latin letters (182CM, 10 km, 4.7 GHz, 100MW), any case but m, which is metres only
-# in lower case (A-35M is a model).
-_LATIN_UNITS = r"(?i:km2|m2|kwh|km|cm|mm|nm|kg|mg|kw|mw|gw|ghz|mhz|khz|hz|ml|gb|mb|tb)|m"
 # The digits are taken whole (possessive): a number followed by letters is no figure, never its first
 # digits (the 18 of 182X).
 _FIGURE = re.compile(
     rf"(?<![A-Za-z0-9.])(第\s*)?(约|近|逾|超过|不到|将近)?(百分之{_NUMERAL}+(点{_NUMERAL}+)?"
-    rf"|{_NUMERAL}++([.,]\d+)*+\s*(多|余)?\s*[万亿千百]*\s*({UNITS}|{_LATIN_UNITS})?)(?![A-Za-z])"
+    rf"|{_NUMERAL}++([.,]\d+)*+\s*(多|余)?\s*[万亿千百]*\s*({UNITS}|{LATIN_UNITS})?)(?![A-Za-z])"
 )
 _NUMERAL_START = re.compile(rf"\s*{_NUMERAL}")
 _QUOTED = re.compile(r"《[^《》]{1,40}》|「[^「」]{1,30}」|“[^“”]{1,30}”|『[^『』]{1,30}』")
