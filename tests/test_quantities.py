@@ -45,6 +45,7 @@ def test_plain_form_keeps_the_length_and_simplifies():
         ("1个400米、2个300米塑胶田径场", [(1, "个", ""), (2, "个", "")]),
         ("跑道长3.2km", [(3.2, "km", "")]),  # not the 3 before its decimal point
         ("身高182CM,株高2.5 m,装机100MW", [(182, "CM", ""), (2.5, "m", ""), (100, "MW", "")]),
+        ("株高2.5 m以上", [(2.5, "m", "以上")]),
     ],
 )
 def test_figures(text, expected):

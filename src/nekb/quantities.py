@@ -38,14 +38,16 @@ _HALF_WIDTH = MappingProxyType(
 )
 _SPACE = r"[ \t\u3000]*"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_AFTER = "|".join(gz.QUALIFIERS_AFTER)
 _UNIT_TAIL = (
     rf"{_SPACE}(?P<approx>[多余])?{_SPACE}(?P<mag>{gz.MAGNITUDE_PATTERN})?{_SPACE}(?P<approx2>[多余])?"
-    rf"{_SPACE}(?P<base>{gz.BASE_UNIT_PATTERN})?(?P<after>{'|'.join(gz.QUALIFIERS_AFTER)})?"
+    rf"{_SPACE}(?P<base>{gz.BASE_UNIT_PATTERN})?(?P<after>{_AFTER})?"
 )
 # The number is taken whole (atomic): 3.2km is 3.2 km, never the 3 before its decimal point.
 _ARABIC_RE = re.compile(
     rf"(?<![\d.A-Za-z])(?P<num>(?>{_NUMBER}))"
-    rf"(?:{_SPACE}(?P<latin>{gz.LATIN_UNITS})(?![A-Za-z])|(?![A-Za-z\d]){_UNIT_TAIL})"
+    rf"(?:{_SPACE}(?P<latin>{gz.LATIN_UNITS})(?![A-Za-z])(?P<latin_after>{_AFTER})?"
+    rf"|(?![A-Za-z\d]){_UNIT_TAIL})"
 )
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _CHINESE_RE = re.compile(
@@ -155,10 +157,12 @@ def find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
 
 
 def _from_match(s: str, m: re.Match[str], start: int, value: float) -> Quantity:
-    unit = (m["mag"] or "") + (m["base"] or "") + (m.groupdict().get("latin") or "")
+    groups = m.groupdict()  # only the Arabic pattern has a unit in Latin letters
+    unit = (m["mag"] or "") + (m["base"] or "") + (groups.get("latin") or "")
+    after = m["after"] or groups.get("latin_after")
     approx = "多" if (m["approx"] or m["approx2"]) else ""
-    end = m.end() if unit or m["after"] else m.end("num")
-    return _with_qualifier(s, start, end, value, unit, m["after"] or approx)
+    end = m.end() if unit or after else m.end("num")
+    return _with_qualifier(s, start, end, value, unit, after or approx)
 
 
 def _chinese_quantity(s: str, m: re.Match[str]) -> Quantity | None:
