@@ -65,6 +65,9 @@ _CN_NUMERAL_RE = re.compile(
     r"(?:[零〇]?[一二两三四五六七八九])?(?:点[零〇一二三四五六七八九]+)?"
 )
 _SECONDS_RE = re.compile(r"(?<![\d.])(?P<s>\d{1,2})秒(?P<f>\d{1,3})(?!\d)")
+# A height said as metres and centimetres (2米11 is 2.11 m, 1米8 is 1.8 m), not followed by a unit of
+# its own (3米12个 counts something else).
+_METRES_RE = re.compile(r"(?<![\d.])(?P<m>[1-3])米(?P<c>\d{1,2})(?![\d.万千百米个件张块层])")
 _RATIO_RE = re.compile(r"(?<![\d.:])(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)(?![\d:])")
 _QUALIFIER_BEFORE_RE = re.compile(
     "(?P<q>" + "|".join(sorted(gz.QUALIFIERS_BEFORE, key=len, reverse=True)) + r")(?:为|是|了)?\s*$"
@@ -130,6 +133,9 @@ def find_quantities(s: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
     for m in _SECONDS_RE.finditer(s):  # 9秒69: 9.69 seconds
         if free(m.start(), m.end()):
             found.append(_with_qualifier(s, m.start(), m.end(), float(f"{m['s']}.{m['f']}"), "秒", ""))
+    for m in _METRES_RE.finditer(s):
+        if free(m.start(), m.end()):
+            found.append(_with_qualifier(s, m.start(), m.end(), float(f"{m['m']}.{m['c']}"), "米", ""))
     for m in _ARABIC_RE.finditer(s):
         start = m.start()
         if start and s[start - 1] in "-−" and (start < 2 or not re.match(r"[\d%‰.A-Za-z)\]]", s[start - 2])):
