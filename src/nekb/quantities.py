@@ -66,8 +66,11 @@ _CN_NUMERAL_RE = re.compile(
 )
 _SECONDS_RE = re.compile(r"(?<![\d.])(?P<s>\d{1,2})秒(?P<f>\d{1,3})(?!\d)")
 # A height said as metres and centimetres (2米11 is 2.11 m, 1米8 is 1.8 m), not followed by a unit of
-# its own (3米12个 counts something else).
-_METRES_RE = re.compile(r"(?<![\d.])(?P<m>[1-3])米(?P<c>\d{1,2})(?![\d.万千百米个件张块层])")
+# its own (3米12个, 3米2次 count something else).
+_METRES_RE = re.compile(
+    rf"(?<![\d.])(?P<m>[1-3])米(?P<c>\d{{1,2}})(?![\d.])"
+    rf"(?!{_SPACE}(?:{gz.MAGNITUDE_PATTERN}|{gz.BASE_UNIT_PATTERN}))"
+)
 _RATIO_RE = re.compile(r"(?<![\d.:])(?P<a>\d+(?:\.\d+)?)\s*:\s*(?P<b>\d+(?:\.\d+)?)(?![\d:])")
 _QUALIFIER_BEFORE_RE = re.compile(
     "(?P<q>" + "|".join(sorted(gz.QUALIFIERS_BEFORE, key=len, reverse=True)) + r")(?:为|是|了)?\s*$"
