@@ -10,6 +10,7 @@ from nekb.focus_choice import (
     ASKED_ORDINAL,
     ASKED_RATE,
     asked_units,
+    asked_years,
     cue_score,
     cue_weights,
     focus_span,
@@ -157,9 +158,9 @@ def test_a_clause_about_other_years_comes_after(tagger):
     text = "2015年辽宁增速为3.0%，2016年增速为2.5%。"
     assert bold(tagger, text, "2016年辽宁的增速是多少", ["2016", "年", "辽宁", "增速"]) == "2.5%"
     at = text.index("3.0%")
-    assert other_years(text, at, at + 4, "2016年辽宁的增速") is True
-    assert other_years(text, at, at + 4, "2015年辽宁的增速") is False
-    assert other_years(text, at, at + 4, "辽宁的增速") is False  # the question names no year
+    assert other_years(text, at, at + 4, asked_years("2016年辽宁的增速")) is True
+    assert other_years(text, at, at + 4, asked_years("2015年辽宁的增速")) is False
+    assert other_years(text, at, at + 4, asked_years("辽宁的增速")) is False  # the question names no year
 
 
 def test_a_total_rather_than_one_item_of_a_list(tagger):

@@ -177,10 +177,14 @@ def respective_misfits(form: str, figures: Sequence[Span], cues: Sequence[tuple[
     return misfits
 
 
-def other_years(form: str, start: int, end: int, question_form: str) -> bool:
-    """Whether the clause around ``start:end`` dates itself, and only to years the question does not
-    ask about (a 2015 figure for a question about 2016)."""
-    asked = set(_YEAR.findall(question_form))
+def asked_years(question_form: str) -> frozenset[str]:
+    """The years a question names (2016 of 2016年辽宁的增速)."""
+    return frozenset(_YEAR.findall(question_form))
+
+
+def other_years(form: str, start: int, end: int, asked: frozenset[str]) -> bool:
+    """Whether the clause around ``start:end`` dates itself, and only to years other than the question's
+    ``asked`` years (:func:`asked_years`; a 2015 figure for a question about 2016)."""
     lo, hi = clause_around(form, start, end)
     said = set(_YEAR.findall(form, lo, hi))
     return bool(asked) and bool(said) and not asked & said
@@ -206,6 +210,7 @@ def focus_span(
     if len(form) != len(text):  # offsets would not line up: no cues, no clauses
         form, cues = text, ()
     units = asked_units(question_form) if kind == ASKS_FIGURE else ()
+    years = asked_years(question_form)
     misfits = respective_misfits(form, [s for s in candidates if s[2] == FIGURE], cues)
 
     def tier(span: Span) -> int:
@@ -216,7 +221,7 @@ def focus_span(
             return 0
         if is_label(text, span[0], span[1]):
             return 3
-        dated_otherwise = other_years(form, span[0], span[1], question_form)
+        dated_otherwise = other_years(form, span[0], span[1], years)
         return (0 if gives else 1) + (span in misfits or dated_otherwise)
 
     anchors = anchor_spans(form, [word for word, _ in cues])
