@@ -143,3 +143,15 @@ def hand_built_snapshot(documents: dict[str, list[str]], dim: int = 8, seed: int
     sparse = {level: SparseIndex.build(t) for level, t in tokens.items()}
     manifest = {"model": "hand", "dim": dim}
     return Snapshot.from_records("v-hand", manifest, records, dense, sparse)
+
+
+def assert_quoted_from_cited_passages(claim, answer) -> None:
+    """The claim's citations name retrieved passages of its document that overlap it and together hold
+    every character of it (one passage, or two that meet when a quote runs over their border)."""
+    assert claim.citations, claim
+    held = set()
+    for n in claim.citations:
+        hit = answer.passage(n)
+        assert hit.doc_id == claim.doc_id and hit.start < claim.end and claim.start < hit.end
+        held.update(range(hit.start, hit.end))
+    assert set(range(claim.start, claim.end)) <= held, claim

@@ -1,7 +1,7 @@
 """End-to-end behaviour of KnowledgeBase over the shipped corpus with the real e5 model."""
 
 import pytest
-from conftest import write_docs
+from conftest import assert_quoted_from_cited_passages, write_docs
 
 from nekb import IndexMissingError, KnowledgeBase, NotFoundError
 from nekb.normalize import normalize_for_match
@@ -109,9 +109,7 @@ def test_claims_are_verbatim_sentences_at_their_offsets(real_kb):
     for claim in answer.claims:
         assert real_kb.document_text(claim.doc_id)[claim.start : claim.end] == claim.text
         assert claim.citations and all(1 <= n <= len(answer.passages) for n in claim.citations)
-        for n in claim.citations:
-            hit = answer.passage(n)
-            assert hit.doc_id == claim.doc_id and hit.start <= claim.start and claim.end <= hit.end
+        assert_quoted_from_cited_passages(claim, answer)
     assert "[1]" in answer.text or "[2]" in answer.text
 
 

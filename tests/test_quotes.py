@@ -86,14 +86,29 @@ def test_sentences_apart_or_in_other_documents_stay_separate(snap):
     assert join_adjacent(snap, picks, passages) == picks
 
 
-def test_a_quote_never_grows_past_one_retrieved_passage(snap):
+def test_a_quote_never_grows_past_what_the_retrieved_passages_hold(snap):
     doc = snap.document("doc")
-    # Two passages, each holding one of the two adjacent sentences: joined, no passage would cite it.
+    # Two passages, each holding one of two adjacent sentences, and not the line break between them:
+    # joined, the quote would hold text no passage retrieved.
     first = Hit("doc", "doc", "", 1.0, doc.sentences[0][0], doc.sentences[1][1])
     second = Hit("doc", "doc", "", 0.9, doc.sentences[2][0], doc.sentences[3][1])
     picks = [chosen(snap, "doc", 1, 0.5), chosen(snap, "doc", 2, 0.4)]
     assert join_adjacent(snap, picks, [first, second]) == picks
     assert with_antecedent(snap, picks[1], [first, second]) == picks[1]
+
+
+def test_a_quote_runs_over_the_border_of_passages_that_meet_and_cites_both(snap):
+    doc = snap.document("doc")
+    # A sentence longer than a chunk is a chunk of its own, and the next chunk begins where it ends:
+    # a reason at the end of one passage and its 因此 at the start of the next are one quote.
+    first = Hit("doc", "doc", "", 1.0, doc.sentences[0][0], doc.sentences[1][1])
+    second = Hit("doc", "doc", "", 0.9, doc.sentences[1][1], doc.sentences[3][1])
+    [quote] = as_quotes(snap, [chosen(snap, "doc", 2, 0.5)], [second, first])
+    assert (quote.sentence, quote.sentences) == (1, 2)
+    assert quote.text == "钙含量比菠菜高五成。\n因此它被称为笨蛋水果。"
+    assert citations_for("doc", quote.start, quote.end, [second, first]) == (1, 2)
+    picks = [chosen(snap, "doc", 1, 0.5), chosen(snap, "doc", 2, 0.4)]
+    assert len(join_adjacent(snap, picks, [first, second])) == 1
 
 
 def test_a_consequence_is_quoted_with_its_reason(snap):
@@ -127,6 +142,28 @@ def test_citations_are_the_numbers_of_the_passages_holding_the_span():
     hits = [Hit("a", "", "", 1, 0, 100), Hit("b", "", "", 1, 0, 100), Hit("a", "", "", 1, 50, 200)]
     assert citations_for("a", 60, 90, hits) == (1, 3)
     assert citations_for("a", 120, 150, hits) == (3,)
+    # No one passage holds 40-150; the first and third together do, and both are cited.
+    assert citations_for("a", 40, 150, hits) == (1, 3)
+    assert citations_for("a", 150, 250, hits) == ()
+
+
+def test_passages_that_together_hold_a_span_are_found_as_a_brute_force_cover_would():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        hits = []
+        for _ in range(int(rng.integers(1, 6))):
+            start = int(rng.integers(0, 90))
+            hits.append(Hit(str(rng.choice(["a", "b"])), "", "", 1, start, start + int(rng.integers(1, 30))))
+        start = int(rng.integers(0, 100))
+        end = start + int(rng.integers(1, 40))
+        cited = citations_for("a", start, end, hits)
+        covered = {p for n in cited for p in range(hits[n - 1].start, hits[n - 1].end)}
+        coverable = {p for h in hits if h.doc_id == "a" for p in range(h.start, h.end)}
+        assert bool(cited) == (set(range(start, end)) <= coverable)
+        if cited:
+            assert set(range(start, end)) <= covered
+            assert all(hits[n - 1].doc_id == "a" for n in cited)
+            assert all(hits[n - 1].start < end and start < hits[n - 1].end for n in cited)
 
 
 def test_a_clause_is_quoted_in_its_whole_sentence(snap):
@@ -203,3 +240,14 @@ def test_headings_are_not_claims():
     assert is_claimable("黑龙江:出生率3.35‰")
     assert is_claimable("溶于汽油。")  # short, but a whole sentence
     assert is_claimable("1972年毕业于北京大学。")
+
+
+def test_a_first_quote_grown_up_to_another_quote_becomes_one_with_it(snap):
+    # Grown by two sentences, the first quote ends where the next chosen sentence begins: cut in two
+    # claims, the answer would read choppily, as adjacent choices would (join_adjacent).
+    passages = [whole(snap, "doc")]
+    picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 3, 0.3)]
+    quotes = as_quotes(snap, picks, passages, following=2)
+    assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 4, 0.8)]
+    doc = snap.document("doc")
+    assert quotes[0].text == doc.text[doc.sentences[0][0] : doc.sentences[3][1]]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from conftest import assert_quoted_from_cited_passages
 
 from nekb import KnowledgeBase
 from nekb.errors import IndexDamagedError
@@ -258,10 +259,67 @@ def test_a_consequence_is_quoted_with_the_reason_before_it(reason_kb):
     first = answer.claims[0]
     assert "冰排会猛烈撞击桥墩" in first.text and "锰钢破冰棱" in first.text, first.text
     assert reason_kb.document_text(first.doc_id)[first.start : first.end] == first.text
-    assert first.citations
-    for n in first.citations:
-        hit = answer.passage(n)
-        assert hit.start <= first.start and first.end <= hit.end
+    assert_quoted_from_cited_passages(first, answer)
     # The figures of both sentences are linked to their fact rows.
     values = {reason_kb.fact(i).value for i in first.fact_ids}
     assert {1.2, 3.0} <= values, [reason_kb.fact(i) for i in first.fact_ids]
+
+
+def test_focus_is_sought_first_in_the_quote_s_most_probable_sentence(article_kb):
+    """A quote of two sentences, each with a year: the bold year is the one of the sentence the ranker
+    found most probable, whichever the question's words stand nearer to."""
+    from nekb.answer import ANSWER_PASSAGES
+    from nekb.quotes import join_adjacent
+    from nekb.search import hybrid_search
+
+    snap = article_kb._current()
+    question = "周明远哪一年毕业于国立交通大学？"
+    parsed = article_kb._resources.analyzer.parse(question, snap.titles, snap.sentence_share)
+    vector = article_kb._embed_query(parsed)
+    passages = hybrid_search(snap, parsed, vector, ANSWER_PASSAGES)
+    ranker = article_kb._resources.ranker
+    ranked = ranker.rank(snap, parsed, vector, passages)
+    graduated = next(c for c in ranked.candidates if "毕业于" in c.text)
+    designed = next(c for c in ranked.candidates if "主持设计" in c.text)
+    assert designed.sentence == graduated.sentence + 1
+    doc = snap.document(graduated.doc_id)
+
+    def bold(chosen):
+        [quote] = ranker.finish(snap, ranked, join_adjacent(snap, chosen, passages), chosen)
+        return doc.text[quote.focus[0] : quote.focus[1]]
+
+    assert bold([replace(graduated, score=0.9), replace(designed, score=0.1)]) == "1944年"
+    assert bold([replace(designed, score=0.9), replace(graduated, score=0.1)]) == "1958年"
+
+
+# The reason is one sentence longer than a chunk (250 characters), so it is a chunk of its own and the
+# 因此 after it begins the next one.
+LONG_REASON = (
+    "大桥所在江段冬季封冻长达五个月，春季开江时上游漂下的冰排会成群结队地猛烈撞击桥墩，"
+    "冰排厚度可达1.2米，单块面积往往超过一个篮球场，流速在开江后的头三天里最快，"
+    "冰排相互挤压后会在桥墩前方堆叠成数米高的冰坝，冰坝既抬高了水位，又把撞击力集中到桥墩迎水面的同一高度上，"
+    "历年的观测记录表明，未加防护的混凝土墩身在这一高度上每年都会被剥蚀掉几厘米，钢筋随之外露锈蚀，"
+    "养护部门每到夏季枯水期都要搭设脚手架修补墩身，费用逐年上升，工期也常常因汛期提前而被迫中断，"
+    "沿江其他几座同期修建的桥梁也曾出现过同样的损伤，其中一座甚至因墩身开裂而限制重型车辆通行长达两年之久。"
+)
+BORDER_ARTICLE = (
+    "松江大桥\n\n松江大桥是一座公路桥，1962年建成通车。"
+    + LONG_REASON
+    + "因此设计者为每座桥墩加装了重3吨的锰钢破冰棱。大桥全长1,120米，共有十八孔。"
+)
+
+
+@pytest.fixture(scope="module")
+def border_kb(tmp_path_factory) -> KnowledgeBase:
+    return build_kb(tmp_path_factory.mktemp("border"), BORDER_ARTICLE)
+
+
+def test_a_reason_in_a_passage_of_its_own_is_quoted_with_the_consequence_after_it(border_kb):
+    assert 250 < len(LONG_REASON) <= 300
+    answer = border_kb.ask("松江大桥的桥墩为什么要加装破冰棱？")
+    assert answer.claims, answer.reason
+    first = answer.claims[0]
+    assert "冰排会成群结队地猛烈撞击桥墩" in first.text and "锰钢破冰棱" in first.text, first.text
+    assert border_kb.document_text(first.doc_id)[first.start : first.end] == first.text
+    assert len(first.citations) >= 2  # no one passage holds it: it runs over the border of two
+    assert_quoted_from_cited_passages(first, answer)

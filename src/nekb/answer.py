@@ -89,7 +89,8 @@ def _same_text(candidate: Candidate, chosen: list[Candidate]) -> bool:
 
 
 def to_claim(candidate: Candidate, passages: list[Hit], fact_ids: tuple[str, ...]) -> Claim:
-    """The chosen sentence as a :class:`Claim` citing every passage that holds it."""
+    """The chosen sentence as a :class:`Claim` citing the passages it is quoted from
+    (:func:`quotes.citations_for`)."""
     return Claim(
         text=candidate.text,
         doc_id=candidate.doc_id,
@@ -118,7 +119,7 @@ def choose_quotes(
     quotes = as_quotes(
         snap, chosen, passages, following=model.following.get(kind, 0), preceding=model.preceding.get(kind, 0)
     )
-    return ranker.finish(snap, ranked, quotes)
+    return ranker.finish(snap, ranked, quotes, chosen)
 
 
 def quoted_facts(snap: Snapshot, quote: Candidate) -> tuple[str, ...]:

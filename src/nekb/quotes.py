@@ -11,7 +11,9 @@ follows, not *why*; one that begins with 此战, 该街道 or 赛后 leans on wh
 named: either is quoted with the sentence before it. Sentences are split at ；for search, so a
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
 line that ends at a colon (主要表现在：) says only that something follows: it is quoted with it. A
-quote never grows past what one retrieved passage holds, so it stays cited and verbatim at its offsets.
+quote never grows past what the retrieved passages hold, so it stays cited and verbatim at its offsets:
+within one passage, or over the border of two that overlap or meet (a sentence longer than a chunk is
+a chunk of its own, and its 因此 begins the next).
 Answers to why- and what-is questions often run on past the sentence that matched the question (the
 description of a flower, the reasons for a war), or begin before it (the events, then 此战奠定了…);
 how far the first quote reaches either way is fitted per kind of question in
@@ -66,12 +68,27 @@ def opens_pointing_back(text: str) -> bool:
 
 
 def citations_for(doc_id: str, start: int, end: int, passages: list[Hit]) -> tuple[int, ...]:
-    """1-based numbers of the passages that contain the span ``[start, end)`` of ``doc_id``."""
-    return tuple(
+    """1-based numbers of the passages that quote the span ``[start, end)`` of ``doc_id``: those that
+    hold it whole, else those that overlap it when together they hold all of it (a quote running over
+    a passage border), else none."""
+    whole = tuple(
         n
         for n, hit in enumerate(passages, start=1)
         if hit.doc_id == doc_id and hit.start <= start and end <= hit.end
     )
+    if whole:
+        return whole
+    parts = [
+        (hit.start, hit.end, n)
+        for n, hit in enumerate(passages, start=1)
+        if hit.doc_id == doc_id and hit.start < end and start < hit.end
+    ]
+    reach = start
+    for part_start, part_end, _ in sorted(parts):
+        if part_start > reach:
+            break
+        reach = max(reach, part_end)
+    return tuple(n for _, _, n in parts) if reach >= end else ()
 
 
 def _held(doc_id: str, start: int, end: int, passages: list[Hit]) -> bool:
@@ -102,8 +119,9 @@ def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[C
 
 
 def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) -> list[Candidate]:
-    """``chosen`` with every run of consecutive sentences of one document, held whole by one retrieved
-    passage, quoted as one candidate. The quote holding the first choice leads; the rest keep their order."""
+    """``chosen`` with every run of consecutive sentences of one document, held whole by the retrieved
+    passages (:func:`citations_for`), quoted as one candidate. The quote holding the first choice
+    leads; the rest keep their order."""
     if len(chosen) < 2:
         return list(chosen)
     ordered = sorted(chosen, key=lambda c: (c.doc_id, c.sentence))
@@ -134,7 +152,7 @@ def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) 
 
 def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
     """``candidate`` quoted from the sentence before it when it opens pointing back to it (因此, 此战,
-    赛后 …) and one retrieved passage holds both; otherwise unchanged."""
+    赛后 …) and the retrieved passages hold both; otherwise unchanged."""
     if candidate.sentence <= 0 or not opens_pointing_back(candidate.text):
         return candidate
     doc = snap.document(candidate.doc_id)
@@ -146,7 +164,7 @@ def with_antecedent(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -
 
 def whole_sentences(snap: Snapshot, candidate: Candidate, passages: list[Hit]) -> Candidate:
     """``candidate`` grown to whole sentences: forward while it ends at a semicolon or a colon, back
-    while the sentence before it ends at a semicolon, as far as one retrieved passage holds."""
+    while the sentence before it ends at a semicolon, as far as the retrieved passages hold."""
     if candidate.sentence < 0:
         return candidate
     doc = snap.document(candidate.doc_id)
@@ -174,7 +192,7 @@ def with_context(
 ) -> Candidate:
     """``candidate`` quoted from up to ``before`` sentences before it on through up to ``after``
     sentences after it, each side as far as every sentence can stand as a claim (no heading) and
-    one retrieved passage holds them all."""
+    the retrieved passages hold them all."""
     if candidate.sentence < 0 or before + after <= 0:
         return candidate
     doc = snap.document(candidate.doc_id)
@@ -197,19 +215,23 @@ def with_context(
     return candidate if unchanged else _over(snap, candidate, first, last)
 
 
-def _merge_overlaps(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
-    """``quotes`` with any two that overlap (one grew over the other) made one, in the place of the
-    earlier; a union no single passage holds keeps the earlier quote alone."""
+def _touch(a: Candidate, b: Candidate) -> bool:
+    """Whether two quotes of one document overlap or stand next to each other (sentence after sentence)."""
+    if a.doc_id != b.doc_id:
+        return False
+    if a.start < b.end and b.start < a.end:
+        return True
+    numbered = a.sentence >= 0 and b.sentence >= 0
+    return numbered and (b.sentence == a.sentence + a.sentences or a.sentence == b.sentence + b.sentences)
+
+
+def _merge_touching(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
+    """``quotes`` with any two that overlap or meet (one grew over or up to the other) made one, in the
+    place of the earlier, as adjacent choices are (:func:`join_adjacent`); a union the retrieved
+    passages do not hold keeps the earlier quote alone."""
     merged: list[Candidate] = []
     for quote in quotes:
-        at = next(
-            (
-                i
-                for i, m in enumerate(merged)
-                if m.doc_id == quote.doc_id and m.start < quote.end and quote.start < m.end
-            ),
-            None,
-        )
+        at = next((i for i, m in enumerate(merged) if _touch(m, quote)), None)
         if at is None:
             merged.append(quote)
             continue
@@ -232,8 +254,8 @@ def as_quotes(
     """The chosen sentences as the quotes an answer shows (:func:`join_adjacent`, then
     :func:`with_antecedent` and :func:`whole_sentences`; the first quote takes along ``preceding``
     sentences before it and ``following`` after it): the first choice's quote first, then up to
-    ``max_quotes - 1`` of the others (the most probable), in reading order; quotes that grew over each
-    other are one."""
+    ``max_quotes - 1`` of the others (the most probable), in reading order; quotes that grew over or
+    up to each other are one."""
     quotes = [
         whole_sentences(snap, with_antecedent(snap, q, passages), passages)
         for q in join_adjacent(snap, chosen, passages)
@@ -241,6 +263,6 @@ def as_quotes(
     if quotes and (following or preceding):  # whole sentences around the first quote's whole sentences
         grown = with_context(snap, quotes[0], passages, before=preceding, after=following)
         quotes[0] = whole_sentences(snap, grown, passages)
-    quotes = _merge_overlaps(snap, quotes, passages)
+    quotes = _merge_touching(snap, quotes, passages)
     rest = sorted(quotes[1:], key=lambda c: -c.score)[: max(max_quotes - 1, 0)]
     return quotes[:1] + sorted(rest, key=lambda c: (c.passage_rank, c.doc_id, c.start))

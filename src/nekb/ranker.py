@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
@@ -40,6 +40,7 @@ from .sentence_features import (
     question_form,
     subject_free_text,
 )
+from .sentence_tags import Span
 from .snapshot import Snapshot
 from .types import Hit, page_at
 
@@ -303,31 +304,54 @@ class SentenceRanker:
         relevant = relevance >= self.model.gate_threshold
         return RankedSentences(candidates, relevant, relevance, question, refs, rows)
 
-    def finish(self, snap: Snapshot, ranked: RankedSentences, chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen claims, each with its focus (the words that answer, when the question asks for a
-        figure, name, place or time)."""
-        if not chosen:
+    def finish(
+        self,
+        snap: Snapshot,
+        ranked: RankedSentences,
+        quotes: list[Candidate],
+        chosen: Sequence[Candidate] = (),
+    ) -> list[Candidate]:
+        """The quotes, each with its focus (the words that answer, when the question asks for a figure,
+        name, place or time), sought first in the most probable sentence the ranker ``chosen`` for
+        it, then in the whole quote (sentences joined to it or taken along for context)."""
+        if not quotes:
             return []
         question = ranked.question
         weights = cue_weights(question.form, question.kind, question.words, question.corpus_idf)
         cues = list(zip(question.words, weights, strict=True))  # the question's, the same for every claim
-        return [replace(c, focus=self.focus(snap, question, c, cues)) for c in chosen]
+        scores = {(c.doc_id, c.sentence): c.score for c in chosen}
+        return [replace(q, focus=self.focus(snap, question, q, cues, scores)) for q in quotes]
 
     def focus(
-        self, snap: Snapshot, question: QuestionForm, candidate: Candidate, cues: list[tuple[str, float]]
+        self,
+        snap: Snapshot,
+        question: QuestionForm,
+        candidate: Candidate,
+        cues: list[tuple[str, float]],
+        scores: dict[tuple[str, int], float] | None = None,
     ) -> tuple[int, int] | None:
         """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none);
-        ``cues`` are the question's words with their weights (focus_choice.cue_weights)."""
+        ``cues`` are the question's words with their weights (focus_choice.cue_weights). The quote's
+        sentence with the best of ``scores`` (by document id and sentence number) is searched first."""
         doc = snap.document(candidate.doc_id)
         first = bisect.bisect_left(doc.sentences, (candidate.start,))
-        tags = []  # the tags of every sentence the claim quotes, in claim offsets
+        tags: list[Span] = []  # the tags of every sentence the claim quotes, in claim offsets
+        best, best_tags = -1.0, []
         for index in range(first, min(len(doc.sentences), len(doc.sentence_tags))):
             start, end = doc.sentences[index]
             if end > candidate.end:
                 break
-            tags += [
+            shifted = [
                 (s + start - candidate.start, e + start - candidate.start, k)
                 for s, e, k in doc.sentence_tags[index]
             ]
-        span = focus_span(tags, question.kind, candidate.text, question.form, cues, self.folder.fold)
+            tags += shifted
+            score = (scores or {}).get((candidate.doc_id, index), -1.0)
+            if score > best:
+                best, best_tags = score, shifted
+        span = None
+        if best_tags and len(best_tags) < len(tags):
+            span = focus_span(best_tags, question.kind, candidate.text, question.form, cues, self.folder.fold)
+        if span is None:
+            span = focus_span(tags, question.kind, candidate.text, question.form, cues, self.folder.fold)
         return None if span is None else (candidate.start + span[0], candidate.start + span[1])

@@ -155,7 +155,8 @@ class Claim:
     """A sentence quoted verbatim from a retrieved passage.
 
     ``citations`` are 1-based passage numbers: claim ``[2]`` quotes ``answer.passages[1]``, and the
-    same numbers appear in ``Answer.text``, in JSON and on the page.
+    same numbers appear in ``Answer.text``, in JSON and on the page. A claim that runs over the border
+    of two passages cites both (each holds part of it, together all).
     """
 
     text: str
