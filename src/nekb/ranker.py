@@ -336,7 +336,7 @@ class SentenceRanker:
         doc = snap.document(candidate.doc_id)
         first = bisect.bisect_left(doc.sentences, (candidate.start,))
         tags: list[Span] = []  # the tags of every sentence the claim quotes, in claim offsets
-        best, best_tags = -1.0, []
+        best, best_tags, scores = -1.0, [], scores or {}
         for index in range(first, min(len(doc.sentences), len(doc.sentence_tags))):
             start, end = doc.sentences[index]
             if end > candidate.end:
@@ -346,7 +346,7 @@ class SentenceRanker:
                 for s, e, k in doc.sentence_tags[index]
             ]
             tags += shifted
-            score = (scores or {}).get((candidate.doc_id, index), -1.0)
+            score = scores.get((candidate.doc_id, index), -1.0)
             if score > best:
                 best, best_tags = score, shifted
         span = None
