@@ -81,9 +81,20 @@ def test_adjacent_sentences_become_one_verbatim_quote_led_by_the_first_choice(sn
 
 
 def test_sentences_apart_or_in_other_documents_stay_separate(snap):
-    picks = [chosen(snap, "doc", 1, 0.5), chosen(snap, "doc", 3, 0.3), chosen(snap, "other", 0, 0.2)]
+    picks = [chosen(snap, "doc", 0, 0.5), chosen(snap, "doc", 3, 0.3), chosen(snap, "other", 0, 0.2)]
     passages = [whole(snap, "doc"), whole(snap, "other")]
     assert join_adjacent(snap, picks, passages) == picks
+
+
+def test_sentences_one_apart_are_quoted_with_the_one_between_but_not_across_a_heading(snap):
+    doc = snap.document("doc")
+    picks = [chosen(snap, "doc", 3, 0.6), chosen(snap, "doc", 1, 0.3)]
+    [quote] = join_adjacent(snap, picks, [whole(snap, "doc")])
+    assert (quote.sentence, quote.sentences, quote.score) == (1, 3, 0.6)
+    assert quote.text == doc.text[doc.sentences[1][0] : doc.sentences[3][1]]
+    # 历史 between them is a heading: what follows it is another section, quoted apart.
+    picks = [chosen(snap, "plant", 1, 0.6), chosen(snap, "plant", 3, 0.3)]
+    assert join_adjacent(snap, picks, [whole(snap, "plant")]) == picks
 
 
 def test_a_quote_never_grows_past_what_the_retrieved_passages_hold(snap):
@@ -224,10 +235,10 @@ def test_as_quotes_extends_only_the_first_quote_and_merges_what_it_reaches(snap)
     picks = [chosen(snap, "doc", 3, 0.8), chosen(snap, "plant", 0, 0.3)]
     quotes = as_quotes(snap, picks, passages, following=1)
     assert [(q.doc_id, q.sentence, q.sentences) for q in quotes] == [("doc", 3, 2), ("plant", 0, 1)]
-    # Grown by one, the first quote reaches the reason 因此 … took along: the two are one quote.
-    picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 2, 0.3)]
-    quotes = as_quotes(snap, picks, passages, following=1)
-    assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 3, 0.8)]
+    # Grown by three, the first quote reaches into the reason 所以 … took along: the two are one quote.
+    picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 4, 0.3)]
+    quotes = as_quotes(snap, picks, passages, following=3)
+    assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 5, 0.8)]
     picks = [chosen(snap, "doc", 3, 0.8), chosen(snap, "plant", 0, 0.3)]
     quotes = as_quotes(snap, picks, passages, preceding=1)
     assert [(q.doc_id, q.sentence, q.sentences) for q in quotes] == [("doc", 2, 2), ("plant", 0, 1)]

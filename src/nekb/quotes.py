@@ -1,14 +1,15 @@
-"""Chosen sentences become quotes: adjacent ones join, one that opens pointing back (因此, 此战, 赛后)
-takes the sentence before along, a clause cut at a semicolon is quoted as its whole sentence, a line
-ending at a colon with what it introduces, and the first quote takes along the sentences before and
-after it as far as the fitted model says for the kind of question.
+"""Chosen sentences become quotes: adjacent ones (or one apart) join, one that opens pointing back
+(因此, 此战, 赛后) takes the sentence before along, a clause cut at a semicolon is quoted as its whole
+sentence, a line ending at a colon with what it introduces, and the first quote takes along the
+sentences before and after it as far as the fitted model says for the kind of question.
 
 The ranker picks sentences one by one, but an answer is often two sentences long (the reason, then
 因此 …; a description running over several sentences). Quoting sentences that stand next to each other
 in the document as separate claims cuts such an answer apart and reads choppily, so they are quoted as
-one continuous passage. A sentence that begins with a consequence connective says *that* something
-follows, not *why*; one that begins with 此战, 该街道 or 赛后 leans on what the sentence before
-named: either is quoted with the sentence before it. Sentences are split at ；for search, so a
+one continuous passage; so are two one sentence apart, with the sentence between them. A sentence
+that begins with a consequence connective says *that* something follows, not *why*; one that begins
+with 此战, 该街道 or 赛后 leans on what the sentence before named: either is quoted with the sentence
+before it. Sentences are split at ；for search, so a
 list item (一是……；二是……。) is a unit of its own there; quoted, it is read in its whole sentence. A
 line that ends at a colon (主要表现在：) says only that something follows: it is quoted with it. A
 quote never grows past what the retrieved passages hold, so it stays cited and verbatim at its offsets:
@@ -118,23 +119,32 @@ def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[C
     return replace(quote, passage_rank=min(c.passage_rank for c in members))
 
 
+def _bridges(snap: Snapshot, last: Candidate, candidate: Candidate) -> bool:
+    """Whether ``candidate`` follows the quote ``last`` in its document directly or one sentence on,
+    the sentence between being one a claim could hold (not a heading)."""
+    if candidate.doc_id != last.doc_id or last.sentence < 0:
+        return False
+    gap = candidate.sentence - (last.sentence + last.sentences)
+    if gap == 1:
+        start, end = snap.document(candidate.doc_id).sentences[candidate.sentence - 1]
+        return is_claimable(snap.document(candidate.doc_id).text[start:end])
+    return gap == 0
+
+
 def join_adjacent(snap: Snapshot, chosen: list[Candidate], passages: list[Hit]) -> list[Candidate]:
-    """``chosen`` with every run of consecutive sentences of one document, held whole by the retrieved
-    passages (:func:`citations_for`), quoted as one candidate. The quote holding the first choice
-    leads; the rest keep their order."""
+    """``chosen`` with every run of sentences of one document that follow each other, directly or one
+    sentence apart (the sentence between is quoted too), held whole by the retrieved passages
+    (:func:`citations_for`), quoted as one candidate. The quote holding the first choice leads; the
+    rest keep their order."""
     if len(chosen) < 2:
         return list(chosen)
     ordered = sorted(chosen, key=lambda c: (c.doc_id, c.sentence))
     runs: list[list[Candidate]] = [[ordered[0]]]
     for candidate in ordered[1:]:
         run = runs[-1]
-        last = run[-1]
-        adjacent = (
-            candidate.doc_id == last.doc_id
-            and last.sentence >= 0
-            and candidate.sentence == last.sentence + last.sentences
-        )
-        if adjacent and _held(candidate.doc_id, run[0].start, candidate.end, passages):
+        if _bridges(snap, run[-1], candidate) and _held(
+            candidate.doc_id, run[0].start, candidate.end, passages
+        ):
             run.append(candidate)
         else:
             runs.append([candidate])
