@@ -126,8 +126,9 @@ def _bridges(snap: Snapshot, last: Candidate, candidate: Candidate) -> bool:
         return False
     gap = candidate.sentence - (last.sentence + last.sentences)
     if gap == 1:
-        start, end = snap.document(candidate.doc_id).sentences[candidate.sentence - 1]
-        return is_claimable(snap.document(candidate.doc_id).text[start:end])
+        doc = snap.document(candidate.doc_id)
+        start, end = doc.sentences[candidate.sentence - 1]
+        return is_claimable(doc.text[start:end])
     return gap == 0
 
 
