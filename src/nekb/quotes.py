@@ -31,6 +31,7 @@ from .types import Hit, page_at
 
 if TYPE_CHECKING:
     from .answer import Candidate
+    from .pipeline import DocumentRecord
     from .snapshot import Snapshot
 
 MAX_QUOTES = 4  # claims per answer, however many sentences each quotes
@@ -119,16 +120,26 @@ def _spanning(snap: Snapshot, first: Candidate, last: Candidate, members: list[C
     return replace(quote, passage_rank=min(c.passage_rank for c in members))
 
 
+def _gap(first: Candidate, then: Candidate) -> int | None:
+    """How many sentences stand between quote ``first`` and quote ``then`` after it (0: they meet);
+    None when they are in different documents or either has no sentence number."""
+    if first.doc_id != then.doc_id or first.sentence < 0 or then.sentence < 0:
+        return None
+    return then.sentence - (first.sentence + first.sentences)
+
+
+def _claimable_sentence(doc: DocumentRecord, index: int) -> bool:
+    """Whether sentence ``index`` of ``doc`` could stand as a claim (not a heading)."""
+    start, end = doc.sentences[index]
+    return is_claimable(doc.text[start:end])
+
+
 def _bridges(snap: Snapshot, last: Candidate, candidate: Candidate) -> bool:
     """Whether ``candidate`` follows the quote ``last`` in its document directly or one sentence on,
     the sentence between being one a claim could hold (not a heading)."""
-    if candidate.doc_id != last.doc_id or last.sentence < 0:
-        return False
-    gap = candidate.sentence - (last.sentence + last.sentences)
+    gap = _gap(last, candidate)
     if gap == 1:
-        doc = snap.document(candidate.doc_id)
-        start, end = doc.sentences[candidate.sentence - 1]
-        return is_claimable(doc.text[start:end])
+        return _claimable_sentence(snap.document(candidate.doc_id), candidate.sentence - 1)
     return gap == 0
 
 
@@ -210,9 +221,7 @@ def with_context(
     first, last = candidate.sentence, candidate.sentence + candidate.sentences - 1
 
     def joins(index: int, start: int, end: int) -> bool:
-        sentence_start, sentence_end = doc.sentences[index]
-        held = _held(candidate.doc_id, start, end, passages)
-        return held and is_claimable(doc.text[sentence_start:sentence_end])
+        return _held(candidate.doc_id, start, end, passages) and _claimable_sentence(doc, index)
 
     for index in range(last + 1, min(last + 1 + after, len(doc.sentences))):
         if not joins(index, doc.sentences[first][0], doc.sentences[index][1]):
@@ -230,10 +239,7 @@ def _touch(a: Candidate, b: Candidate) -> bool:
     """Whether two quotes of one document overlap or stand next to each other (sentence after sentence)."""
     if a.doc_id != b.doc_id:
         return False
-    if a.start < b.end and b.start < a.end:
-        return True
-    numbered = a.sentence >= 0 and b.sentence >= 0
-    return numbered and (b.sentence == a.sentence + a.sentences or a.sentence == b.sentence + b.sentences)
+    return (a.start < b.end and b.start < a.end) or _gap(a, b) == 0 or _gap(b, a) == 0
 
 
 def _merge_touching(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
