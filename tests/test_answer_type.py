@@ -77,6 +77,9 @@ def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():
     assert times("座谈会是哪一年召开的") == ["今年9月", "2023年9月7日"]
     assert times("what year was it held") == ["今年9月", "2023年9月7日"]
     assert times("座谈会什么时候召开") == ["今年9月", "2023年9月7日", "十月"]
+    # A year the question names is not the year it asks for.
+    assert times("2023年的座谈会之后哪一年再开") == ["今年9月"]
+    assert times("2022年的座谈会之后哪一年再开") == ["今年9月", "2023年9月7日"]
 
 
 def test_questions_without_a_kind_have_no_answer_spans():

@@ -146,6 +146,7 @@ def answer_spans(
         if tag in wanted
         and not _in_question(fold(text[start:end]), question_form)
         and (grain is None or grain.search(text[start:end]))
+        and not (grain is _HAS_YEAR and _years_named(text[start:end], question_form))
     ]
 
 
@@ -165,6 +166,7 @@ _DAY_QUESTION = re.compile(r"哪[一]?天|几号|幾號|几日|幾日|日期|何
 _YEAR_QUESTION = re.compile(r"哪[一]?年|何年|几几年|幾幾年|年份|what year|which year")
 _HAS_DAY = re.compile(r"[日号號]|\d{1,4}[./-]\d{1,2}[./-]\d{1,2}")
 _HAS_YEAR = re.compile(r"\S年|\d{3,4}|世[纪紀]")
+_YEAR_DIGITS = re.compile(r"(?<!\d)\d{3,4}(?!\d)")
 
 
 def _time_grain(question_form: str) -> re.Pattern[str] | None:
@@ -172,6 +174,13 @@ def _time_grain(question_form: str) -> re.Pattern[str] | None:
     if _DAY_QUESTION.search(question_form):
         return _HAS_DAY
     return _HAS_YEAR if _YEAR_QUESTION.search(question_form) else None
+
+
+def _years_named(span_text: str, question_form: str) -> bool:
+    """Whether every year of a time span is one the question names: 2016年2月 does not answer
+    按照2016年的文件……哪一年."""
+    years = _YEAR_DIGITS.findall(span_text)
+    return bool(years) and all(year in question_form for year in years)
 
 
 def _in_question(span_text: str, question_form: str) -> bool:
