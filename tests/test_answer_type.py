@@ -44,6 +44,11 @@ from nekb.answer_type import (
         ("达曼的卫星城有哪几座？", ASKS_OTHER),
         ("夏尔精通哪几门语言？", ASKS_OTHER),
         ("什么样的地区被称为人口净流出区域？", ASKS_OTHER),
+        # 人才, 人口, 人均 are not people.
+        ("长春是用哪些人才政策吸引毕业生的？", ASKS_OTHER),
+        ("哪些人才可以申请补贴？", ASKS_OTHER),
+        ("哪些人参加了会议？", ASKS_PERSON),
+        ("什么人可以申请？", ASKS_PERSON),
     ],
 )
 def test_question_kind(question, kind):

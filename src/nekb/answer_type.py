@@ -47,6 +47,8 @@ WANTED_TAGS: dict[str, tuple[str, ...]] = {
 
 _WHICH = r"(?:哪|那)(?:一|几|些)?(?:[个個家间間所座支部位条條首张張本])?"
 _WHAT = r"(?:什么|什麼|甚么|甚麼|何)"
+# 人 beginning a word that is not a person: 人口, 人才, 人数, 人均, 人力, 人工, 人民币, 人类, 人文, 人格, 人权, 人员.
+_NOT_PEOPLE = r"(?!口|才|数|數|均|力|工|民[币幣]|类|類|文|格|权|權|员|員)"
 # Order matters: the first kind whose pattern matches wins (哪一年 is a time before 哪 is anything else).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -67,7 +69,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         ASKS_PERSON,
         re.compile(
-            rf"谁|誰|何人|哪位|{_WHAT}人(?!口|数|數|员|員)|{_WHICH}人(?!口)|哪些人"
+            rf"谁|誰|何人|哪位|(?:{_WHAT}|{_WHICH}|哪些)人{_NOT_PEOPLE}"
             r"|\bwho\b|\bwhom\b|\bwhose\b"
         ),
     ),
