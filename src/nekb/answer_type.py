@@ -47,7 +47,7 @@ WANTED_TAGS: dict[str, tuple[str, ...]] = {
 
 _WHICH = r"(?:哪|那)(?:一|几|些)?(?:[个個家间間所座支部位条條首张張本])?"
 _WHAT = r"(?:什么|什麼|甚么|甚麼|何)"
-# 人 beginning a word that is not a person: 人口, 人才, 人数, 人均, 人力, 人工, 人民币, 人类, 人文, 人格, 人权, 人员.
+# 人 beginning a word that names no person: 人口, 人才, 人数, 人均, 人力, 人工, 人民币, 人类, 人格, 人员….
 _NOT_PEOPLE = r"(?!口|才|数|數|均|力|工|民[币幣]|类|類|文|格|权|權|员|員)"
 # Order matters: the first kind whose pattern matches wins (哪一年 is a time before 哪 is anything else).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
