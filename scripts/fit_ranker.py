@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.stats.mstats import hdquantiles
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -195,7 +196,8 @@ def fit_sentence_model(samples: list[Sample], l2: float = SENTENCE_L2) -> Linear
 
 
 def fit_gate(samples: list[Sample], sentence: LinearModel) -> tuple[LinearModel, float]:
-    """Logistic regression: on-topic questions against off-topic ones; the threshold keeps GATE_KEEP."""
+    """Logistic regression: on-topic questions against off-topic ones; the threshold keeps GATE_KEEP
+    of the on-topic ones (:func:`gate_threshold`)."""
     usable = [s for s in samples if len(s.rows)]
     x = np.array([gate_row(s.rows, sentence) for s in usable])
     y = np.array([s.on_topic for s in usable])
@@ -203,7 +205,19 @@ def fit_gate(samples: list[Sample], sentence: LinearModel) -> tuple[LinearModel,
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
     gate = LinearModel(GATE_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]))
     on_topic = 1 / (1 + np.exp(-gate.score(x[y])))
-    return gate, float(np.quantile(on_topic, 1 - GATE_KEEP))
+    return gate, gate_threshold(on_topic, GATE_KEEP)
+
+
+def gate_threshold(on_topic: np.ndarray, keep: float) -> float:
+    """The gate probability that keeps the share ``keep`` of ``on_topic`` (the on-topic questions'
+    probabilities): the Harrell–Davis estimate of the ``1 - keep`` quantile, a weighted mean of the
+    order statistics around it.
+
+    The plain 1% quantile of ~800 questions is the 8th lowest alone: where the tail had a gap, one
+    fold's threshold jumped to 0.55 (0.30–0.38 in the others) and declined 8 of its 208 held-out
+    questions instead of 1–4.
+    """
+    return float(hdquantiles(np.asarray(on_topic, dtype=np.float64), [1 - keep])[0])
 
 
 def answer_quotes(sample: Sample, model: RankerModel, ranker: SentenceRanker) -> list[Candidate]:
