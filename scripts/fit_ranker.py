@@ -1,7 +1,7 @@
 """Fit the sentence ranker and relevance gate shipped in ``src/nekb/data/ranker.json`` (``make fit``).
 
 Usage: python scripts/fit_ranker.py [--trial DIR] [--traditional DIR] [--corpus DIR] [--questions FILE]
-                                    [--scratch DIR] [--out FILE] [--folds 5]
+                                    [--scratch DIR] [--out FILE] [--folds 5] [--misses FILE]
 
 Data: the CMRC 2018 trial set (``--trial``: Chinese Wikipedia articles and questions) and the project's
 dev questions over its own corpus. Every question is retrieved with nekb's own search (as many passages
@@ -284,8 +284,11 @@ def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
 # -- measuring ------------------------------------------------------------------------------------
 
 
-def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str, dict[str, float]]:
-    """answer@1, answer@any, focus and gate figures per source, each sample scored by ``model_of(s)``."""
+def measure(
+    samples: list[Sample], model_of, ranker: SentenceRanker, misses: list[dict] | None = None
+) -> dict[str, dict[str, float]]:
+    """answer@1, answer@any, focus and gate figures per source, each sample scored by ``model_of(s)``;
+    each on-topic question whose first claim does not hold an answer is appended to ``misses``."""
     out: dict[str, dict[str, float]] = {}
     for source in sorted({s.source for s in samples}):
         on = [s for s in samples if s.source == source and s.on_topic]
@@ -301,6 +304,15 @@ def measure(samples: list[Sample], model_of, ranker: SentenceRanker) -> dict[str
             holds = [answers_in(c.text, s.answers, norm) for c in chosen]
             first += bool(holds) and holds[0]
             anyc += any(holds)
+            if misses is not None and not (holds and holds[0]):
+                misses.append(
+                    {
+                        "source": source,
+                        "id": s.qid,
+                        "claim_rank": holds.index(True) + 1 if any(holds) else None,
+                        "first_claim": chosen[0].text if chosen else None,
+                    }
+                )
             if holds and holds[0]:
                 given += 1
                 hit = focus_hits_answer(chosen[0], s.answers, norm)
@@ -340,7 +352,13 @@ def describe(model: RankerModel) -> str:
     )
 
 
-def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRanker, folds: int) -> dict:
+def cross_validate(
+    samples: list[Sample],
+    held: list[Sample],
+    ranker: SentenceRanker,
+    folds: int,
+    misses: list[dict] | None = None,
+) -> dict:
     """Figures of models that never saw the scored question's article (GroupKFold by article).
 
     ``held`` are samples never fitted on (the Traditional copy): each is scored by the model of the
@@ -352,7 +370,7 @@ def cross_validate(samples: list[Sample], held: list[Sample], ranker: SentenceRa
         model = fit_all([samples[i] for i in train], ranker)
         model_of_group.update({samples[i].group: model for i in test})
         print(f"  fold done: {describe(model)}", flush=True)
-    return measure(samples + held, lambda s: model_of_group[s.group], ranker)
+    return measure(samples + held, lambda s: model_of_group[s.group], ranker, misses)
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -412,6 +430,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "src/nekb/data/ranker.json")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument(
+        "--misses", type=Path, help="write the questions the cross-validated first claim misses (JSON lines)"
+    )
+    parser.add_argument(
         "--traditional",
         type=Path,
         help="Traditional copy of --trial (scripts/make_traditional.py), measured only",
@@ -419,7 +440,11 @@ def main() -> None:
     args = parser.parse_args()
     samples, held, ranker = load_samples(args)
     print("cross-validating (folds grouped by article) ...", flush=True)
-    cv = cross_validate(samples, held, ranker, args.folds)
+    misses: list[dict] = []
+    cv = cross_validate(samples, held, ranker, args.folds, misses)
+    if args.misses is not None:
+        lines = (json.dumps(miss, ensure_ascii=False) + "\n" for miss in misses)
+        args.misses.write_text("".join(lines), encoding="utf-8")
     print(json.dumps(cv, indent=1), flush=True)
     model = fit_all(samples, ranker)
     on = [s for s in samples if s.on_topic]
