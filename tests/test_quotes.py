@@ -262,3 +262,16 @@ def test_a_first_quote_grown_up_to_another_quote_becomes_one_with_it(snap):
     assert [(q.doc_id, q.sentence, q.sentences, q.score) for q in quotes] == [("doc", 0, 4, 0.8)]
     doc = snap.document("doc")
     assert quotes[0].text == doc.text[doc.sentences[0][0] : doc.sentences[3][1]]
+
+
+def test_a_first_quote_grown_to_one_sentence_short_of_another_takes_the_one_between(snap):
+    # Grown by one sentence, the first quote (0-1) stops one short of the chosen sentence 3: as with
+    # chosen sentences one apart (join_adjacent), the one between is quoted and the two are one.
+    passages = [whole(snap, "doc")]
+    picks = [chosen(snap, "doc", 0, 0.8), chosen(snap, "doc", 3, 0.3)]
+    [quote] = as_quotes(snap, picks, passages, following=1)
+    assert (quote.sentence, quote.sentences, quote.score) == (0, 4, 0.8)
+    # Not across a heading: 历史 (plant 2) stands between the grown quote (0-1) and sentence 3.
+    picks = [chosen(snap, "plant", 0, 0.8), chosen(snap, "plant", 3, 0.3)]
+    quotes = as_quotes(snap, picks, [whole(snap, "plant")], following=1)
+    assert [(q.sentence, q.sentences) for q in quotes] == [(0, 2), (3, 1)]

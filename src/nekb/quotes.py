@@ -235,20 +235,21 @@ def with_context(
     return candidate if unchanged else _over(snap, candidate, first, last)
 
 
-def _touch(a: Candidate, b: Candidate) -> bool:
-    """Whether two quotes of one document overlap or stand next to each other (sentence after sentence)."""
+def _touch(snap: Snapshot, a: Candidate, b: Candidate) -> bool:
+    """Whether two quotes of one document overlap or follow each other directly or one sentence apart
+    (as :func:`join_adjacent` joins chosen sentences: :func:`_bridges`)."""
     if a.doc_id != b.doc_id:
         return False
-    return (a.start < b.end and b.start < a.end) or _gap(a, b) == 0 or _gap(b, a) == 0
+    return (a.start < b.end and b.start < a.end) or _bridges(snap, a, b) or _bridges(snap, b, a)
 
 
 def _merge_touching(snap: Snapshot, quotes: list[Candidate], passages: list[Hit]) -> list[Candidate]:
-    """``quotes`` with any two that overlap or meet (one grew over or up to the other) made one, in the
-    place of the earlier, as adjacent choices are (:func:`join_adjacent`); a union the retrieved
-    passages do not hold keeps the earlier quote alone."""
+    """``quotes`` with any two that overlap, meet or stand one sentence apart (one grew over or up to
+    the other) made one, in the place of the earlier, as chosen sentences are (:func:`join_adjacent`);
+    a union the retrieved passages do not hold keeps the earlier quote alone."""
     merged: list[Candidate] = []
     for quote in quotes:
-        at = next((i for i, m in enumerate(merged) if _touch(m, quote)), None)
+        at = next((i for i, m in enumerate(merged) if _touch(snap, m, quote)), None)
         if at is None:
             merged.append(quote)
             continue
