@@ -85,6 +85,7 @@ def test_a_question_after_a_day_or_a_year_needs_a_time_that_has_one():
     # A year the question names is not the year it asks for.
     assert times("2023年的座谈会之后哪一年再开") == ["今年9月"]
     assert times("2022年的座谈会之后哪一年再开") == ["今年9月", "2023年9月7日"]
+    assert times("20230年的座谈会之后哪一年再开") == ["今年9月", "2023年9月7日"]  # a number, not 2023
 
 
 def test_questions_without_a_kind_have_no_answer_spans():

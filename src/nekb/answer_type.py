@@ -181,8 +181,8 @@ def _time_grain(question_form: str) -> re.Pattern[str] | None:
 def _years_named(span_text: str, question_form: str) -> bool:
     """Whether every year of a time span is one the question names: 2016年2月 does not answer
     按照2016年的文件……哪一年."""
-    years = _YEAR_DIGITS.findall(span_text)
-    return bool(years) and all(year in question_form for year in years)
+    years = set(_YEAR_DIGITS.findall(span_text))
+    return bool(years) and years <= set(_YEAR_DIGITS.findall(question_form))
 
 
 def _in_question(span_text: str, question_form: str) -> bool:
