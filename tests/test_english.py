@@ -16,6 +16,7 @@ LINES = [
     "使用 使用 [shi3 yong4] /to use/to employ/",
     "考拉 考拉 [kao3 la1] /koala/",
     "樹袋熊 树袋熊 [shu4 dai4 xiong2] /koala/",
+    "大型 大型 [da4 xing2] /large/large-scale/",
 ]
 
 
@@ -72,6 +73,15 @@ def test_longest_phrase_first_inflections_and_function_words():
         (("depending",), "依赖"),
         (("use",), "使用"),
     ]
+
+
+def test_the_word_after_how_asks_and_is_not_translated():
+    # "How large was the population" asks for a figure (answer_type); 大型 would count against every passage.
+    share = share_of({"大型": 0.1, "人口": 0.1})
+    found = dictionary().translate(["how", "large", "was", "the", "population"], share)
+    assert [chinese for _, chinese, _ in found] == ["人口"]
+    found = dictionary().translate(["a", "large", "population"], share)
+    assert [chinese for _, chinese, _ in found] == ["大型", "人口"]
 
 
 def test_names_are_the_capitalised_words_after_the_first():

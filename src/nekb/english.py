@@ -50,6 +50,10 @@ _SUFFIXES = (
     ("d", ""),
 )
 _POSSESSIVE = re.compile(r"'s?$")
+# The word after "how" asks the question (how large → 多大), it names nothing to search for.
+_ASKED_AFTER_HOW = frozenset(
+    ["large", "big", "long", "old", "far", "tall", "high", "often", "soon", "fast", "deep", "wide", "heavy"]
+)
 _LONGEST_PHRASE = 3
 _RANK_DECAY = 0.5  # a later sense of a headword counts half as much as the one before it
 
@@ -153,6 +157,9 @@ class EnglishDictionary:
         found = []
         i = 0
         while i < len(words):
+            if i and words[i - 1] == "how" and words[i] in _ASKED_AFTER_HOW:
+                i += 1
+                continue
             for n in range(min(_LONGEST_PHRASE, len(words) - i), 0, -1):
                 phrase = words[i : i + n]
                 if phrase[0] in _FUNCTION_WORDS or phrase[-1] in _FUNCTION_WORDS:
