@@ -76,7 +76,7 @@ def test_longest_phrase_first_inflections_and_function_words():
 
 
 def test_the_word_after_how_asks_and_is_not_translated():
-    # "How large was the population" asks for a figure (answer_type); 大型 would count against every passage.
+    # "How large was the population" asks for a figure (answer_type), not for anything 大型 (large-scale).
     share = share_of({"大型": 0.1, "人口": 0.1})
     found = dictionary().translate(["how", "large", "was", "the", "population"], share)
     assert [chinese for _, chinese, _ in found] == ["人口"]
