@@ -15,22 +15,21 @@ from .errors import NekbError
 from .kb import KnowledgeBase
 from .resources import Resources
 
-corpus_option = click.option(
-    "--corpus",
-    "corpus_dir",
-    default="corpus",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Folder of source documents.",
-)
-_index_dir_option = click.option(
-    "--index",
-    "index_dir",
-    default="index",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Index directory.",
-)
+
+def _folder_option(name: str, default: str, help_text: str):
+    """``--<name> FOLDER`` passed as ``<name>_dir`` (a Path)."""
+    return click.option(
+        f"--{name}",
+        f"{name}_dir",
+        default=default,
+        show_default=True,
+        type=click.Path(path_type=Path),
+        help=help_text,
+    )
+
+
+corpus_option = _folder_option("corpus", "corpus", "Folder of source documents.")
+_index_dir_option = _folder_option("index", "index", "Index directory.")
 STORE_KEY = "nekb.store"
 # --store travels in the context (not as a parameter), so every command that takes --index takes it
 # without a change to its signature; open_kb and store_spec read it.
