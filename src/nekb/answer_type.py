@@ -69,7 +69,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         ASKS_PERSON,
         re.compile(
-            rf"谁|誰|何人|哪位|(?:{_WHAT}|{_WHICH}|哪些)人{_NOT_PEOPLE}"
+            rf"谁|誰|何人|哪位|(?:{_WHAT}|{_WHICH})人{_NOT_PEOPLE}"
             r"|\bwho\b|\bwhom\b|\bwhose\b"
         ),
     ),
