@@ -309,7 +309,7 @@ class SentenceRanker:
         snap: Snapshot,
         ranked: RankedSentences,
         quotes: list[Candidate],
-        chosen: Sequence[Candidate] = (),
+        chosen: Sequence[Candidate],
     ) -> list[Candidate]:
         """The quotes, each with its focus (the words that answer, when the question asks for a figure,
         name, place or time), sought first in the most probable sentence the ranker ``chosen`` for
@@ -328,7 +328,7 @@ class SentenceRanker:
         question: QuestionForm,
         candidate: Candidate,
         cues: list[tuple[str, float]],
-        scores: dict[tuple[str, int], float] | None = None,
+        scores: dict[tuple[str, int], float],
     ) -> tuple[int, int] | None:
         """Document offsets of the words of ``candidate`` that answer ``question`` (None if it asks none);
         ``cues`` are the question's words with their weights (focus_choice.cue_weights). The quote's
@@ -336,7 +336,7 @@ class SentenceRanker:
         doc = snap.document(candidate.doc_id)
         first = bisect.bisect_left(doc.sentences, (candidate.start,))
         tags: list[Span] = []  # the tags of every sentence the claim quotes, in claim offsets
-        best, best_tags, scores = -1.0, [], scores or {}
+        best, best_tags = -1.0, []
         for index in range(first, min(len(doc.sentences), len(doc.sentence_tags))):
             start, end = doc.sentences[index]
             if end > candidate.end:
