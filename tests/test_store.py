@@ -1,6 +1,6 @@
 """The versioned index directory: which version is live, also when CURRENT is lost or dangling."""
 
-from nekb.store import POINTER, candidate_versions, current_version
+from nekb.store import POINTER, candidate_versions, current_version, version_name
 
 
 def version(index, name, complete=True):
@@ -30,3 +30,11 @@ def test_a_lost_or_dangling_pointer_falls_back_to_the_newest_complete_version(tm
     (tmp_path / POINTER).write_text("../../etc")
     assert current_version(tmp_path) == new
     assert candidate_versions(tmp_path) == [new, old]
+
+
+def test_version_names_sort_in_time_order_across_a_seconds_turn():
+    second = 1_764_000_000 * 10**9
+    times = [second - 1, second, second + 1, second + 10**9 - 1, second + 10**9]
+    names = [version_name(t, 4242) for t in times]
+    assert names == sorted(names) and len(set(names)) == len(names)
+    assert names[0].split("-")[-2] == "999999999" and names[1].split("-")[-2] == "000000000"

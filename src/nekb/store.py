@@ -62,11 +62,21 @@ def require_version(index_dir: Path) -> Path:
     return version
 
 
+def version_name(now_ns: int, pid: int) -> str:
+    """A version directory's name: its creation time to the nanosecond (names sort in time order),
+    then the process id. Seconds and nanoseconds come from one clock reading: read apart, a version
+    made across a second's turn was named after the old second and the new nanoseconds, and sorted
+    before the one made just before it."""
+    seconds, nanoseconds = divmod(now_ns, 10**9)
+    return (
+        f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S', time.localtime(seconds))}-{nanoseconds:09d}-{pid}"
+    )
+
+
 def new_version_dir(index_dir: Path) -> Path:
     """Create an empty directory for a version being written."""
     Path(index_dir).mkdir(parents=True, exist_ok=True)
-    name = f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}-{os.getpid()}"
-    path = Path(index_dir) / name
+    path = Path(index_dir) / version_name(time.time_ns(), os.getpid())
     path.mkdir()
     return path
 
