@@ -17,6 +17,10 @@ LINES = [
     "考拉 考拉 [kao3 la1] /koala/",
     "樹袋熊 树袋熊 [shu4 dai4 xiong2] /koala/",
     "大型 大型 [da4 xing2] /large/large-scale/",
+    "女性 女性 [nu:3 xing4] /woman/the female sex/",
+    "女人家 女人家 [nu:3 ren2 jia1] /women/",
+    "葉子 叶子 [ye4 zi5] /foliage/leaf/",
+    "商人 商人 [shang1 ren2] /businessman/merchant/",
 ]
 
 
@@ -73,6 +77,16 @@ def test_longest_phrase_first_inflections_and_function_words():
         (("depending",), "依赖"),
         (("use",), "使用"),
     ]
+
+
+def test_irregular_plurals_find_their_singulars_senses():
+    # CC-CEDICT glosses 女性 as "woman": "women" alone would reach only the rarer headwords glossed "women".
+    share = share_of({"女性": 0.2, "女人家": 0.01})
+    assert dictionary().translate(["women"], share) == [(("women",), "女性", True)]
+    assert dictionary().translate(["leaves"], share_of({"叶子": 0.1})) == [(("leaves",), "叶子", True)]
+    found = dictionary().translate(["businessmen"], share_of({"商人": 0.1}))
+    assert found == [(("businessmen",), "商人", True)]
+    assert dictionary().translate(["women"], share_of({"女人家": 0.1})) == [(("women",), "女人家", True)]
 
 
 def test_the_word_after_how_asks_and_is_not_translated():

@@ -48,7 +48,21 @@ _SUFFIXES = (
     ("ed", ""),
     ("ed", "e"),
     ("d", ""),
+    ("men", "man"),
+    ("ves", "f"),
+    ("ves", "fe"),
 )
+# Plurals no suffix rule reaches: CC-CEDICT glosses the singular (女性 /woman/), so "women" found nothing.
+_IRREGULAR = {
+    "women": "woman",
+    "men": "man",
+    "children": "child",
+    "people": "person",
+    "feet": "foot",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "geese": "goose",
+}
 _POSSESSIVE = re.compile(r"'s?$")
 # The word after "how" asks the question (how large → 多大), it names nothing to search for.
 _ASKED_AFTER_HOW = frozenset(
@@ -124,8 +138,8 @@ def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str, bool]]]:
 
 
 def _base_forms(word: str) -> list[str]:
-    """``word`` and what it may be inflected from (depending → depend, cities → city)."""
-    forms = [word]
+    """``word`` and what it may be inflected from (depending → depend, cities → city, women → woman)."""
+    forms = [word, _IRREGULAR[word]] if word in _IRREGULAR else [word]
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             forms.append(word[: -len(suffix)] + replacement)
