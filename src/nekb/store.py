@@ -9,9 +9,11 @@ Layout::
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import errno
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -23,12 +25,30 @@ from .fileio import fsync_dir, write_atomic
 POINTER = "CURRENT"
 LOCK = ".lock"
 VERSION_PREFIX = "v-"
+# v-<date>-<time>-<nanoseconds>[Z]-<pid>: Z marks UTC; names without it (older nekb) are local time.
+_VERSION_NAME = re.compile(r"v-(\d{8}-\d{6})-(\d{9})(Z?)-\d+")
+
+
+def version_time_ns(name: str) -> int:
+    """When the version called ``name`` was made, in nanoseconds since the epoch (-1 when the name is
+    not a version's). Names are compared by this, not as text: a local-time name made in the hour the
+    clocks go back would sort before one made just before it."""
+    match = _VERSION_NAME.fullmatch(name)
+    if match is None:
+        return -1
+    fields = time.strptime(match.group(1), "%Y%m%d-%H%M%S")
+    seconds = calendar.timegm(fields) if match.group(3) else time.mktime(fields)
+    return int(seconds) * 10**9 + int(match.group(2))
+
+
+def _oldest_first(versions: list[Path]) -> list[Path]:
+    return sorted(versions, key=lambda p: (version_time_ns(p.name), p.name))
 
 
 def complete_versions(index_dir: Path) -> list[Path]:
     """Every complete version directory (its manifest written), newest first."""
     versions = [p for p in Path(index_dir).glob(f"{VERSION_PREFIX}*") if (p / "manifest.json").is_file()]
-    return sorted(versions, key=lambda p: p.name, reverse=True)
+    return _oldest_first(versions)[::-1]
 
 
 def current_version(index_dir: Path) -> Path | None:
@@ -63,14 +83,12 @@ def require_version(index_dir: Path) -> Path:
 
 
 def version_name(now_ns: int, pid: int) -> str:
-    """A version directory's name: its creation time to the nanosecond (names sort in time order),
-    then the process id. Seconds and nanoseconds come from one clock reading: read apart, a version
-    made across a second's turn was named after the old second and the new nanoseconds, and sorted
-    before the one made just before it."""
+    """A version directory's name: its creation time in UTC to the nanosecond, then the process id.
+    Seconds and nanoseconds come from one clock reading: read apart, a version made across a second's
+    turn was named after the old second and the new nanoseconds, and sorted before the one made just
+    before it."""
     seconds, nanoseconds = divmod(now_ns, 10**9)
-    return (
-        f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S', time.localtime(seconds))}-{nanoseconds:09d}-{pid}"
-    )
+    return f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S', time.gmtime(seconds))}-{nanoseconds:09d}Z-{pid}"
 
 
 def new_version_dir(index_dir: Path) -> Path:
@@ -95,7 +113,7 @@ def publish(version: Path, keep: int = 2) -> None:
 def collect_garbage(index_dir: Path, keep: int = 2) -> None:
     """Delete partial versions and all complete ones but the live one and its ``keep - 1`` predecessors."""
     live = current_version(index_dir)
-    versions = sorted(p for p in Path(index_dir).glob(f"{VERSION_PREFIX}*") if p.is_dir())
+    versions = _oldest_first([p for p in Path(index_dir).glob(f"{VERSION_PREFIX}*") if p.is_dir()])
     complete = [p for p in versions if (p / "manifest.json").exists() and p != live]
     kept = set(complete[-(keep - 1) :]) if keep > 1 else set()
     for path in versions:
