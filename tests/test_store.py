@@ -74,6 +74,11 @@ def test_versions_made_as_the_clocks_go_back_stay_in_time_order(tmp_path, local_
     local_zone("America/New_York")  # 2026-11-01 02:00 EDT becomes 01:00 EST: 01:xx happens twice
     first = version(tmp_path, version_name(utc_ns(2026, 11, 1, 5, 30, 0), 1))  # 01:30 EDT
     second = version(tmp_path, version_name(utc_ns(2026, 11, 1, 6, 10, 0), 2))  # 01:10 EST, 40 min later
+    # The zone took effect (a machine without tz data would read both in UTC and test nothing).
+    assert [time.localtime(utc_ns(2026, 11, 1, h, m, 0) // 10**9)[3:5] for h, m in ((5, 30), (6, 10))] == [
+        (1, 30),
+        (1, 10),
+    ]
     assert current_version(tmp_path) == second  # CURRENT lost: the newest complete version
     assert complete_versions(tmp_path) == [second, first]
     third = version(tmp_path, version_name(utc_ns(2026, 11, 1, 6, 20, 0), 3))

@@ -52,7 +52,8 @@ _SUFFIXES = (
     ("ves", "f"),
     ("ves", "fe"),
 )
-# Plurals no suffix rule reaches: CC-CEDICT glosses the singular (女性 /woman/), so "women" found nothing.
+# Plurals no suffix rule reaches: CC-CEDICT glosses the singular (女性 /woman/); "women" alone reached only
+# the headwords glossed in the plural (女人家).
 _IRREGULAR = {
     "women": "woman",
     "men": "man",

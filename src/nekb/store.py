@@ -2,9 +2,9 @@
 
 Layout::
 
-    index/CURRENT           name of the live version (replaced with write + fsync + rename)
-    index/v-<time>-<pid>/   one complete version: manifest.json written last
-    index/.lock             pid of the writer holding the lock
+    index/CURRENT               name of the live version (replaced with write + fsync + rename)
+    index/v-<UTC time>-<pid>/   one complete version: manifest.json written last
+    index/.lock                 pid of the writer holding the lock
 """
 
 from __future__ import annotations
