@@ -25,8 +25,9 @@ from .fileio import fsync_dir, write_atomic
 POINTER = "CURRENT"
 LOCK = ".lock"
 VERSION_PREFIX = "v-"
+_TIME_FORMAT = "%Y%m%d-%H%M%S"
 # v-<date>-<time>-<nanoseconds>[Z]-<pid>: Z marks UTC; names without it (older nekb) are local time.
-_VERSION_NAME = re.compile(r"v-(\d{8}-\d{6})-(\d{9})(Z?)-\d+")
+_VERSION_NAME = re.compile(re.escape(VERSION_PREFIX) + r"(\d{8}-\d{6})-(\d{9})(Z?)-\d+")
 
 
 def version_time_ns(name: str) -> int:
@@ -36,7 +37,7 @@ def version_time_ns(name: str) -> int:
     match = _VERSION_NAME.fullmatch(name)
     if match is None:
         return -1
-    fields = time.strptime(match.group(1), "%Y%m%d-%H%M%S")
+    fields = time.strptime(match.group(1), _TIME_FORMAT)
     seconds = calendar.timegm(fields) if match.group(3) else time.mktime(fields)
     return int(seconds) * 10**9 + int(match.group(2))
 
@@ -88,7 +89,7 @@ def version_name(now_ns: int, pid: int) -> str:
     turn was named after the old second and the new nanoseconds, and sorted before the one made just
     before it."""
     seconds, nanoseconds = divmod(now_ns, 10**9)
-    return f"{VERSION_PREFIX}{time.strftime('%Y%m%d-%H%M%S', time.gmtime(seconds))}-{nanoseconds:09d}Z-{pid}"
+    return f"{VERSION_PREFIX}{time.strftime(_TIME_FORMAT, time.gmtime(seconds))}-{nanoseconds:09d}Z-{pid}"
 
 
 def new_version_dir(index_dir: Path) -> Path:
