@@ -147,3 +147,29 @@ def test_features_are_the_same_in_every_process(index_dir):
         for seed in range(6)
     }
     assert len(outputs) == 1
+
+
+FIGURES = (
+    "东北人口变动\n\n2024年吉林省人口减少22.1万人，产业转型是主因。\n吉林：自然减少11.3万人，净流出10.8万人\n"
+)
+
+
+@pytest.fixture(scope="module")
+def figures_kb(tmp_path_factory) -> IndexSteps:
+    root = tmp_path_factory.mktemp("fact-features")
+    (root / "corpus").mkdir()
+    (root / "corpus" / "东北人口变动.txt").write_text(FIGURES, encoding="utf-8")
+    KnowledgeBase.build(root / "corpus", root / "index", model=HashEmbedder())
+    return IndexSteps.load(root / "index", model=HashEmbedder())
+
+
+def test_the_sentence_stating_the_asked_indicators_figure_matches_its_fact(figures_kb):
+    texts, col = features_for(figures_kb, "吉林省2024年净流出的人口有多少？")
+    outflow = next(i for i, t in enumerate(texts) if "净流出" in t)
+    decrease = next(i for i, t in enumerate(texts) if "人口减少" in t)
+    # Both hold a figure of 吉林 in 2024 (the list line's year comes from the line before it); only one
+    # states the 净流出 asked about, which its fact row names as the indicator.
+    assert col["figure_fact"][outflow] == col["figure_fact"][decrease] == 1.0
+    assert col["fact_match"][outflow] > col["fact_match"][decrease] > 0.0
+    _, col = features_for(figures_kb, "吉林省为什么净流出人口？")  # asks no figure
+    assert not col["fact_match"].any()

@@ -20,6 +20,7 @@ import numpy as np
 
 from .answer_type import anchor_spans, answer_spans, question_kind
 from .english import english_names, has_han
+from .fact_match import asked_figure, fact_match
 from .pipeline import DocumentRecord
 from .query import ParsedQuery
 from .snapshot import Snapshot
@@ -49,6 +50,7 @@ FEATURES = (
     "type_missing",
     "answer_near",
     "figure_fact",
+    "fact_match",
     "lead_sentence",
     "lead_subject",
     "position",
@@ -370,10 +372,13 @@ def feature_matrix(
     passages_of: dict[str, set[int]] = {}
     for ref in refs:
         passages_of.setdefault(ref.doc_id, set()).add(ref.passage_rank)
+    asked = asked_figure(question.form, question.content if question.cross_lingual else question.form)
     for i, ref in enumerate(refs):
         doc = docs[ref.doc_id]
-        has_fact = bool(snap.facts_at(ref.doc_id, ref.start))
-        col["figure_fact"][i] = float(question.kind == "figure" and has_fact)
+        fact_ids = snap.facts_at(ref.doc_id, ref.start)
+        col["figure_fact"][i] = float(question.kind == "figure" and bool(fact_ids))
+        if question.kind == "figure" and fact_ids:
+            col["fact_match"][i] = max(fact_match(snap.fact(f), asked, folder.fold) for f in fact_ids)
         col["lead_sentence"][i] = float(ref.index == weights[ref.doc_id].lead)
         # 什么是X / X是谁: every word of the question names the subject, which the lead sentence defines.
         about_subject = bool(question.words) and bool(weights[ref.doc_id].in_title.all())
