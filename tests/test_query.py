@@ -1,6 +1,6 @@
 import numpy as np
 
-from nekb.english import EnglishDictionary, read_senses
+from nekb.english import EnglishDictionary, read_readings, read_senses
 from nekb.normalize import SearchNormalizer
 from nekb.query import QueryAnalyzer
 from nekb.segment import Segmenter, arabic_numerals
@@ -93,6 +93,27 @@ def test_a_question_names_the_documents_whose_title_it_holds():
     assert analyzer().parse("Who painted the art?", latin).named == frozenset({"art"})
     assert analyzer().parse("Real-world是谁的专辑？", latin).named == frozenset({"rw"})
     assert analyzer().parse("卡拉OK live台北的歌手是谁？", latin).named == frozenset({"mix"})
+
+
+def test_an_english_question_names_a_document_by_its_titles_pinyin():
+    readings = ["蔣 蒋 [Jiang3] /surname Jiang/", "巨 巨 [ju4] /huge/", "峰 峰 [feng1] /peak/"]
+
+    def load() -> EnglishDictionary:
+        return EnglishDictionary(read_senses(DICTIONARY_LINES), read_readings(readings))
+
+    titles = {"a": "蒋巨峰", "b": "合作"}
+    analyzer = QueryAnalyzer(Segmenter(), SearchNormalizer(), load_dictionary=load)
+    asked = "Which university did Jiang Jufeng graduate from?"
+    parsed = analyzer.parse(asked, titles, collection_share)
+    assert parsed.named == frozenset({"a"})
+    # The name is searched as the title it spells, not as English words no passage holds.
+    assert "jiang" not in parsed.words and "jufeng" not in parsed.words
+    assert set(Segmenter().tokens("蒋巨峰")) <= set(parsed.words)
+    assert analyzer.parse("蒋巨峰 Jiang Jufeng 毕业于哪所大学？", {"b": "合作"}).named == frozenset()
+    # Without the collection's words (no lookup), no dictionary is read and nothing is named by sound.
+    assert QueryAnalyzer(Segmenter(), SearchNormalizer(), load_dictionary=load).parse(
+        asked, titles
+    ).named == (frozenset())
 
 
 def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():

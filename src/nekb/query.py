@@ -12,6 +12,7 @@ import numpy as np
 
 from .english import EnglishDictionary, english_names, english_words, has_han
 from .normalize import SearchNormalizer
+from .pinyin_titles import PinyinTitles
 from .segment import Segmenter
 from .title_names import TitleNames
 
@@ -70,6 +71,7 @@ class QueryAnalyzer:
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
         self._title_names: list[tuple[Mapping[str, str], TitleNames]] = []  # see _named
+        self._pinyin_titles: list[tuple[Mapping[str, str], PinyinTitles]] = []  # see _named_in_pinyin
         self._lock = threading.Lock()
 
     def parse(
@@ -89,7 +91,17 @@ class QueryAnalyzer:
         english: set[str] = set()
         translated: list[str] = []
         guessed: set[str] = set()
-        for source, chinese, guess in self._lookup(form_for_words, share):
+        lookups = self._lookup(form_for_words, share)
+        spelled = self._spelled_titles(form_for_words, titles) if share is not None else []
+        # A name that spells a title in pinyin is that title, not its syllables' dictionary senses
+        # (Han Sui is 韩遂, not 汉 and 隋唐).
+        in_names = {word for _, _, words in spelled for word in words}
+        for _, name, words in spelled:
+            english.update(words)
+            translated.append(name)
+        for source, chinese, guess in lookups:
+            if in_names.intersection(source):
+                continue
             english.update(source)
             translated.append(chinese)
             if guess:
@@ -106,7 +118,7 @@ class QueryAnalyzer:
             own_tokens=len(tokens),
             title_words=tuple(title_words),
             guessed=frozenset(guessed),
-            named=self._named(form, titles),
+            named=self._named(form, titles) | {doc_id for doc_id, _, _ in spelled},
         )
 
     def _scope(self, form: str, titles: Mapping[str, str]) -> frozenset[str] | None:
@@ -117,6 +129,22 @@ class QueryAnalyzer:
     def _named(self, form: str, titles: Mapping[str, str]) -> frozenset[str]:
         """Documents whose title the query holds (title_names.TitleNames)."""
         return self._title_lookup(titles).named(form)
+
+    def _spelled_titles(
+        self, question: str, titles: Mapping[str, str]
+    ) -> list[tuple[str, str, tuple[str, ...]]]:
+        """The titles an English question names in pinyin (pinyin_titles.PinyinTitles.spelled);
+        none before an English question has loaded the dictionary."""
+        if has_han(question) or self._dictionary is None:
+            return []
+        with self._lock:
+            entry = next((e for e in self._pinyin_titles if e[0] is titles), None)
+            if entry is None:
+                entry = (titles, PinyinTitles(titles, self._key, self._dictionary.readings))
+            self._pinyin_titles = [entry, *(e for e in self._pinyin_titles if e is not entry)][
+                :_TITLE_LOOKUPS
+            ]
+        return entry[1].spelled(question)
 
     def _title_lookup(self, titles: Mapping[str, str]) -> TitleNames:
         """The title lookup of ``titles`` (one collection version's), made on its first question."""

@@ -68,6 +68,7 @@ _CROSS_LINGUAL = (
     "named_document",
     "best_named_document",
 )
+_NAMING = ("named_document", "best_named_document")
 MODEL_FILE = "ranker.json"
 
 
@@ -169,19 +170,22 @@ class RankerModel:
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
-    def relevance(self, rows: np.ndarray, cross_lingual: bool = False) -> float:
+    def relevance(self, rows: np.ndarray, cross_lingual: bool = False, names_document: bool = False) -> float:
         """Probability that some candidate is about the question (0 without candidates).
 
         A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
         only), so there the cosines and the best score (which weighs them) count as average: the gate
-        decides on the matched words.
+        decides on the matched words. Whether it names a document counts as average too, unless it
+        does (``names_document``: by a title's pinyin, Jiang Jufeng for 蒋巨峰).
         """
         if not len(rows):
             return 0.0
         row = gate_row(rows, self.sentence)
         if cross_lingual:
+            kept = _NAMING if names_document else ()
             for name in _CROSS_LINGUAL:
-                row[GATE_FEATURES.index(name)] = self.gate.mean[GATE_FEATURES.index(name)]
+                if name not in kept:
+                    row[GATE_FEATURES.index(name)] = self.gate.mean[GATE_FEATURES.index(name)]
         logit = float(self.gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
 
@@ -278,7 +282,7 @@ class SentenceRanker:
         if not refs:
             return RankedSentences([], False, 0.0, question, refs, rows)
         probabilities = self.model.probabilities(rows)
-        relevance = self.model.relevance(rows, question.cross_lingual)
+        relevance = self.model.relevance(rows, question.cross_lingual, bool(question.named))
         cosine, coverage = FEATURES.index("cosine"), FEATURES.index("coverage")
         fits = [FEATURES.index(name) for name in FEATURES if name.startswith("fit_")]
         candidates = []
