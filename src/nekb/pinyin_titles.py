@@ -4,8 +4,8 @@ A Chinese name has no dictionary translation, and English writes it in pinyin. T
 characters that CC-CEDICT gives readings for are kept by the readings of their first character; a run
 of capitalised words in the question, joined without spaces, hyphens or a possessive, names a title
 whose characters' readings spell it exactly, in order (a character with several readings may be read
-either way). Made once per collection version, on its first English question; a question costs a
-few dict lookups whatever the number of documents.
+either way). Made once per collection version, on its first English question; a name is checked
+only against the titles whose first character can be read as its start.
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ class QueryAnalyzer:
         self._load_dictionary = load_dictionary
         self._dictionary: EnglishDictionary | None = None  # read on the first English question
         self._title_names: list[tuple[Mapping[str, str], TitleNames]] = []  # see _named
-        self._pinyin_titles: list[tuple[Mapping[str, str], PinyinTitles]] = []  # see _named_in_pinyin
+        self._pinyin_titles: list[tuple[Mapping[str, str], PinyinTitles]] = []  # see _spelled_titles
         self._lock = threading.Lock()
 
     def parse(

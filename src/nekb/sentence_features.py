@@ -372,12 +372,14 @@ def feature_matrix(
     passages_of: dict[str, set[int]] = {}
     for ref in refs:
         passages_of.setdefault(ref.doc_id, set()).add(ref.passage_rank)
-    asked = asked_figure(question.form, question.content if question.cross_lingual else question.form)
+    figure = question.kind == "figure"
+    words = question.content if question.cross_lingual else question.form
+    asked = asked_figure(question.form, words) if figure else None
     for i, ref in enumerate(refs):
         doc = docs[ref.doc_id]
         fact_ids = snap.facts_at(ref.doc_id, ref.start)
-        col["figure_fact"][i] = float(question.kind == "figure" and bool(fact_ids))
-        if question.kind == "figure" and fact_ids:
+        col["figure_fact"][i] = float(figure and bool(fact_ids))
+        if asked is not None and fact_ids:
             col["fact_match"][i] = max(fact_match(snap.fact(f), asked, folder.fold) for f in fact_ids)
         col["lead_sentence"][i] = float(ref.index == weights[ref.doc_id].lead)
         # 什么是X / X是谁: every word of the question names the subject, which the lead sentence defines.
