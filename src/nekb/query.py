@@ -93,8 +93,8 @@ class QueryAnalyzer:
         guessed: set[str] = set()
         lookups = self._lookup(form_for_words, share)
         spelled = self._spelled_titles(form_for_words, titles) if share is not None else []
-        # A name that spells a title in pinyin is that title, not its syllables' dictionary senses
-        # (Han Sui is 韩遂, not 汉 and 隋唐).
+        # A name that spells a title in pinyin is that title, not its words' dictionary senses
+        # (Chenggong Ying is 成公英, not 成功 and an English word).
         in_names = {word for _, _, words in spelled for word in words}
         for _, name, words in spelled:
             english.update(words)
