@@ -1,6 +1,6 @@
 import numpy as np
 
-from nekb.english import EnglishDictionary, english_names, english_words, read_senses
+from nekb.english import EnglishDictionary, asking_words, english_names, english_words, read_senses
 
 LINES = [
     "# CC-CEDICT comment line",
@@ -123,3 +123,9 @@ def test_the_packaged_dictionary_loads():
     real = EnglishDictionary.load()
     assert (0, "人口", True) in real.senses["population"]
     assert any(word == "吉林" for _, word, _ in real.senses["jilin"])
+
+
+def test_asking_words_are_function_words_and_the_word_after_how():
+    words = english_words("How long has the Long River been known, and how large is it?")
+    assert asking_words(words) == {"how", "long", "has", "the", "been", "and", "large", "is", "it"}
+    assert "long" not in asking_words(english_words("Which long river is it?"))

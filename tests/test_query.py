@@ -59,6 +59,15 @@ def test_english_words_translate_through_the_dictionary():
     assert parsed.guessed == {"合作"}  # a common word's sense is a guess; a name's translation is not
 
 
+def test_words_that_only_make_an_english_question_are_not_searched():
+    parsed = dictionary_analyzer([]).parse(
+        "How long has the cooperation with Brazil been going on for you?", {}, collection_share
+    )
+    assert {"合作", "巴西"} <= set(parsed.words)
+    assert not {"how", "long", "has", "the", "with", "been", "for", "you"} & set(parsed.words)
+    assert "going" in parsed.words  # untranslated, but a content word
+
+
 def test_a_possessive_translates_like_its_name():
     parsed = dictionary_analyzer([]).parse("How did Brazil's cooperation grow?", {}, collection_share)
     assert "巴西" in parsed.words and "brazil's" not in parsed.words and "巴西" not in parsed.guessed

@@ -12,6 +12,7 @@ collection). A common word's translation the collection does use is a guess at a
 from __future__ import annotations
 
 import gzip
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -82,6 +83,14 @@ def english_words(text: str) -> list[str]:
     """The lower-cased words of English ``text`` as the dictionary knows them: without a possessive
     (Liaoning's → liaoning) and split at hyphens (per-capita → per capita)."""
     return [_POSSESSIVE.sub("", w) for w in re.findall(r"[a-z][a-z']*", text.lower())]
+
+
+def asking_words(words: Sequence[str]) -> set[str]:
+    """The words of an English question (:func:`english_words`) that only make it a question: function
+    words (from, has, you) and the word after "how" (how long). A Chinese text holds them rarely, in an
+    English aside, so searched for they would count as rare words no answer holds."""
+    after_how = {w for before, w in itertools.pairwise(words) if before == "how" and w in _ASKED_AFTER_HOW}
+    return {w for w in words if w in _FUNCTION_WORDS} | after_how
 
 
 def english_names(text: str) -> set[str]:

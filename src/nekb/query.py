@@ -10,7 +10,7 @@ from importlib import resources
 
 import numpy as np
 
-from .english import EnglishDictionary, english_names, english_words, has_han
+from .english import EnglishDictionary, asking_words, english_names, english_words, has_han
 from .normalize import SearchNormalizer
 from .pinyin_titles import PinyinTitles
 from .segment import Segmenter
@@ -106,6 +106,8 @@ class QueryAnalyzer:
             translated.append(chinese)
             if guess:
                 guessed.update(self.segmenter.tokens(chinese))
+        if lookups:
+            english.update(asking_words(english_words(form_for_words)))
         # Translations stand in for the English words they translate, so coverage counts meanings.
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
         tokens += [t for t in self.segmenter.tokens(" ".join(translated)) if t not in tokens]
