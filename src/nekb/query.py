@@ -92,7 +92,8 @@ class QueryAnalyzer:
         translated: list[str] = []
         guessed: set[str] = set()
         lookups = self._lookup(form_for_words, share)
-        spelled = self._spelled_titles(form_for_words, titles) if share is not None else []
+        english_question = share is not None and not has_han(form_for_words)
+        spelled = self._spelled_titles(form_for_words, titles) if english_question else []
         # A name that spells a title in pinyin is that title, not its words' dictionary senses
         # (Chenggong Ying is 成公英, not 成功 and an English word).
         in_names = {word for _, _, words in spelled for word in words}
@@ -106,7 +107,7 @@ class QueryAnalyzer:
             translated.append(chinese)
             if guess:
                 guessed.update(self.segmenter.tokens(chinese))
-        if lookups:
+        if english_question:
             english.update(asking_words(english_words(form_for_words)))
         # Translations stand in for the English words they translate, so coverage counts meanings.
         tokens = [t for t in self.segmenter.tokens(form_for_words) if t not in english]
@@ -137,7 +138,7 @@ class QueryAnalyzer:
     ) -> list[tuple[str, str, tuple[str, ...]]]:
         """The titles an English question names in pinyin (pinyin_titles.PinyinTitles.spelled);
         none before an English question has loaded the dictionary."""
-        if has_han(question) or self._dictionary is None:
+        if self._dictionary is None:
             return []
         with self._lock:
             entry = next((e for e in self._pinyin_titles if e[0] is titles), None)
