@@ -66,6 +66,9 @@ def test_words_that_only_make_an_english_question_are_not_searched():
     assert {"合作", "巴西"} <= set(parsed.words)
     assert not {"how", "long", "has", "the", "with", "been", "for", "you"} & set(parsed.words)
     assert "going" in parsed.words  # untranslated, but a content word
+    # Also when the dictionary knows none of its words.
+    parsed = dictionary_analyzer([]).parse("Does the xyzzy exist?", {}, collection_share)
+    assert parsed.words == ("xyzzy", "exist")
 
 
 def test_a_possessive_translates_like_its_name():
