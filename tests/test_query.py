@@ -123,9 +123,8 @@ def test_an_english_question_names_a_document_by_its_titles_pinyin():
     assert set(Segmenter().tokens("蒋巨峰")) <= set(parsed.words)
     assert analyzer.parse("蒋巨峰 Jiang Jufeng 毕业于哪所大学？", {"b": "合作"}).named == frozenset()
     # Without the collection's words (no lookup), no dictionary is read and nothing is named by sound.
-    assert QueryAnalyzer(Segmenter(), SearchNormalizer(), load_dictionary=load).parse(
-        asked, titles
-    ).named == (frozenset())
+    fresh = QueryAnalyzer(Segmenter(), SearchNormalizer(), load_dictionary=load)
+    assert fresh.parse(asked, titles).named == frozenset()
 
 
 def test_quoted_title_scopes_and_leaves_the_rest_of_the_question():

@@ -8,6 +8,7 @@ the question a fact's own description answers.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,14 +71,8 @@ def _bigram_share(part: str, text: str) -> float:
 
 
 def _longest_common(a: str, b: str) -> int:
-    """Length of the longest run of characters ``a`` and ``b`` share (a and b are short)."""
-    best = 0
-    for i in range(len(a)):
-        for j in range(i + best + 1, len(a) + 1):
-            if a[i:j] not in b:
-                break
-            best = j - i
-    return best
+    """Length of the longest run of characters ``a`` and ``b`` share."""
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b)).size
 
 
 def _overlaps(period: str, years: tuple[tuple[int, int], ...]) -> bool:

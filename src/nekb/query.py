@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import TypeVar
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from .title_names import TitleNames
 _TITLE_QUOTE = re.compile(r"《([^》]{2,})》")
 # Title lookups kept (one per collection version questions are asked of: a few knowledge bases at once).
 _TITLE_LOOKUPS = 4
+_Lookup = TypeVar("_Lookup")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,20 @@ def load_synonyms() -> dict[str, tuple[str, ...]]:
         for word in words:
             groups[word.lower()] = groups.get(word.lower(), ()) + tuple(w for w in words if w != word)
     return groups
+
+
+def _for_version(
+    cache: list[tuple[Mapping[str, str], _Lookup]],
+    titles: Mapping[str, str],
+    make: Callable[[], _Lookup],
+    lock: threading.Lock,
+) -> _Lookup:
+    """The lookup ``cache`` holds for ``titles`` (one collection version's), made by ``make`` on its
+    first question. The versions questions were last asked of come first; an old version's goes."""
+    with lock:
+        entry = next((e for e in cache if e[0] is titles), None) or (titles, make())
+        cache[:] = [entry, *(e for e in cache if e is not entry)][:_TITLE_LOOKUPS]
+    return entry[1]
 
 
 def _least_share(tokens: list[str], share: Callable[[Sequence[str]], np.ndarray]) -> float:
@@ -138,26 +154,22 @@ class QueryAnalyzer:
     ) -> list[tuple[str, str, tuple[str, ...]]]:
         """The titles an English question names in pinyin (pinyin_titles.PinyinTitles.spelled);
         none before an English question has loaded the dictionary."""
-        if self._dictionary is None:
+        dictionary = self._dictionary
+        if dictionary is None:
             return []
-        with self._lock:
-            entry = next((e for e in self._pinyin_titles if e[0] is titles), None)
-            if entry is None:
-                entry = (titles, PinyinTitles(titles, self._key, self._dictionary.readings))
-            self._pinyin_titles = [entry, *(e for e in self._pinyin_titles if e is not entry)][
-                :_TITLE_LOOKUPS
-            ]
-        return entry[1].spelled(question)
+        spelling = _for_version(
+            self._pinyin_titles,
+            titles,
+            lambda: PinyinTitles(titles, self._key, dictionary.readings),
+            self._lock,
+        )
+        return spelling.spelled(question)
 
     def _title_lookup(self, titles: Mapping[str, str]) -> TitleNames:
         """The title lookup of ``titles`` (one collection version's), made on its first question."""
-        with self._lock:
-            entry = next((e for e in self._title_names if e[0] is titles), None)
-            if entry is None:
-                entry = (titles, TitleNames(titles, self._key, self._words))
-            # The versions questions were last asked of, newest first; an old version's titles go.
-            self._title_names = [entry, *(e for e in self._title_names if e is not entry)][:_TITLE_LOOKUPS]
-        return entry[1]
+        return _for_version(
+            self._title_names, titles, lambda: TitleNames(titles, self._key, self._words), self._lock
+        )
 
     def _words(self, text: str) -> str:
         return " ".join(re.findall(r"[^\W_]+", self.normalizer.search_form(text).lower()))
