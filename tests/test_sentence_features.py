@@ -18,6 +18,7 @@ from nekb.sentence_features import (
     candidate_sentences,
     feature_matrix,
     question_form,
+    script_aligned,
     subject_free_text,
 )
 from nekb.steps import IndexSteps
@@ -173,3 +174,51 @@ def test_the_sentence_stating_the_asked_indicators_figure_matches_its_fact(figur
     assert col["fact_match"][outflow] > col["fact_match"][decrease] > 0.0
     _, col = features_for(figures_kb, "吉林省为什么净流出人口？")  # asks no figure
     assert not col["fact_match"].any()
+
+
+def test_script_aligned_lowers_the_other_script_to_the_chinese_mean():
+    cosines = np.array([0.80, 0.78, 0.85, 0.83, 0.76])
+    han = np.array([True, True, False, False, True])
+    aligned = script_aligned(cosines, han)
+    assert np.array_equal(aligned[han], cosines[han])  # Chinese sentences keep theirs
+    assert aligned[~han].mean() == pytest.approx(cosines[han].mean())
+    assert aligned[2] - aligned[3] == pytest.approx(0.02)  # the order within a script stays
+    # One script only, or English already lower: nothing to align.
+    assert np.array_equal(script_aligned(cosines, np.ones(5, dtype=bool)), cosines)
+    assert np.array_equal(script_aligned(cosines, np.zeros(5, dtype=bool)), cosines)
+    low = np.array([0.80, 0.70])
+    assert np.array_equal(script_aligned(low, np.array([True, False])), low)
+
+
+ABSTRACT_PAPER = (
+    "东北工业\n\n"
+    "Abstract: The northeast region is an important industrial base of China.\n"
+    "改革开放之前，东北地区工业总产值占全国的比重保持在17%以上。"
+    "东北地区是我国重要的工业基地。"
+)
+
+
+def raw_cosines(kb: IndexSteps, question: str, texts: list[str]) -> np.ndarray:
+    """Each candidate's plain cosine with the question, from its document's sentence vectors."""
+    vector = kb.embed([kb.parse(question)])[0]
+    doc = kb.snapshot.document(kb.snapshot.documents()[0].doc_id)
+    starts = [start for start, _ in doc.sentences]
+    return np.array([float(doc.sentence_vectors[starts.index(doc.text.index(t))] @ vector) for t in texts])
+
+
+def test_an_english_questions_cosines_with_english_sentences_are_aligned(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "东北工业.txt").write_text(ABSTRACT_PAPER, encoding="utf-8")
+    KnowledgeBase.build(tmp_path / "corpus", tmp_path / "index", model=HashEmbedder())
+    kb = IndexSteps.load(tmp_path / "index", model=HashEmbedder())
+    question = "What share of industrial output did the Northeast have?"
+    texts, col = features_for(kb, question)
+    han = np.array(["Abstract" not in t for t in texts])
+    assert han.any() and not han.all()
+    raw = raw_cosines(kb, question, texts)
+    assert raw[~han].mean() > raw[han].mean()  # the same-language pair runs higher …
+    assert np.allclose(col["cosine"], script_aligned(raw, han))  # … and is brought down to the Chinese
+    # A Chinese question's cosines are the plain ones.
+    question = "东北工业总产值占全国的比重是多少？"
+    texts, col = features_for(kb, question)
+    assert np.allclose(col["cosine"], raw_cosines(kb, question, texts))

@@ -266,6 +266,17 @@ def _slot_fit(slot: tuple[str, str], form: str, widest: int = 40) -> tuple[float
     return float(both), float(one)
 
 
+def script_aligned(cosines: np.ndarray, han: np.ndarray) -> np.ndarray:
+    """An English question's ``cosines`` with the candidates not in Chinese (``han`` false: an English
+    abstract of a Chinese paper) lowered by how much higher they run on average than those with the
+    Chinese ones. A multilingual model scores a same-language pair higher whatever it says, so only
+    the order within each script tells which sentence answers."""
+    if han.all() or not han.any():
+        return cosines
+    shift = float(cosines[~han].mean() - cosines[han].mean())
+    return np.where(han, cosines, cosines - max(shift, 0.0))
+
+
 def _inverse_rank(values: np.ndarray) -> np.ndarray:
     """1 / rank of each value, largest first (ties share the better rank)."""
     ordered = np.sort(-values)
@@ -303,8 +314,11 @@ def feature_matrix(
     texts = [docs[r.doc_id].text[r.start : r.end] for r in refs]
     forms = [folder.fold(t) for t in texts]
 
+    han = np.array([has_han(t) for t in texts]) if question.cross_lingual else None
+
     def cosines(vector: np.ndarray) -> np.ndarray:
-        return np.array([float(docs[r.doc_id].sentence_vectors[r.index] @ vector) for r in refs])
+        values = np.array([float(docs[r.doc_id].sentence_vectors[r.index] @ vector) for r in refs])
+        return values if han is None else script_aligned(values, han)
 
     col["cosine"] = cosines(query_vector)
     col["cosine_rank"] = _inverse_rank(col["cosine"])
