@@ -12,15 +12,8 @@ import pytest
 
 from nekb import KnowledgeBase
 from nekb.embed import HashEmbedder
-from nekb.sentence_features import (
-    FEATURES,
-    CharFolder,
-    candidate_sentences,
-    feature_matrix,
-    question_form,
-    script_aligned,
-    subject_free_text,
-)
+from nekb.question_form import CharFolder, question_form
+from nekb.sentence_features import FEATURES, candidate_sentences, feature_matrix, script_aligned
 from nekb.steps import IndexSteps
 
 ARTICLE = (
@@ -88,20 +81,6 @@ def test_every_feature_is_finite_and_one_row_per_sentence(kb):
     assert set(np.unique(col["cosine_rank"])) <= {1.0 / r for r in range(1, len(texts) + 1)}
 
 
-def test_char_folder_matches_the_search_form():
-    folder = CharFolder()
-    assert folder.fold("國立交通大學ＡＢ") == "国立交通大学ab"
-
-
-def test_subject_free_text_cuts_the_subject_the_question_shares_with_the_title():
-    folder = CharFolder()
-    assert subject_free_text("夜来香的种子有什么特点？", "夜来香", folder) == "的种子有什么特点？"
-    # Compared in either script; the cut is made in the question as asked.
-    assert subject_free_text("夜來香的種子有什麼特點？", "夜来香 (萝藦科)", folder) == "的種子有什麼特點？"
-    assert subject_free_text("该漫画是由谁创作的？", "夜来香", folder) is None  # no subject named
-    assert subject_free_text("夜来香？", "夜来香", folder) is None  # nothing asked beyond it
-
-
 def test_rest_cosine_reads_the_subject_free_vector(kb):
     folder = CharFolder()
     parsed = kb.parse("李文涛毕业于哪所大学？")
@@ -122,7 +101,8 @@ def test_rest_cosine_reads_the_subject_free_vector(kb):
 ROWS_OF = """
 import sys
 from nekb.embed import HashEmbedder
-from nekb.sentence_features import CharFolder, candidate_sentences, feature_matrix, question_form
+from nekb.question_form import CharFolder, question_form
+from nekb.sentence_features import candidate_sentences, feature_matrix
 from nekb.steps import IndexSteps
 kb = IndexSteps.load(sys.argv[1], model=HashEmbedder())
 folder, parsed = CharFolder(), kb.parse(sys.argv[2])

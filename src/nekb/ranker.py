@@ -29,17 +29,9 @@ from .answer import DUPLICATE_COSINE, MAX_SENTENCES, Candidate
 from .errors import IndexDamagedError
 from .focus_choice import cue_weights, focus_span
 from .query import ParsedQuery
+from .question_form import CharFolder, QuestionForm, question_form, subject_free_text
 from .quotes import is_claimable
-from .sentence_features import (
-    FEATURES,
-    CharFolder,
-    QuestionForm,
-    SentenceRef,
-    candidate_sentences,
-    feature_matrix,
-    question_form,
-    subject_free_text,
-)
+from .sentence_features import FEATURES, SentenceRef, candidate_sentences, feature_matrix
 from .sentence_tags import Span
 from .snapshot import Snapshot
 from .types import Hit, page_at
