@@ -1,8 +1,9 @@
 """A question read once for all its candidate sentences: its kind, search form, words and their weights.
 
-The characters are compared in a fast per-character search form (:class:`CharFolder`); an English
-question's words are its dictionary translations, of which those the collection never uses and the
-guesses no candidate holds are dropped (:func:`without_unheld_guesses`).
+The characters are compared in a fast per-character search form (:class:`CharFolder`). An English
+question's words are its dictionary translations and its names: an English word nothing translated is
+dropped, and so is a guess at a common word's sense that no candidate sentence holds
+(:func:`without_unheld_guesses`).
 """
 
 from __future__ import annotations
