@@ -8,7 +8,8 @@ dev questions over its own corpus. Every question is retrieved with nekb's own s
 as kb.ask quotes from, answer.ANSWER_PASSAGES) and every claimable sentence of those passages becomes a
 candidate, labelled by whether it holds a gold answer. The relevance gate also sees off-topic questions:
 each trial question asked of the collection without its article, trial questions asked of the project
-corpus, and dev questions asked of the Wikipedia articles.
+corpus, and dev questions asked of the Wikipedia articles. A second gate is fitted on the same questions
+without the cosine features, for cross-lingual questions (their cosines run lower than any here).
 
 Figures are cross-validated with folds grouped by article (a question is never scored by a model that
 saw its article's questions); thresholds are chosen inside each training fold. The shipped model is
@@ -42,6 +43,7 @@ from nekb.evaluate import answers_in, focus_hits_answer, load_questions
 from nekb.fileio import write_json
 from nekb.ranker import (
     GATE_FEATURES,
+    WORD_GATE_FEATURES,
     LinearModel,
     RankerModel,
     SentenceRanker,
@@ -195,15 +197,18 @@ def fit_sentence_model(samples: list[Sample], l2: float = SENTENCE_L2) -> Linear
     return LinearModel(FEATURES, mean, scale, result.x)
 
 
-def fit_gate(samples: list[Sample], sentence: LinearModel) -> tuple[LinearModel, float]:
-    """Logistic regression: on-topic questions against off-topic ones; the threshold keeps GATE_KEEP
-    of the on-topic ones (:func:`gate_threshold`)."""
+def fit_gate(
+    samples: list[Sample], sentence: LinearModel, features: tuple[str, ...] = GATE_FEATURES
+) -> tuple[LinearModel, float]:
+    """Logistic regression on ``features`` (of GATE_FEATURES): on-topic questions against off-topic
+    ones; the threshold keeps GATE_KEEP of the on-topic ones (:func:`gate_threshold`)."""
     usable = [s for s in samples if len(s.rows)]
-    x = np.array([gate_row(s.rows, sentence) for s in usable])
+    columns = [GATE_FEATURES.index(name) for name in features]
+    x = np.array([gate_row(s.rows, sentence)[columns] for s in usable])
     y = np.array([s.on_topic for s in usable])
     mean, scale = standardize(x)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000).fit((x - mean) / scale, y)
-    gate = LinearModel(GATE_FEATURES, mean, scale, model.coef_[0], float(model.intercept_[0]))
+    gate = LinearModel(features, mean, scale, model.coef_[0], float(model.intercept_[0]))
     on_topic = 1 / (1 + np.exp(-gate.score(x[y])))
     return gate, gate_threshold(on_topic, GATE_KEEP)
 
@@ -272,11 +277,12 @@ def choose_context(samples: list[Sample], model: RankerModel, ranker: SentenceRa
 
 
 def fit_all(samples: list[Sample], ranker: SentenceRanker) -> RankerModel:
-    """Sentence model, gate, claim floor and the sentences the first quote takes along, fitted on
+    """Sentence model, gates, claim floor and the sentences the first quote takes along, fitted on
     ``samples``."""
     sentence = fit_sentence_model(samples)
     gate, threshold = fit_gate(samples, sentence)
-    partial = RankerModel(sentence, gate, threshold, 0.0)
+    word_gate, word_threshold = fit_gate(samples, sentence, WORD_GATE_FEATURES)
+    partial = RankerModel(sentence, gate, threshold, word_gate, word_threshold, 0.0)
     on_topic = [s for s in samples if s.on_topic]
     return choose_context(on_topic, choose_claims(on_topic, partial, ranker), ranker)
 
@@ -348,7 +354,7 @@ def describe(model: RankerModel) -> str:
         f"floor {model.claim_floor}, duplicate cosine {model.duplicate_cosine}, "
         f"budget {model.max_sentences} sentences, following {model.following or 'none'}, "
         f"preceding {model.preceding or 'none'}, "
-        f"gate threshold {model.gate_threshold:.3f}"
+        f"gate threshold {model.gate_threshold:.3f} (words alone {model.word_gate_threshold:.3f})"
     )
 
 

@@ -12,7 +12,14 @@ from conftest import assert_quoted_from_cited_passages
 
 from nekb import KnowledgeBase
 from nekb.errors import IndexDamagedError
-from nekb.ranker import GATE_FEATURES, GATE_MAXIMA, LinearModel, RankerModel, gate_row
+from nekb.ranker import (
+    GATE_FEATURES,
+    GATE_MAXIMA,
+    WORD_GATE_FEATURES,
+    LinearModel,
+    RankerModel,
+    gate_row,
+)
 from nekb.sentence_features import FEATURES
 
 # A made-up biography in the shape of a Wikipedia article: every sentence names its subject.
@@ -119,6 +126,39 @@ def test_a_cross_lingual_question_is_not_judged_by_naming_no_document():
     assert model.relevance(unnamed, cross_lingual=True, names_document=True) < model.relevance(
         named, cross_lingual=True, names_document=True
     )
+
+
+def test_the_word_gate_reads_no_cosine():
+    model = RankerModel.load()
+    assert model.word_gate.features == WORD_GATE_FEATURES
+    assert set(GATE_FEATURES) - set(WORD_GATE_FEATURES) == {
+        "cosine",
+        "best_score",
+        "best_cosine",
+        "best_rest_cosine",
+    }
+
+
+def test_a_cross_lingual_question_is_judged_by_the_word_gate_at_its_own_threshold():
+    """Against the definition: the word gate's logistic over its columns of the gate row, with whether the
+    question names a document counted as average; the first gate and its threshold for the others."""
+    model = RankerModel.load()
+    rows = np.random.default_rng(5).random((6, len(FEATURES)))
+    full = gate_row(rows, model.sentence)
+
+    def probability(gate: LinearModel, row: np.ndarray) -> float:
+        return float(1 / (1 + np.exp(-(((row - gate.mean) / gate.scale) @ gate.weights + gate.bias))))
+
+    words = np.array([full[GATE_FEATURES.index(name)] for name in WORD_GATE_FEATURES])
+    for name in ("named_document", "best_named_document"):
+        words[WORD_GATE_FEATURES.index(name)] = model.word_gate.mean[WORD_GATE_FEATURES.index(name)]
+    assert model.relevance(rows, cross_lingual=True) == pytest.approx(probability(model.word_gate, words))
+    assert model.relevance(rows) == pytest.approx(probability(model.gate, full))
+    assert (model.threshold(cross_lingual=True), model.threshold()) == (
+        model.word_gate_threshold,
+        model.gate_threshold,
+    )
+    assert model.word_gate_threshold != model.gate_threshold
 
 
 def test_linear_model_scores_standardized_rows():

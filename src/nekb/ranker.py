@@ -6,7 +6,8 @@ Two small linear models read :mod:`nekb.sentence_features`; their weights are fi
 - a conditional logit over a question's candidate sentences (softmax within the question), whose
   probabilities become the claims' scores;
 - a logistic relevance gate on the best candidates' features and the best sentence's score: below its
-  threshold nothing retrieved is about the question and the answer is empty.
+  threshold nothing retrieved is about the question and the answer is empty;
+- a second gate, fitted the same way without the cosine features, for cross-lingual questions.
 
 Prediction is plain numpy.
 """
@@ -50,16 +51,12 @@ GATE_MAXIMA = (
 # the sentence model's score of the best candidate (how well the best sentence answers), and that
 # candidate's own features (a best sentence that matches on cosine alone is less likely on topic).
 GATE_FEATURES = (*GATE_MAXIMA, "best_score", *(f"best_{name}" for name in FEATURES))
-# What a cross-lingual question's gate counts as average (see RankerModel.relevance): its cosines, and
-# whether it names a document (a Chinese title is never named in English).
-_CROSS_LINGUAL = (
-    "cosine",
-    "best_score",
-    "best_cosine",
-    "best_rest_cosine",
-    "named_document",
-    "best_named_document",
-)
+# An English question's cosines with Chinese sentences run lower than any Chinese question's, on topic or
+# not: it is judged by a gate fitted on the same questions without them (and without the best sentence's
+# score, which weighs them), instead of by the first gate with its cosines guessed.
+_COSINES = ("cosine", "best_score", "best_cosine", "best_rest_cosine")
+WORD_GATE_FEATURES = tuple(name for name in GATE_FEATURES if name not in _COSINES)
+# A Chinese title is never named in English: that an English question names none counts as average.
 _NAMING = ("named_document", "best_named_document")
 MODEL_FILE = "ranker.json"
 
@@ -107,6 +104,8 @@ class RankerModel:
     sentence: LinearModel
     gate: LinearModel
     gate_threshold: float  # minimum gate probability for any claim
+    word_gate: LinearModel  # the gate of a cross-lingual question (WORD_GATE_FEATURES)
+    word_gate_threshold: float
     claim_floor: float  # a further claim needs this share of the first claim's probability
     duplicate_cosine: float = DUPLICATE_COSINE  # a sentence this close to a claim says the same thing
     max_sentences: int = MAX_SENTENCES  # at most this many sentences quoted in an answer
@@ -127,6 +126,8 @@ class RankerModel:
                 LinearModel.from_dict(data["sentence"]),
                 LinearModel.from_dict(data["gate"]),
                 float(data["gate_threshold"]),
+                LinearModel.from_dict(data["word_gate"]),
+                float(data["word_gate_threshold"]),
                 float(data["claim_floor"]),
                 float(data.get("duplicate_cosine", DUPLICATE_COSINE)),
                 int(data.get("max_sentences", MAX_SENTENCES)),
@@ -136,7 +137,8 @@ class RankerModel:
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise IndexDamagedError(f"{source}: not a ranker model ({err})") from err
-        if (model.sentence.features, model.gate.features) != (FEATURES, GATE_FEATURES):
+        fitted_for = (model.sentence.features, model.gate.features, model.word_gate.features)
+        if fitted_for != (FEATURES, GATE_FEATURES, WORD_GATE_FEATURES):
             raise IndexDamagedError(f"{source}: fitted for other features; run `make fit`")
         return model
 
@@ -146,6 +148,8 @@ class RankerModel:
             "sentence": self.sentence.to_dict(),
             "gate": self.gate.to_dict(),
             "gate_threshold": round(self.gate_threshold, 6),
+            "word_gate": self.word_gate.to_dict(),
+            "word_gate_threshold": round(self.word_gate_threshold, 6),
             "claim_floor": round(self.claim_floor, 6),
             "duplicate_cosine": self.duplicate_cosine,
             "max_sentences": self.max_sentences,
@@ -163,23 +167,27 @@ class RankerModel:
         return exp / exp.sum()
 
     def relevance(self, rows: np.ndarray, cross_lingual: bool = False, names_document: bool = False) -> float:
-        """Probability that some candidate is about the question (0 without candidates).
+        """Probability that some candidate is about the question (0 without candidates), under the gate
+        for the question (:meth:`threshold` is that gate's).
 
-        A cross-lingual question's cosines are lower than any the gate was fitted on (Chinese questions
-        only), so there the cosines and the best score (which weighs them) count as average: the gate
-        decides on the matched words. Whether it names a document counts as average too, unless it
-        does (``names_document``: by a title's pinyin, Jiang Jufeng for 蒋巨峰).
+        A cross-lingual question's cosines are lower than any the gates were fitted on (Chinese questions
+        only): the word gate judges it, on the matched words. Whether it names a document counts as
+        average, unless it does (``names_document``: by a title's pinyin, Jiang Jufeng for 蒋巨峰).
         """
         if not len(rows):
             return 0.0
         row = gate_row(rows, self.sentence)
-        if cross_lingual:
-            kept = _NAMING if names_document else ()
-            for name in _CROSS_LINGUAL:
-                if name not in kept:
-                    row[GATE_FEATURES.index(name)] = self.gate.mean[GATE_FEATURES.index(name)]
-        logit = float(self.gate.score(row[None, :])[0])
+        gate = self.word_gate if cross_lingual else self.gate
+        row = row[[GATE_FEATURES.index(name) for name in gate.features]]
+        if cross_lingual and not names_document:
+            for name in _NAMING:
+                row[gate.features.index(name)] = gate.mean[gate.features.index(name)]
+        logit = float(gate.score(row[None, :])[0])
         return float(1 / (1 + np.exp(-logit)))
+
+    def threshold(self, cross_lingual: bool = False) -> float:
+        """The least :meth:`relevance` at which a question gets claims."""
+        return self.word_gate_threshold if cross_lingual else self.gate_threshold
 
 
 def gate_row(rows: np.ndarray, sentence: LinearModel) -> np.ndarray:
@@ -297,7 +305,7 @@ class SentenceRanker:
                 )
             )
         candidates.sort(key=lambda c: -c.score)
-        relevant = relevance >= self.model.gate_threshold
+        relevant = relevance >= self.model.threshold(question.cross_lingual)
         return RankedSentences(candidates, relevant, relevance, question, refs, rows)
 
     def finish(
