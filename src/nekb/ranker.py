@@ -99,7 +99,7 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class RankerModel:
-    """The fitted sentence model, relevance gate and claim floor, as shipped in ``data/ranker.json``."""
+    """The fitted sentence model, relevance gates and claim floor, as shipped in ``data/ranker.json``."""
 
     sentence: LinearModel
     gate: LinearModel
