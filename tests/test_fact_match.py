@@ -46,3 +46,18 @@ def test_an_english_question_matches_by_its_translations_and_bare_years() -> Non
     assert asked.text == "辽宁自然减少" and asked.years == ((2024, 2024),)
     assert fact_match(fact("辽宁", "自然减少", "2024"), asked, fold) == 3 / 4
     assert fact_match(fact("辽宁", "自然减少", "2010"), asked, fold) == 3 / 8
+
+
+def test_an_english_question_s_translations_match_in_any_order() -> None:
+    """English word order puts 人口 between 自然 and 减少: each translation covers its characters of the
+    indicator, and a bigram counts when both its characters are covered, not when it runs on in the
+    joined translations (人口减少 is no run of the indicator 自然减少, nor 然减 of the question)."""
+    asked = asked_figure("natural population decrease in 2024", "自然 人口 减少")
+    assert asked.pieces == ("自然", "人口", "减少")
+    assert fact_match(fact("", "自然减少", "2024"), asked, fold) == 3 / 4  # as 自然减少 asked in Chinese
+    assert fact_match(fact("", "常住人口减少", "2024"), asked, fold) == 3 / 6  # 人口, 口减, 减少
+    assert fact_match(fact("", "出生率", "2024"), asked, fold) == 0.0
+    # A Chinese question is read as its text runs: bigrams of the indicator found in it.
+    chinese = asked_figure("自然人口减少", "自然人口减少")
+    assert chinese.pieces == ()
+    assert fact_match(fact("", "自然减少", "2024"), chinese, fold) == 2 / 4

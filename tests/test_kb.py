@@ -68,6 +68,13 @@ def test_an_english_question_is_judged_by_the_gate_fitted_on_words(real_kb):
     assert_claimed(real_kb.ask(question), "自然减少11.3万人")
 
 
+def test_an_english_figure_question_leads_with_the_fact_its_translations_name(real_kb):
+    """natural population decrease → 自然 人口 减少: the fact 黑龙江 · 自然减少 matches all of its indicator
+    although English word order puts 人口 in its middle; the three provinces' 常住人口减少 matches less."""
+    answer = real_kb.ask("How large was Heilongjiang's natural population decrease in 2024?")
+    assert_claimed(answer, "黑龙江:自然减少19.2万人", first_only=True)
+
+
 def test_an_english_question_about_a_name_the_documents_lack_gets_no_claims(real_kb):
     assert real_kb.ask("What is the population of Mars?").claims == ()
 

@@ -28,30 +28,37 @@ _BARE_YEAR = re.compile(r"(?<![\d.])((?:1\d|20)\d{2})(?![\d.])")
 
 @dataclass(frozen=True)
 class AskedFigure:
-    """A figure question's text (search form, no spaces) and the years it asks about, if any."""
+    """A figure question's text (search form, no spaces) and the years it asks about, if any; for an
+    English question, its Chinese translations one by one (``pieces``)."""
 
     text: str
     years: tuple[tuple[int, int], ...]
+    pieces: tuple[str, ...] = ()
 
 
 def asked_figure(form: str, words: str) -> AskedFigure:
     """From a question's search form, the year ranges its periods name (七普 → 2020; in English a bare
-    year), and ``words`` (its text, or an English question's Chinese translations) without spaces."""
+    year), and ``words`` (its text, or an English question's Chinese translations, space-separated)
+    without spaces."""
     spans = []
     for mention in find_periods(form, None, ""):
         first, last = first_year(mention.label), last_year(mention.label)
         if not mention.is_base and first is not None and last is not None:
             spans.append((first, last))
-    if not spans and not has_han(form):
+    english = not has_han(form)
+    if not spans and english:
         spans = [(int(y), int(y)) for y in _BARE_YEAR.findall(form)]
-    return AskedFigure(words.replace(" ", ""), tuple(spans))
+    return AskedFigure(words.replace(" ", ""), tuple(spans), tuple(words.split()) if english else ())
 
 
 def fact_match(fact: Fact, asked: AskedFigure, fold: Callable[[str], str]) -> float:
     """How much of the fact's indicator the question holds (:func:`_bigram_share`), halved when the
     question names another entity than the fact's or a period the fact's does not overlap."""
     indicator = fold(fact.indicator).replace(" ", "")
-    share = _bigram_share(indicator, asked.text)
+    if asked.pieces:
+        share = _bigram_share(indicator, asked.text, _covered(indicator, [fold(p) for p in asked.pieces]))
+    else:
+        share = _bigram_share(indicator, asked.text)
     if share == 0.0:
         return 0.0
     entity = fold(fact.entity).replace(" ", "")
@@ -62,12 +69,32 @@ def fact_match(fact: Fact, asked: AskedFigure, fold: Callable[[str], str]) -> fl
     return share
 
 
-def _bigram_share(part: str, text: str) -> float:
+def _bigram_share(part: str, text: str, covered: list[bool] | None = None) -> float:
     """Share of ``part``'s character bigrams (its character, when one long) found in ``text``, counted
     with one bigram more than it has: a short indicator matched whole (减少) is weaker evidence than a
-    longer one (自然减少), which says more precisely what was measured."""
+    longer one (自然减少), which says more precisely what was measured.
+
+    With ``covered`` (per character of ``part``, whether a word of the question holds it), a bigram is
+    found when both its characters are covered instead: an English question's translations stand in
+    English word order (natural population decrease: 自然 人口 减少), so 自然减少 is all there though
+    its middle bigram 然减 is in no run of them.
+    """
     grams = [part[i : i + 2] for i in range(len(part) - 1)] or ([part] if part else [])
-    return sum(g in text for g in grams) / (len(grams) + 1) if grams else 0.0
+    if not grams:
+        return 0.0
+    if covered is None:
+        return sum(g in text for g in grams) / (len(grams) + 1)
+    spans = [covered[i : i + 2] for i in range(len(part) - 1)] or [covered]
+    return sum(all(span) for span in spans) / (len(grams) + 1)
+
+
+def _covered(part: str, words: list[str]) -> list[bool]:
+    """For each character of ``part``, whether one of ``words`` occurs in ``part`` over it."""
+    covered = [False] * len(part)
+    for word in words:
+        for match in re.finditer(re.escape(word), part) if word else ():
+            covered[match.start() : match.end()] = [True] * len(word)
+    return covered
 
 
 def _longest_common(a: str, b: str) -> int:
