@@ -49,6 +49,19 @@ _WHICH = r"(?:哪|那)(?:一|几|些)?(?:[个個家间間所座支部位条條�
 _WHAT = r"(?:什么|什麼|甚么|甚麼|何)"
 # 人 beginning a word that names no person: 人口, 人才, 人数, 人均, 人力, 人工, 人民币, 人类, 人格, 人员….
 _NOT_PEOPLE = r"(?!口|才|数|數|均|力|工|民[币幣]|类|類|文|格|权|權|员|員)"
+# English asks for a figure by naming what was measured as the head of "what is/was the …": What was
+# Liaoning's birth rate in 2024? What is the population of Lyon? (Chinese says 多少 instead.) The noun
+# must end the phrase (of, in, … or the end follows), so What is the growth strategy … is no figure.
+_MEASURES = (
+    "rate|number|population|amount|total|size|share|percentage|proportion|ratio|value|gdp|output|income"
+    "|revenue|growth|increase|decrease|decline|drop|fall|rise|outflow|inflow|price|cost|length|height|area"
+    "|distance|temperature|age|speed|weight|budget|salary|wage|count|depth|width|capacity|density|volume"
+    "|sales|investment"
+)
+_ENGLISH_MEASURE_ASKED = (
+    rf"\bwhat (?:is|was|are|were) (?:the )?(?:[\w-]+'s? )?(?:[\w-]+ ){{0,3}}?(?:{_MEASURES})"
+    r"(?= (?:of|in|for|from|during|at|between|by|per|among|to|on|over)\b|[?,.]|$)"
+)
 # Order matters: the first kind whose pattern matches wins (哪一年 is a time before 哪 is anything else).
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -97,6 +110,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"款天週小分秒米公里萬億千百十]|第几|第幾|多大|多高|多长|多長|多重|多远|多遠|多久|多深|多宽|多寬"
             r"|多快|多少钱|多少錢|how (?:much|many|long|old|far|big|large|tall|high)"
             r"|what (?:share|percentage|proportion|number)"
+            rf"|{_ENGLISH_MEASURE_ASKED}"
         ),
     ),
     (
