@@ -29,7 +29,7 @@ _BARE_YEAR = re.compile(r"(?<![\d.])((?:1\d|20)\d{2})(?![\d.])")
 @dataclass(frozen=True)
 class AskedFigure:
     """A figure question's text (search form, no spaces) and the years it asks about, if any; for an
-    English question, its Chinese translations one by one (``pieces``)."""
+    English question, its Chinese translations one by one (``pieces``, in search form as ``text`` is)."""
 
     text: str
     years: tuple[tuple[int, int], ...]
@@ -56,7 +56,7 @@ def fact_match(fact: Fact, asked: AskedFigure, fold: Callable[[str], str]) -> fl
     question names another entity than the fact's or a period the fact's does not overlap."""
     indicator = fold(fact.indicator).replace(" ", "")
     if asked.pieces:
-        share = _bigram_share(indicator, asked.text, _covered(indicator, [fold(p) for p in asked.pieces]))
+        share = _bigram_share(indicator, asked.text, _covered(indicator, asked.pieces))
     else:
         share = _bigram_share(indicator, asked.text)
     if share == 0.0:
@@ -88,7 +88,7 @@ def _bigram_share(part: str, text: str, covered: list[bool] | None = None) -> fl
     return sum(all(span) for span in spans) / (len(grams) + 1)
 
 
-def _covered(part: str, words: list[str]) -> list[bool]:
+def _covered(part: str, words: tuple[str, ...]) -> list[bool]:
     """For each character of ``part``, whether one of ``words`` occurs in ``part`` over it."""
     covered = [False] * len(part)
     for word in words:
